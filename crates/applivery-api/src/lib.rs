@@ -1,0 +1,48 @@
+//! Wire types and the raw client for the Applivery **Create OEM user** endpoint.
+//!
+//! Everything in [`generated`] (re-exported here) is produced by `cargo xtask codegen` from
+//! `openapi/applivery-oem-users.json` and must not be edited by hand. Most users want the
+//! `applivery` facade crate instead, which adds validation, typed errors and retries.
+
+#[allow(missing_docs, clippy::all, clippy::pedantic, rust_2018_idioms)]
+#[rustfmt::skip]
+mod generated;
+
+pub use generated::*;
+
+/// The OpenAPI document this crate was generated from, for tools that validate against it.
+pub const OPENAPI_SPEC: &str = include_str!("../../../openapi/applivery-oem-users.json");
+
+/// Largest response body the client accepts, in bytes. A real answer is well under 4 KiB;
+/// anything announcing more is refused before it is read, so a misbehaving server cannot make
+/// the client buffer an unbounded body.
+pub const MAX_RESPONSE_BYTES: u64 = 1024 * 1024;
+
+/// The prefix of the [`Error::Custom`] message for a response over [`MAX_RESPONSE_BYTES`].
+pub const RESPONSE_TOO_LARGE: &str = "response body too large";
+
+/// Removes the `api-version` header progenitor adds to every request.
+///
+/// The endpoint does not use it, and in a browser it is a non-safelisted header that makes the
+/// real API's CORS preflight fail. Wired in by `cargo xtask codegen` as a pre-request hook.
+async fn strip_api_version(request: &mut reqwest::Request) -> Result<(), std::convert::Infallible> {
+    request.headers_mut().remove("api-version");
+    Ok(())
+}
+
+/// Refuses a response whose declared length exceeds [`MAX_RESPONSE_BYTES`].
+///
+/// Wired in by `cargo xtask codegen` as a post-response hook, before the body is read.
+async fn refuse_oversized_response(
+    result: &reqwest::Result<reqwest::Response>,
+) -> Result<(), String> {
+    match result {
+        Ok(response) => match response.content_length() {
+            Some(length) if length > MAX_RESPONSE_BYTES => {
+                Err(format!("{RESPONSE_TOO_LARGE}: {length} bytes"))
+            }
+            _ => Ok(()),
+        },
+        Err(_) => Ok(()),
+    }
+}

@@ -1,0 +1,86 @@
+//! `cargo xtask`: project automation that needs more than a shell one-liner.
+
+mod codegen;
+mod setup;
+mod test;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "cargo xtask",
+    about = "Project automation for the Applivery OEM SDK"
+)]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Regenerate crates/applivery-api from the OpenAPI spec.
+    Codegen {
+        /// Do not write anything; fail with a diff if the checked-in code is stale.
+        #[arg(long)]
+        check: bool,
+        /// Spec to read (default: openapi/applivery-oem-users.json).
+        #[arg(long)]
+        spec: Option<PathBuf>,
+        /// Directory of the generated crate's sources (default: crates/applivery-api/src).
+        #[arg(long)]
+        out_dir: Option<PathBuf>,
+    },
+    /// Run every check CI runs: format, lints, generated code, all tests, docs.
+    Test,
+}
+
+fn main() -> ExitCode {
+    let result = match Cli::parse().task {
+        Task::Codegen {
+            check,
+            spec,
+            out_dir,
+        } => {
+            let root = project_root();
+            codegen::run(&codegen::Options {
+                spec: spec.unwrap_or_else(|| root.join(codegen::SPEC_PATH)),
+                out_dir: out_dir.unwrap_or_else(|| root.join(codegen::OUT_DIR)),
+                check,
+            })
+        }
+        Task::Test => test::run(),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root: the parent of this crate's directory.
+fn project_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_path_buf()
+}
+
+/// Runs `program args` in `dir`, echoing it, and fails unless it succeeds.
+fn run_step(program: &str, args: &[&str], dir: &Path) -> Result<(), String> {
+    println!("$ {program} {}", args.join(" "));
+    let status = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .status()
+        .map_err(|e| format!("cannot run {program}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{program} {}` failed ({status})", args.join(" ")))
+    }
+}
