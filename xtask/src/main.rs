@@ -1,5 +1,6 @@
 //! `cargo xtask`: project automation that needs more than a shell one-liner.
 
+mod bench;
 mod codegen;
 mod setup;
 mod test;
@@ -35,6 +36,8 @@ enum Task {
     },
     /// Run every check CI runs: format, lints, generated code, all tests, docs.
     Test,
+    /// Run the release-mode benchmarks (all, or the one named: mock, facade, import).
+    Bench { name: Option<String> },
 }
 
 fn main() -> ExitCode {
@@ -52,6 +55,7 @@ fn main() -> ExitCode {
             })
         }
         Task::Test => test::run(),
+        Task::Bench { name } => bench::run(name.as_deref()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
