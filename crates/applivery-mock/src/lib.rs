@@ -1,1 +1,127 @@
-//! Placeholder: being built.
+//! A local, faithful mock of Applivery's **Create OEM user** endpoint, for demos, this project's
+//! tests and your own integration tests. Like `stripe-mock`, it is a real HTTP server on
+//! loopback (axum routes on hyper connections), not an in-process fake, and it reads and writes
+//! the same generated wire types ([`applivery_api::types`]) as the client.
+//!
+//! # In a test
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use applivery_mock::{MockConfig, MockServer};
+//!
+//! let mock = MockServer::start(MockConfig::default()).await?; // 127.0.0.1, ephemeral port
+//! let url = format!("{}/v1/organizations/demo-org/oem/users", mock.base_url());
+//! // ... POST to `url` with `Authorization: Bearer mock-api-key` ...
+//! mock.push_faults(["status=503"]); // the next API request answers 503
+//! assert_eq!(mock.users().len(), 0);
+//! mock.shutdown().await;
+//! # Ok(()) }
+//! ```
+//!
+//! The mock needs a tokio runtime; a synchronous test can create one and keep it alive.
+//!
+//! # Behaviour of `POST /v1/organizations/{organizationId}/oem/users`
+//!
+//! Checked in this order; every answer is JSON in the documented envelope:
+//!
+//! | request | answer |
+//! |---|---|
+//! | no `Authorization`, or not `Bearer <token>` | 401, code 4002 `No auth token` |
+//! | a token not in `api_keys` | 401, code 4004 `Invalid token` |
+//! | an organization in `blocked_orgs` | 400, code 5187 `Feature block by platform configuration` |
+//! | an organization not in `orgs` | 404, code 3001 `Entity not found` |
+//! | body not JSON, no `email`, an invalid email, a field of the wrong type | 400, code 4000, the message names the field (`email is required`) |
+//! | an email already created in that organization (case-insensitive) | 403, code 4009 |
+//! | otherwise | 200 `{"status":true,"data":{"collaborator":{...}}}` |
+//!
+//! The collaborator has a fresh 24-hex `id`, `role` `"user"`, the input's `tags`, a `user` echoing
+//! the input (`email`, `firstName`, `lastName`, a fresh `id`, `role` `"user"`, `ssoUser` false),
+//! `detected` `{}`, `createdBy` `"api-key"`, ISO-8601 UTC `createdAt`/`updatedAt`, and an
+//! `oemSecret` extra field (random; clients must keep it out of logs). Parallel creates of one
+//! email yield exactly one 200: the check and the insert happen under one lock.
+//!
+//! # Test routes
+//!
+//! - `GET /__mock/users` (optional `?organization=ID`): JSON array of created collaborators.
+//! - `POST /__mock/reset`: forget users, queued faults, the request count and the rate window.
+//! - `POST /__mock/faults` with a JSON array of fault specs: queue them (FIFO), each consumed by
+//!   the next API request.
+//! - `GET /__mock/health`: `{"status":true}`.
+//!
+//! Any other route answers 404 (3001) in the envelope. CORS: every origin is allowed, preflights
+//! included (`Authorization`, `Content-Type`, `Accept`, `x-mock-fault`), and
+//! `Access-Control-Expose-Headers: Retry-After` lets pages read `Retry-After`.
+//!
+//! # Faults
+//!
+//! A fault spec is comma-separated directives, each at most once, with at most one response
+//! shape (`html`, `malformed-json`, `truncated-json`, `oversized`, `drop`, `hang`). It comes from
+//! the `x-mock-fault` request header, the queue ([`MockServer::push_faults`],
+//! `POST /__mock/faults`), or periodically ([`MockConfig::periodic_faults`], `--fault-every`).
+//! When several apply to one request they are combined directive by directive, the header's
+//! winning over the queued one's, which wins over the periodic ones'.
+//!
+//! | directive | effect |
+//! |---|---|
+//! | `latency=MS` | answer after MS milliseconds (combinable with the others) |
+//! | `status=CODE` | answer CODE (400..=599) with the JSON error envelope (code = CODE unless `code=`); 429 and 503 add `Retry-After: 1` |
+//! | `code=N` | the Applivery error code of a `status=` answer |
+//! | `retry-after=S` | set `Retry-After: S` |
+//! | `html` | answer 502 (or `status=`) with an HTML error page (`text/html`) |
+//! | `malformed-json` | answer 200 (or `status=`) with a body that is not JSON |
+//! | `truncated-json` | answer 200 with a Content-Length, send half the JSON, close the connection |
+//! | `oversized` | answer 200 with an 8 MiB JSON body (Content-Length set) |
+//! | `drop` | close the connection without any response |
+//! | `hang` | never answer (until the client gives up or the server shuts down) |
+//! | `after-create` | first handle the request normally (creating the user if it is valid), then apply the fault: an *ambiguous* failure. Without it, a fault happens before anything is created. |
+//!
+//! An invalid `x-mock-fault` header answers 400 (code 4000) naming the directive.
+//!
+//! The server-wide [`MockConfig::latency`] delays every API request, and
+//! [`MockConfig::rate_limit`] answers 429 with `Retry-After: 1` (code 429) beyond N API requests
+//! in a one-second window; a rate-limited request consumes no queued fault.
+//!
+//! # The binary
+//!
+//! `applivery-mock` (also `applivery mock` in the CLI) serves until Ctrl-C or SIGTERM and prints
+//! `applivery-mock listening on http://ADDR` on stdout once bound. Flags, all optional:
+//!
+//! | flag | default | meaning |
+//! |---|---|---|
+//! | `--addr ADDR` | `127.0.0.1:4010` | where to listen (port 0: any free port) |
+//! | `--api-key KEY` (repeatable) | `mock-api-key` | accepted bearer tokens |
+//! | `--org ORG` (repeatable) | `demo-org` | existing organizations |
+//! | `--blocked-org ORG` (repeatable) | `blocked-org` | organizations answering 5187 |
+//! | `--latency-ms N` | none | delay every API request |
+//! | `--rate-limit N` | none | API requests per second, 429 beyond |
+//! | `--fault-every N:SPEC` (repeatable) | none | every N-th API request gets fault SPEC |
+
+#![deny(missing_docs)]
+
+mod admin;
+pub mod cli;
+mod config;
+mod cors;
+mod endpoint;
+pub mod errors;
+mod fault;
+mod ids;
+mod mock_server;
+mod rate_limit;
+mod responses;
+mod server;
+mod state;
+mod store;
+mod timestamp;
+mod validation;
+
+pub use config::{DEFAULT_API_KEY, DEFAULT_BLOCKED_ORG, DEFAULT_ORG, MockConfig};
+pub use endpoint::FAULT_HEADER;
+pub use mock_server::MockServer;
+
+/// Checks a fault spec without a server, e.g. to validate a flag: `Err` names the bad directive.
+pub fn validate_fault_spec(spec: &str) -> Result<(), String> {
+    fault::Fault::parse(spec)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}

@@ -1,0 +1,163 @@
+//! `POST /v1/organizations/{organizationId}/oem/users`: the endpoint, its checks and its faults.
+
+use std::sync::Arc;
+
+use applivery_api::types::{Collaborator, NewOemUser, OemUser};
+use axum::Extension;
+use axum::body::Body;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Response;
+
+use crate::errors;
+use crate::fault::{Fault, FaultKind};
+use crate::responses;
+use crate::state::Shared;
+use crate::validation::parse_new_user;
+
+/// The request header that injects a fault into one request.
+pub const FAULT_HEADER: &str = "x-mock-fault";
+
+/// Largest request body read; a real one is a few hundred bytes.
+const MAX_REQUEST_BYTES: usize = 1024 * 1024;
+
+/// The 1-based number of an API request since start or reset, set by the connection layer.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RequestNumber(pub(crate) u64);
+
+pub(crate) async fn create_oem_user(
+    State(shared): State<Arc<Shared>>,
+    request_number: Option<Extension<RequestNumber>>,
+    organization: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let Ok(body) = axum::body::to_bytes(body, MAX_REQUEST_BYTES).await else {
+        return responses::error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            errors::INVALID_BODY_CODE,
+            "body is larger than 1 MiB",
+        );
+    };
+    let header_fault = match headers.get(FAULT_HEADER).map(|v| v.to_str()) {
+        None => Fault::default(),
+        Some(Ok(spec)) => match Fault::parse(spec) {
+            Ok(fault) => fault,
+            Err(e) => return invalid_fault_header(e.to_string()),
+        },
+        Some(Err(_)) => return invalid_fault_header("not visible ASCII".into()),
+    };
+    // The rate limit counts arrivals, so it is checked before any delay.
+    let rate_limited = shared.rate_limiter.as_ref().map(|l| l.check());
+    if let Some(latency) = shared.latency {
+        tokio::time::sleep(latency).await;
+    }
+    if let Some(Err(retry_after)) = rate_limited {
+        return responses::rate_limited(retry_after);
+    }
+    let n = request_number.map_or(0, |Extension(RequestNumber(n))| n);
+    let fault = shared.fault_for(header_fault, n);
+    if !fault.after_create
+        && let Some(response) = apply(&fault).await
+    {
+        return response;
+    }
+    let response = match organization {
+        Ok(Path(organization)) => create(&shared, &organization, &headers, &body),
+        Err(e) => responses::error(
+            StatusCode::BAD_REQUEST,
+            errors::INVALID_BODY_CODE,
+            e.body_text(),
+        ),
+    };
+    if fault.after_create
+        && let Some(faulty) = apply(&fault).await
+    {
+        return faulty;
+    }
+    response
+}
+
+/// Waits the fault's latency, then gives its replacement answer, if it has one.
+async fn apply(fault: &Fault) -> Option<Response> {
+    if let Some(latency) = fault.latency {
+        tokio::time::sleep(latency).await;
+    }
+    if fault.kind == Some(FaultKind::Hang) {
+        std::future::pending::<()>().await;
+    }
+    fault.replaces_response().then(|| responses::faulty(fault))
+}
+
+fn invalid_fault_header(why: String) -> Response {
+    responses::error(
+        StatusCode::BAD_REQUEST,
+        errors::INVALID_BODY_CODE,
+        format!("invalid {FAULT_HEADER} header: {why}"),
+    )
+}
+
+/// The endpoint's own behaviour, in the order Applivery checks: token, organization, body, email.
+fn create(shared: &Shared, organization: &str, headers: &HeaderMap, body: &[u8]) -> Response {
+    let Some(token) = bearer_token(headers) else {
+        return responses::documented(StatusCode::UNAUTHORIZED, errors::NO_AUTH_TOKEN);
+    };
+    if !shared.api_keys.contains(token) {
+        return responses::documented(StatusCode::UNAUTHORIZED, errors::INVALID_TOKEN);
+    }
+    if shared.blocked_orgs.contains(organization) {
+        return responses::documented(StatusCode::BAD_REQUEST, errors::FEATURE_BLOCKED);
+    }
+    if !shared.orgs.contains(organization) {
+        return responses::documented(StatusCode::NOT_FOUND, errors::ENTITY_NOT_FOUND);
+    }
+    let user = match parse_new_user(body) {
+        Ok(user) => user,
+        Err(message) => {
+            return responses::error(StatusCode::BAD_REQUEST, errors::INVALID_BODY_CODE, message);
+        }
+    };
+    let collaborator = new_collaborator(organization, user);
+    match shared.store().insert(&collaborator) {
+        Ok(()) => responses::created(collaborator),
+        Err(_) => responses::documented(StatusCode::FORBIDDEN, errors::ALREADY_REGISTERED),
+    }
+}
+
+/// The token of `Authorization: Bearer <token>`; `None` when missing or malformed.
+fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty() && !token.contains(' '))
+        .then_some(token)
+}
+
+/// A complete collaborator as Applivery returns it, echoing the input.
+fn new_collaborator(organization: &str, user: NewOemUser) -> Collaborator {
+    let now = crate::timestamp::now_iso8601();
+    let mut extra = serde_json::Map::new();
+    // Newer servers return a per-user secret; clients must keep it out of logs and Debug.
+    extra.insert("oemSecret".into(), crate::ids::secret().into());
+    Collaborator {
+        id: crate::ids::object_id(),
+        organization: organization.to_string(),
+        role: "user".into(),
+        tags: user.tags,
+        user: Some(OemUser {
+            id: Some(crate::ids::object_id()),
+            email: Some(user.email),
+            first_name: user.first_name,
+            last_name: user.last_name,
+            picture: None,
+            role: Some("user".into()),
+            sso_user: Some(false),
+        }),
+        detected: serde_json::Map::new(),
+        created_by: Some("api-key".into()),
+        created_at: Some(now.clone()),
+        updated_at: Some(now),
+        extra,
+    }
+}
