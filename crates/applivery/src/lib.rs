@@ -1,1 +1,123 @@
-//! Placeholder: being built.
+//! Rust client for the Applivery **Create OEM user** endpoint
+//! (`POST /v1/organizations/{organizationId}/oem/users`): validated, typed, duplicate-safe and
+//! secret-safe.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), applivery::Error> {
+//! use applivery::{Client, ErrorKind, NewOemUser};
+//!
+//! let client = Client::builder()
+//!     .api_key(std::env::var("APPLIVERY_API_KEY").unwrap_or_default())
+//!     .build()?;
+//! let user = NewOemUser::new("ada@example.com")
+//!     .first_name("Ada")
+//!     .last_name("Lovelace")
+//!     .tags(["engineering"]);
+//! match client.create_oem_user("5f3a9c0e1b2c3d4e5f6a7b8c", user).await {
+//!     Ok(collaborator) => println!("created {}", collaborator.id),
+//!     Err(e) if e.kind() == ErrorKind::AlreadyRegistered => println!("already there"),
+//!     Err(e) if e.kind() == ErrorKind::AlreadyRegisteredAfterRetry => {
+//!         println!("exists, possibly created by this call")
+//!     }
+//!     Err(e) => return Err(e),
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! [`Client::from_env`] reads `APPLIVERY_API_KEY` and `APPLIVERY_BASE_URL`.
+//!
+//! # Validation
+//!
+//! [`Client::create_oem_user`] validates everything before any I/O and reports every problem at
+//! once ([`ErrorKind::InvalidInput`], [`Error::field_errors`], fields named as on the wire):
+//! the email (at most 256 characters, one `@`, a local part of at most 64 characters, a domain
+//! with a dot), names (at most 128 characters, not blank, no control characters), tags (at most
+//! 50, each non-blank, at most 64 characters, no control characters, no duplicates) and the
+//! organization id (1 to 64 of `A-Z a-z 0-9 - _`, so it can never alter the request path).
+//! Nothing is sent for invalid input.
+//!
+//! # Errors
+//!
+//! One [`Error`] type; [`Error::kind`] is stable and named identically in Rust, the npm
+//! package and the CLI ([`ErrorKind::as_str`]). Documented codes map to their kinds (5187
+//! feature blocked, 4002/4004 unauthorized, 4009 already registered, 3001 not found); other
+//! codes and statuses are kept whole as [`ErrorKind::Api`].
+//!
+//! # Retry policy
+//!
+//! The endpoint is a non-idempotent POST without an idempotency key, so every failure is sorted
+//! by whether the server could have created the user ([`RetryClass`]):
+//!
+//! - **Cannot have created it** ([`RetryClass::Safe`]): the connection could not be made
+//!   (refused, DNS, connect timeout), HTTP 429, HTTP 503. Always retried.
+//! - **May have created it** ([`RetryClass::Ambiguous`]): a timeout or a broken connection after
+//!   the request was sent, HTTP 500, 502, 504. Retried by default
+//!   ([`RetryPolicy::retry_ambiguous`]): Applivery refuses a second registration of the same
+//!   email, so the retry cannot create a duplicate. If it answers 4009, the call reports
+//!   [`ErrorKind::AlreadyRegisteredAfterRetry`]: the user exists, possibly created by this very
+//!   call. Any other outcome of the retry (success included) is reported as is.
+//! - **Everything else** (documented API errors, 4xx, undecodable answers, invalid input) is
+//!   final. An undecodable 2xx answer is not retried: the user was most likely created, and
+//!   [`Error::is_ambiguous`] says so.
+//!
+//! Waits use exponential backoff with full jitter (uniform in
+//! `[0, min(max_backoff, initial_backoff * 2^(n-1))]`), replaced by the server's `Retry-After`
+//! when it sends one. Retries stop after [`RetryPolicy::max_attempts`] attempts (default 3) or
+//! when the next wait would end after [`RetryPolicy::max_elapsed`] (default 30 s); each attempt
+//! is itself bounded by the client's timeout. The final error reports [`Error::attempts`].
+//!
+//! # Secrets
+//!
+//! The API key is held as a [`Secret`], whose `Debug` and `Display` print `[redacted]`; the
+//! `Authorization` header is marked sensitive; errors are scrubbed of the key even if a server
+//! echoes it. An `oemSecret` in a response is kept as a [`Secret`] too
+//! ([`Collaborator::oem_secret`]).
+//!
+//! # Tracing
+//!
+//! Each call runs in a `tracing` span `applivery.create_oem_user` (fields `organization`,
+//! `attempts`, `status`, `kind`, `duration_ms`), each attempt in a span `applivery.attempt`
+//! (`attempt`, `status`, `duration_ms`); a retry logs an event with `backoff_ms`. The key is
+//! never recorded.
+//!
+//! # Features
+//!
+//! - `client` (default): the async [`Client`] on reqwest. Without it the crate is the
+//!   transport-agnostic core (validation, [`classify`], [`RetryPolicy`], [`RetryState`]) and
+//!   builds for `wasm32-unknown-unknown` without reqwest's client code paths or tokio.
+//! - `rustls` (default): TLS through rustls with the `ring` provider.
+//! - `native-tls`: TLS through the platform library.
+
+#![deny(missing_docs)]
+
+mod base_url;
+mod classify;
+mod collaborator;
+mod error;
+mod new_user;
+mod retry;
+mod secret;
+mod validate;
+
+#[cfg(feature = "client")]
+mod client;
+#[cfg(feature = "client")]
+mod platform;
+#[cfg(feature = "client")]
+mod transport;
+
+pub use base_url::{DEFAULT_BASE_URL, validate_base_url};
+pub use classify::{MAX_RESPONSE_BYTES, classify, codes, kind_for_code, parse_retry_after};
+pub use collaborator::{Collaborator, OemUser};
+pub use error::{Error, ErrorKind, FieldError, RetryClass};
+pub use new_user::{NewOemUser, validate_request};
+pub use retry::{RetryPolicy, RetryState, Step};
+pub use secret::{REDACTED, Secret};
+pub use validate::{
+    MAX_EMAIL_CHARS, MAX_EMAIL_LOCAL_CHARS, MAX_NAME_CHARS, MAX_ORGANIZATION_ID_CHARS,
+    MAX_TAG_CHARS, MAX_TAGS, validate_organization_id,
+};
+
+#[cfg(feature = "client")]
+pub use client::{Client, ClientBuilder};

@@ -1,0 +1,223 @@
+//! Turns an HTTP answer (status, `Retry-After`, body) into a collaborator or a typed error.
+//!
+//! Transport-agnostic: the native client calls it after reqwest, the wasm package after `fetch`,
+//! so both report exactly the same kinds for the same answers.
+
+use std::time::Duration;
+
+use crate::collaborator::Collaborator;
+use crate::error::{Error, ErrorKind, RetryClass};
+
+/// Largest response body accepted, in bytes; larger answers are [`ErrorKind::InvalidResponse`].
+pub const MAX_RESPONSE_BYTES: u64 = applivery_api::MAX_RESPONSE_BYTES;
+
+/// Documented Applivery error codes.
+pub mod codes {
+    /// Feature blocked by platform configuration (HTTP 400).
+    pub const FEATURE_BLOCKED: i64 = 5187;
+    /// No auth token (HTTP 401).
+    pub const NO_AUTH_TOKEN: i64 = 4002;
+    /// Invalid token (HTTP 401).
+    pub const INVALID_TOKEN: i64 = 4004;
+    /// Already registered (HTTP 403).
+    pub const ALREADY_REGISTERED: i64 = 4009;
+    /// Entity not found (HTTP 404).
+    pub const ENTITY_NOT_FOUND: i64 = 3001;
+}
+
+/// Classifies one complete HTTP answer of the Create OEM user endpoint.
+///
+/// - 2xx: the body must decode as the success envelope, else [`ErrorKind::InvalidResponse`]
+///   (status plus a short snippet).
+/// - 429: [`ErrorKind::RateLimited`] with `Retry-After`; 5xx: [`ErrorKind::ServerError`]
+///   (503 is safe to retry, 500/502/504 may have created the user).
+/// - Otherwise the error envelope's code decides: 5187, 4002/4004, 4009, 3001 map to their
+///   kinds, any other code or status is [`ErrorKind::Api`], kept whole. A body that is not an
+///   error envelope is [`ErrorKind::InvalidResponse`].
+///
+/// `retry_after` is the raw `Retry-After` header value, if any.
+///
+/// ```
+/// let err = applivery::classify(403, None, br#"{"status":false,"error":{"code":4009,"message":"dup"}}"#)
+///     .unwrap_err();
+/// assert_eq!(err.kind(), applivery::ErrorKind::AlreadyRegistered);
+/// assert_eq!((err.status(), err.code()), (Some(403), Some(4009)));
+/// ```
+pub fn classify(
+    status: u16,
+    retry_after: Option<&str>,
+    body: &[u8],
+) -> Result<Collaborator, Error> {
+    if (200..300).contains(&status) {
+        return match serde_json::from_slice::<applivery_api::types::CreateOemUserResponse>(body) {
+            Ok(envelope) => Ok(envelope.data.collaborator.into()),
+            Err(e) => Err(Error::invalid_response(
+                Some(status),
+                format!("the success response could not be decoded: {e}"),
+                body,
+            )),
+        };
+    }
+    let envelope = serde_json::from_slice::<applivery_api::types::ErrorResponse>(body)
+        .ok()
+        .and_then(|envelope| envelope.error);
+    let (code, message) = match envelope {
+        Some(detail) => (detail.code, detail.message),
+        None => (None, None),
+    };
+    let retry_after = retry_after.and_then(parse_retry_after);
+    let decoded = code.is_some() || message.is_some();
+
+    let mut error = match (status, code.and_then(kind_for_code)) {
+        (429, _) => Error::new(ErrorKind::RateLimited, "too many requests")
+            .with_retry_class(RetryClass::Safe),
+        (500..=599, _) => Error::new(ErrorKind::ServerError, "the server failed")
+            .with_retry_class(retry_class_for_server_error(status)),
+        (_, Some(kind)) => Error::new(kind, ""),
+        _ if decoded => Error::new(ErrorKind::Api, "unexpected API error"),
+        _ => {
+            return Err(Error::invalid_response(
+                Some(status),
+                format!("HTTP {status} without an Applivery error body"),
+                body,
+            ));
+        }
+    }
+    .with_status(status);
+    if let Some(code) = code {
+        error = error.with_code(code);
+    }
+    if let Some(retry_after) = retry_after {
+        error = error.with_retry_after(retry_after);
+    }
+    let message = match message {
+        Some(message) if !message.is_empty() => message,
+        _ if !decoded && !body.is_empty() => {
+            format!("{}: {}", error.message(), crate::error::snippet(body))
+        }
+        _ if error.message().is_empty() => default_message(error.kind()).to_owned(),
+        _ => return Err(error),
+    };
+    Err(error.replace_message(message))
+}
+
+/// The kind of a documented Applivery error code.
+pub fn kind_for_code(code: i64) -> Option<ErrorKind> {
+    match code {
+        codes::FEATURE_BLOCKED => Some(ErrorKind::FeatureBlocked),
+        codes::NO_AUTH_TOKEN | codes::INVALID_TOKEN => Some(ErrorKind::Unauthorized),
+        codes::ALREADY_REGISTERED => Some(ErrorKind::AlreadyRegistered),
+        codes::ENTITY_NOT_FOUND => Some(ErrorKind::NotFound),
+        _ => None,
+    }
+}
+
+/// 503 means the server refused the work; 500, 502 and 504 may come after the user was
+/// created; other 5xx (501, 505, ...) are permanent.
+fn retry_class_for_server_error(status: u16) -> RetryClass {
+    match status {
+        503 => RetryClass::Safe,
+        500 | 502 | 504 => RetryClass::Ambiguous,
+        _ => RetryClass::Never,
+    }
+}
+
+fn default_message(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::FeatureBlocked => "feature blocked by platform configuration",
+        ErrorKind::Unauthorized => "missing or invalid API key",
+        ErrorKind::AlreadyRegistered => "a user with this email is already registered",
+        ErrorKind::NotFound => "organization not found",
+        _ => "request failed",
+    }
+}
+
+/// Parses a `Retry-After` header given in seconds. HTTP-date values are not supported and
+/// give `None` (the retry then uses the computed backoff).
+pub fn parse_retry_after(value: &str) -> Option<Duration> {
+    let seconds: u64 = value.trim().parse().ok()?;
+    // Anything beyond a day is nonsense; cap it rather than sleeping forever.
+    Some(Duration::from_secs(seconds.min(86_400)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn envelope(code: i64, message: &str) -> Vec<u8> {
+        serde_json::to_vec(
+            &serde_json::json!({"status": false, "error": {"code": code, "message": message}}),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn documented_codes_map_to_their_kinds() {
+        for (status, code, kind) in [
+            (400, 5187, ErrorKind::FeatureBlocked),
+            (401, 4002, ErrorKind::Unauthorized),
+            (401, 4004, ErrorKind::Unauthorized),
+            (403, 4009, ErrorKind::AlreadyRegistered),
+            (404, 3001, ErrorKind::NotFound),
+        ] {
+            let error = classify(status, None, &envelope(code, "msg")).unwrap_err();
+            assert_eq!(error.kind(), kind);
+            assert_eq!(error.status(), Some(status));
+            assert_eq!(error.code(), Some(code));
+            assert_eq!(error.message(), "msg");
+            assert!(!error.is_retryable());
+        }
+    }
+
+    #[test]
+    fn unknown_codes_are_kept_whole() {
+        let error = classify(418, None, &envelope(7777, "teapot")).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Api);
+        assert_eq!(
+            (error.status(), error.code(), error.message()),
+            (Some(418), Some(7777), "teapot")
+        );
+    }
+
+    #[test]
+    fn rate_limits_and_server_errors() {
+        let error = classify(429, Some("7"), &envelope(0, "slow down")).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::RateLimited);
+        assert_eq!(error.retry_after(), Some(Duration::from_secs(7)));
+        assert_eq!(error.retry_class(), RetryClass::Safe);
+
+        let error = classify(503, Some("1"), b"").unwrap_err();
+        assert_eq!(
+            (error.kind(), error.retry_class()),
+            (ErrorKind::ServerError, RetryClass::Safe)
+        );
+        for status in [500, 502, 504] {
+            let error = classify(status, None, b"<html>bad gateway</html>").unwrap_err();
+            assert_eq!(error.kind(), ErrorKind::ServerError);
+            assert_eq!(error.retry_class(), RetryClass::Ambiguous);
+            assert!(error.message().contains("bad gateway"), "{error}");
+        }
+        let error = classify(501, None, b"").unwrap_err();
+        assert!(!error.is_retryable());
+    }
+
+    #[test]
+    fn undecodable_answers_keep_status_and_snippet() {
+        let error = classify(200, None, b"{\"status\": tru").unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidResponse);
+        assert_eq!(error.status(), Some(200));
+        assert_eq!(error.body_snippet(), Some("{\"status\": tru"));
+        assert!(error.is_ambiguous());
+
+        let error = classify(401, None, b"<html>denied</html>").unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidResponse);
+        assert_eq!(error.status(), Some(401));
+    }
+
+    #[test]
+    fn retry_after_parsing() {
+        assert_eq!(parse_retry_after(" 3 "), Some(Duration::from_secs(3)));
+        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+        assert_eq!(parse_retry_after("-1"), None);
+    }
+}

@@ -1,0 +1,91 @@
+//! The created collaborator, as returned to callers, with any `oemSecret` kept secret.
+
+use crate::secret::Secret;
+
+pub use applivery_api::types::OemUser;
+
+/// The membership of the new user in the organization, as the API returned it.
+///
+/// Serializes with the wire's camelCase names; an `oemSecret` serializes as `"[redacted]"`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Collaborator {
+    /// Identifier of the collaborator.
+    pub id: String,
+    /// Identifier of the organization.
+    pub organization: String,
+    /// Role in the organization (free text, such as `user` or `owner`).
+    pub role: String,
+    /// Tags attached to the collaborator.
+    pub tags: Vec<String>,
+    /// The user account behind the collaborator.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<OemUser>,
+    /// Device and platform details detected by Applivery; free-form.
+    pub detected: serde_json::Map<String, serde_json::Value>,
+    /// Who created the collaborator.
+    pub created_by: Option<String>,
+    /// Creation time, ISO-8601.
+    pub created_at: Option<String>,
+    /// Time of the last update, ISO-8601.
+    pub updated_at: Option<String>,
+    /// The `oemSecret` the server returned, if any. Printed and serialized as `[redacted]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub oem_secret: Option<Secret>,
+    /// Other fields a newer server added, kept as they came (never `oemSecret`).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<applivery_api::types::Collaborator> for Collaborator {
+    fn from(wire: applivery_api::types::Collaborator) -> Self {
+        let mut extra = wire.extra;
+        let oem_secret = match extra.remove("oemSecret") {
+            Some(serde_json::Value::String(secret)) => Some(Secret::new(secret)),
+            Some(serde_json::Value::Null) | None => None,
+            // Not a string: still a secret, kept in its JSON text form.
+            Some(other) => Some(Secret::new(other.to_string())),
+        };
+        Collaborator {
+            id: wire.id,
+            organization: wire.organization,
+            role: wire.role,
+            tags: wire.tags,
+            user: wire.user,
+            detected: wire.detected,
+            created_by: wire.created_by,
+            created_at: wire.created_at,
+            updated_at: wire.updated_at,
+            oem_secret,
+            extra,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn oem_secret_is_extracted_and_redacted() {
+        let wire: applivery_api::types::Collaborator = serde_json::from_value(serde_json::json!({
+            "id": "c1", "organization": "o", "role": "user", "tags": [], "detected": {},
+            "createdBy": null, "createdAt": null, "updatedAt": null,
+            "oemSecret": "s3cr3t-value", "futureField": 1
+        }))
+        .unwrap();
+        let collaborator = Collaborator::from(wire);
+        assert_eq!(
+            collaborator.oem_secret.as_ref().unwrap().expose(),
+            "s3cr3t-value"
+        );
+        assert_eq!(collaborator.extra.get("futureField"), Some(&1.into()));
+        let shown = format!(
+            "{collaborator:?} {}",
+            serde_json::to_string(&collaborator).unwrap()
+        );
+        assert!(!shown.contains("s3cr3t-value"), "{shown}");
+        assert!(shown.contains("\"oemSecret\":\"[redacted]\""), "{shown}");
+    }
+}

@@ -1,0 +1,501 @@
+//! The one error type of the crate, with a stable kind for every outcome.
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// What went wrong, as a stable name shared by Rust, the npm package and the CLI.
+///
+/// [`ErrorKind::as_str`] gives the name used identically everywhere (`"already_registered"`, ...).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The input failed validation before anything was sent; see [`Error::field_errors`].
+    InvalidInput,
+    /// The API key is missing or invalid (codes 4002, 4004).
+    Unauthorized,
+    /// The feature is blocked by the platform configuration (code 5187).
+    FeatureBlocked,
+    /// A user with this email is already registered in the organization (code 4009).
+    AlreadyRegistered,
+    /// Code 4009 answered a retry that followed an attempt which may have reached the server:
+    /// the user exists, possibly created by this very call.
+    AlreadyRegisteredAfterRetry,
+    /// The organization does not exist or is not visible to this key (code 3001).
+    NotFound,
+    /// Too many requests (HTTP 429); see [`Error::retry_after`].
+    RateLimited,
+    /// The server failed (HTTP 5xx).
+    ServerError,
+    /// No complete answer arrived in time.
+    Timeout,
+    /// The connection failed or broke.
+    Network,
+    /// The response could not be decoded (or was too large); the error keeps the status and a
+    /// short snippet of the body.
+    InvalidResponse,
+    /// Any other status or API code, kept whole in [`Error::status`], [`Error::code`] and
+    /// [`Error::message`].
+    Api,
+    /// A bad builder or environment setting (missing key, non-HTTPS base URL, ...).
+    Config,
+}
+
+impl ErrorKind {
+    /// Every kind, in declaration order.
+    pub const ALL: &'static [ErrorKind] = &[
+        ErrorKind::InvalidInput,
+        ErrorKind::Unauthorized,
+        ErrorKind::FeatureBlocked,
+        ErrorKind::AlreadyRegistered,
+        ErrorKind::AlreadyRegisteredAfterRetry,
+        ErrorKind::NotFound,
+        ErrorKind::RateLimited,
+        ErrorKind::ServerError,
+        ErrorKind::Timeout,
+        ErrorKind::Network,
+        ErrorKind::InvalidResponse,
+        ErrorKind::Api,
+        ErrorKind::Config,
+    ];
+
+    /// The stable name of the kind, identical in Rust, JavaScript and the CLI.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidInput => "invalid_input",
+            ErrorKind::Unauthorized => "unauthorized",
+            ErrorKind::FeatureBlocked => "feature_blocked",
+            ErrorKind::AlreadyRegistered => "already_registered",
+            ErrorKind::AlreadyRegisteredAfterRetry => "already_registered_after_retry",
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::RateLimited => "rate_limited",
+            ErrorKind::ServerError => "server_error",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Network => "network",
+            ErrorKind::InvalidResponse => "invalid_response",
+            ErrorKind::Api => "api_error",
+            ErrorKind::Config => "config",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Whether a failed attempt could have created the user, which decides if it is retried.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RetryClass {
+    /// The server cannot have created the user (connection refused, 429, 503): safe to retry.
+    Safe,
+    /// The request may have reached the server and created the user (timeout or reset after
+    /// sending, 500, 502, 504): a retry may answer 4009 for a user this call created.
+    Ambiguous,
+    /// A definitive answer or a local error: retrying cannot help.
+    Never,
+}
+
+/// One invalid input field, named as on the wire (`email`, `firstName`, `lastName`, `tags`,
+/// `organizationId`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct FieldError {
+    /// The field's wire name.
+    pub field: &'static str,
+    /// What is wrong with it. Never contains the rejected value.
+    pub message: String,
+}
+
+impl FieldError {
+    /// A field error.
+    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
+        FieldError {
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+/// The error of every fallible operation in this crate.
+///
+/// Inspect it with [`Error::kind`], [`Error::status`], [`Error::code`],
+/// [`Error::is_retryable`]; it never contains the API key.
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct Error {
+    inner: Box<Inner>,
+}
+
+#[derive(Clone)]
+struct Inner {
+    kind: ErrorKind,
+    message: String,
+    status: Option<u16>,
+    code: Option<i64>,
+    retry_after: Option<Duration>,
+    field_errors: Vec<FieldError>,
+    retry_class: RetryClass,
+    snippet: Option<String>,
+    attempts: u32,
+    source: Option<Arc<dyn StdError + Send + Sync>>,
+}
+
+impl Error {
+    /// An error of `kind` with a message; its retry class follows from the kind (timeouts and
+    /// network errors are ambiguous, everything else is final). Refine with the `with_*`
+    /// methods.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        let retry_class = match kind {
+            ErrorKind::Timeout | ErrorKind::Network => RetryClass::Ambiguous,
+            ErrorKind::RateLimited => RetryClass::Safe,
+            _ => RetryClass::Never,
+        };
+        Error {
+            inner: Box::new(Inner {
+                kind,
+                message: message.into(),
+                status: None,
+                code: None,
+                retry_after: None,
+                field_errors: Vec::new(),
+                retry_class,
+                snippet: None,
+                attempts: 0,
+                source: None,
+            }),
+        }
+    }
+
+    /// Input that failed validation; nothing was sent.
+    pub fn invalid_input(field_errors: Vec<FieldError>) -> Self {
+        let message = field_errors
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; ");
+        let mut error = Error::new(ErrorKind::InvalidInput, message);
+        error.inner.field_errors = field_errors;
+        error
+    }
+
+    /// A bad builder or environment setting.
+    pub fn config(message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Config, message)
+    }
+
+    /// The connection could not be established (refused, DNS failure, connect timeout):
+    /// nothing reached the server, so a retry is safe.
+    pub fn connect(message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Network, message).with_retry_class(RetryClass::Safe)
+    }
+
+    /// The connection broke after the request may have been sent (reset, closed early).
+    pub fn network(message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Network, message)
+    }
+
+    /// No complete answer in time, after the request may have been sent.
+    pub fn timeout(message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Timeout, message)
+    }
+
+    /// A response that could not be decoded: keeps the status and a short, cleaned snippet of
+    /// the body.
+    pub fn invalid_response(status: Option<u16>, message: impl Into<String>, body: &[u8]) -> Self {
+        let mut error = Error::new(ErrorKind::InvalidResponse, message);
+        error.inner.status = status;
+        if !body.is_empty() {
+            error.inner.snippet = Some(snippet(body));
+        }
+        error
+    }
+
+    /// Sets the HTTP status.
+    pub fn with_status(mut self, status: u16) -> Self {
+        self.inner.status = Some(status);
+        self
+    }
+
+    /// Sets the Applivery error code.
+    pub fn with_code(mut self, code: i64) -> Self {
+        self.inner.code = Some(code);
+        self
+    }
+
+    /// Sets how long the server asked to wait (`Retry-After`).
+    pub fn with_retry_after(mut self, retry_after: Duration) -> Self {
+        self.inner.retry_after = Some(retry_after);
+        self
+    }
+
+    /// Overrides whether and how the failure may be retried.
+    pub fn with_retry_class(mut self, class: RetryClass) -> Self {
+        self.inner.retry_class = class;
+        self
+    }
+
+    /// Attaches the underlying cause, reachable through [`std::error::Error::source`].
+    pub fn with_source(mut self, source: impl StdError + Send + Sync + 'static) -> Self {
+        self.inner.source = Some(Arc::new(source));
+        self
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> ErrorKind {
+        self.inner.kind
+    }
+
+    /// The HTTP status of the response, when there was one.
+    pub fn status(&self) -> Option<u16> {
+        self.inner.status
+    }
+
+    /// The Applivery error code (`error.code` of the response), when there was one.
+    pub fn code(&self) -> Option<i64> {
+        self.inner.code
+    }
+
+    /// A human-readable explanation: the server's message for API errors.
+    pub fn message(&self) -> &str {
+        &self.inner.message
+    }
+
+    /// The start of an undecodable response body, cleaned of control characters.
+    pub fn body_snippet(&self) -> Option<&str> {
+        self.inner.snippet.as_deref()
+    }
+
+    /// How long the server asked to wait before trying again (`Retry-After`, in seconds).
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.inner.retry_after
+    }
+
+    /// The invalid fields, for [`ErrorKind::InvalidInput`]; empty otherwise.
+    pub fn field_errors(&self) -> &[FieldError] {
+        &self.inner.field_errors
+    }
+
+    /// Whether trying again later may succeed (rate limits, server errors, timeouts, network
+    /// failures). Because Applivery refuses a second registration of the same email with 4009,
+    /// retrying cannot create a duplicate user.
+    pub fn is_retryable(&self) -> bool {
+        self.inner.retry_class != RetryClass::Never
+    }
+
+    /// Whether a failed attempt could have created the user; see [`RetryClass`].
+    pub fn retry_class(&self) -> RetryClass {
+        self.inner.retry_class
+    }
+
+    /// Whether the user may exist although the call failed: the request may have reached the
+    /// server (timeout or broken connection after sending, 500/502/504, an undecodable success
+    /// answer), or [`ErrorKind::AlreadyRegisteredAfterRetry`].
+    pub fn is_ambiguous(&self) -> bool {
+        self.inner.retry_class == RetryClass::Ambiguous
+            || self.inner.kind == ErrorKind::AlreadyRegisteredAfterRetry
+            || (self.inner.kind == ErrorKind::InvalidResponse
+                && self.inner.status.is_some_and(|s| (200..300).contains(&s)))
+    }
+
+    /// How many HTTP attempts the call made before failing (0 when nothing was sent).
+    pub fn attempts(&self) -> u32 {
+        self.inner.attempts
+    }
+
+    pub(crate) fn replace_message(mut self, message: String) -> Self {
+        self.inner.message = message;
+        self
+    }
+
+    pub(crate) fn set_attempts(&mut self, attempts: u32) {
+        self.inner.attempts = attempts;
+    }
+
+    /// Turns a 4009 into [`ErrorKind::AlreadyRegisteredAfterRetry`].
+    pub(crate) fn into_after_retry(mut self) -> Self {
+        if self.inner.kind == ErrorKind::AlreadyRegistered {
+            self.inner.kind = ErrorKind::AlreadyRegisteredAfterRetry;
+            self.inner.message = format!(
+                "the user exists; an earlier attempt of this call may have created it \
+                 (server: {})",
+                self.inner.message
+            );
+        }
+        self
+    }
+
+    /// Replaces every occurrence of `secret` in the texts this error carries. A server that
+    /// echoes the request must not leak the key through an error. The client does this for its
+    /// own key; a transport built on [`crate::classify`] should do it too.
+    pub fn scrub(mut self, secret: &str) -> Self {
+        if secret.is_empty() {
+            return self;
+        }
+        let redact = |text: &mut String| {
+            if text.contains(secret) {
+                *text = text.replace(secret, crate::secret::REDACTED);
+            }
+        };
+        redact(&mut self.inner.message);
+        if let Some(snippet) = self.inner.snippet.as_mut() {
+            redact(snippet);
+        }
+        if let Some(source) = &self.inner.source
+            && format!("{source} {source:?}").contains(secret)
+        {
+            self.inner.source = None;
+        }
+        self
+    }
+}
+
+/// The first characters of a body, lossily decoded, control characters replaced by spaces.
+pub(crate) fn snippet(body: &[u8]) -> String {
+    const MAX_CHARS: usize = 200;
+    let head = &body[..body.len().min(MAX_CHARS * 4)];
+    let text = String::from_utf8_lossy(head);
+    let mut out: String = text
+        .chars()
+        .take(MAX_CHARS)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if text.chars().count() > MAX_CHARS || body.len() > head.len() {
+        out.push('…');
+    }
+    out.trim().to_owned()
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &self.inner;
+        write!(f, "{}: {}", inner.kind, inner.message)?;
+        match (inner.status, inner.code) {
+            (Some(status), Some(code)) => write!(f, " (HTTP {status}, code {code})")?,
+            (Some(status), None) => write!(f, " (HTTP {status})")?,
+            (None, Some(code)) => write!(f, " (code {code})")?,
+            (None, None) => {}
+        }
+        if let Some(snippet) = &inner.snippet {
+            write!(f, "; body starts: {snippet}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &self.inner;
+        let mut debug = f.debug_struct("Error");
+        debug
+            .field("kind", &inner.kind)
+            .field("message", &inner.message);
+        if let Some(status) = inner.status {
+            debug.field("status", &status);
+        }
+        if let Some(code) = inner.code {
+            debug.field("code", &code);
+        }
+        if let Some(retry_after) = inner.retry_after {
+            debug.field("retry_after", &retry_after);
+        }
+        if !inner.field_errors.is_empty() {
+            debug.field("field_errors", &inner.field_errors);
+        }
+        if let Some(snippet) = &inner.snippet {
+            debug.field("snippet", snippet);
+        }
+        debug
+            .field("retry_class", &inner.retry_class)
+            .field("attempts", &inner.attempts);
+        if let Some(source) = &inner.source {
+            debug.field("source", source);
+        }
+        debug.finish()
+    }
+}
+
+impl StdError for Error {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.inner
+            .source
+            .as_deref()
+            .map(|source| source as &(dyn StdError + 'static))
+    }
+}
+
+/// The JSON shape used by the CLI and mirrored by the npm package's `AppliveryError`.
+impl serde::Serialize for Error {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let inner = &self.inner;
+        let mut s = serializer.serialize_struct("Error", 8)?;
+        s.serialize_field("kind", inner.kind.as_str())?;
+        s.serialize_field("message", &inner.message)?;
+        s.serialize_field("status", &inner.status)?;
+        s.serialize_field("code", &inner.code)?;
+        s.serialize_field("retryable", &self.is_retryable())?;
+        s.serialize_field(
+            "retryAfterSeconds",
+            &inner.retry_after.map(|d| d.as_secs_f64()),
+        )?;
+        s.serialize_field("fieldErrors", &inner.field_errors)?;
+        s.serialize_field("attempts", &inner.attempts)?;
+        s.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kind_names_are_unique_and_snake_case() {
+        let mut names: Vec<_> = ErrorKind::ALL.iter().map(|k| k.as_str()).collect();
+        assert!(
+            names
+                .iter()
+                .all(|n| n.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        );
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), ErrorKind::ALL.len());
+    }
+
+    #[test]
+    fn snippet_is_short_and_clean() {
+        let body = format!("<html>\n\t{}</html>", "x".repeat(1000));
+        let s = snippet(body.as_bytes());
+        assert!(s.chars().count() <= 201);
+        assert!(!s.contains('\n') && !s.contains('\t'));
+        assert!(s.ends_with('…'));
+        assert_eq!(snippet(b"short"), "short");
+    }
+
+    #[test]
+    fn scrub_removes_the_secret_from_messages_and_snippets() {
+        let error =
+            Error::invalid_response(Some(500), "echo key-123", b"Bearer key-123").scrub("key-123");
+        let shown = format!("{error} {error:?}");
+        assert!(!shown.contains("key-123"), "{shown}");
+    }
+
+    #[test]
+    fn after_retry_only_changes_4009() {
+        let e = Error::new(ErrorKind::AlreadyRegistered, "dup").with_code(4009);
+        assert_eq!(
+            e.into_after_retry().kind(),
+            ErrorKind::AlreadyRegisteredAfterRetry
+        );
+        let e = Error::new(ErrorKind::NotFound, "nf");
+        assert_eq!(e.into_after_retry().kind(), ErrorKind::NotFound);
+    }
+}

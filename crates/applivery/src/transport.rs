@@ -1,0 +1,201 @@
+//! One HTTP attempt over reqwest: send, read a bounded body, classify.
+
+use std::error::Error as StdError;
+
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
+
+use crate::classify::{MAX_RESPONSE_BYTES, classify};
+use crate::collaborator::Collaborator;
+use crate::error::{Error, RetryClass};
+use crate::secret::Secret;
+
+/// Everything needed to send an attempt; built once per [`crate::Client`].
+pub(crate) struct Transport {
+    http: reqwest::Client,
+    /// `{base_url}/v1/organizations/`
+    url_prefix: String,
+    /// `Bearer <key>`, marked sensitive so that hyper and reqwest never print it.
+    authorization: HeaderValue,
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+    user_agent: Option<HeaderValue>,
+}
+
+/// The outcome of one attempt: the status if a response head arrived, and the result.
+pub(crate) struct Attempt {
+    pub(crate) status: Option<u16>,
+    pub(crate) result: Result<Collaborator, Error>,
+}
+
+impl Transport {
+    pub(crate) fn new(
+        http: reqwest::Client,
+        base_url: &str,
+        api_key: &Secret,
+        user_agent: Option<&str>,
+    ) -> Result<Self, Error> {
+        let mut authorization = HeaderValue::from_str(&format!("Bearer {}", api_key.expose()))
+            .map_err(|_| {
+                Error::config("the API key contains characters not allowed in an HTTP header")
+            })?;
+        authorization.set_sensitive(true);
+        let user_agent = user_agent
+            .map(|ua| {
+                HeaderValue::from_str(ua).map_err(|_| {
+                    Error::config("the user agent contains characters not allowed in a header")
+                })
+            })
+            .transpose()?;
+        Ok(Transport {
+            http,
+            url_prefix: format!("{base_url}/v1/organizations/"),
+            authorization,
+            user_agent,
+        })
+    }
+
+    /// Sends one attempt. `organization_id` must already be validated: its characters are all
+    /// unreserved, so it is placed in the path as is.
+    pub(crate) async fn send(&self, organization_id: &str, body: bytes::Bytes) -> Attempt {
+        let mut url = String::with_capacity(self.url_prefix.len() + organization_id.len() + 10);
+        url.push_str(&self.url_prefix);
+        url.push_str(organization_id);
+        url.push_str("/oem/users");
+
+        let request = self
+            .http
+            .post(url)
+            .header(AUTHORIZATION, self.authorization.clone())
+            .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+            .header(ACCEPT, HeaderValue::from_static("application/json"));
+        // Browsers forbid setting User-Agent from fetch.
+        #[cfg(not(target_arch = "wasm32"))]
+        let request = match &self.user_agent {
+            Some(ua) => request.header(reqwest::header::USER_AGENT, ua.clone()),
+            None => request,
+        };
+        let response = match request.body(body).send().await {
+            Ok(response) => response,
+            Err(e) => {
+                return Attempt {
+                    status: None,
+                    result: Err(send_error(e)),
+                };
+            }
+        };
+        let status = response.status().as_u16();
+        let result = read_and_classify(response, status).await;
+        Attempt {
+            status: Some(status),
+            result,
+        }
+    }
+}
+
+async fn read_and_classify(
+    response: reqwest::Response,
+    status: u16,
+) -> Result<Collaborator, Error> {
+    if let Some(length) = response.content_length()
+        && length > MAX_RESPONSE_BYTES
+    {
+        return Err(too_large(status, length));
+    }
+    let retry_after = response
+        .headers()
+        .get(RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let body = read_bounded(response, status).await?;
+    classify(status, retry_after.as_deref(), &body)
+}
+
+/// Reads the body chunk by chunk and stops past [`MAX_RESPONSE_BYTES`], whatever the
+/// `Content-Length` said (chunked answers have none).
+#[cfg(not(target_arch = "wasm32"))]
+async fn read_bounded(mut response: reqwest::Response, status: u16) -> Result<Vec<u8>, Error> {
+    let expected = response.content_length().unwrap_or(1024).min(64 * 1024);
+    let mut body = Vec::with_capacity(usize::try_from(expected).unwrap_or(1024));
+    while let Some(chunk) = response.chunk().await.map_err(|e| body_error(e, status))? {
+        let length = (body.len() + chunk.len()) as u64;
+        if length > MAX_RESPONSE_BYTES {
+            return Err(too_large(status, length));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// On wasm32 reqwest reads the whole body through `fetch`; the size is checked afterwards.
+#[cfg(target_arch = "wasm32")]
+async fn read_bounded(response: reqwest::Response, status: u16) -> Result<Vec<u8>, Error> {
+    let body = response.bytes().await.map_err(|e| body_error(e, status))?;
+    if body.len() as u64 > MAX_RESPONSE_BYTES {
+        return Err(too_large(status, body.len() as u64));
+    }
+    Ok(body.to_vec())
+}
+
+fn too_large(status: u16, length: u64) -> Error {
+    Error::invalid_response(
+        Some(status),
+        format!("response body too large: over {length} bytes (limit {MAX_RESPONSE_BYTES})"),
+        b"",
+    )
+}
+
+/// Errors before a response head arrived.
+fn send_error(e: reqwest::Error) -> Error {
+    let detail = describe(&e);
+    #[cfg(not(target_arch = "wasm32"))]
+    let connect = e.is_connect();
+    // fetch does not tell a refused connection from one that broke after sending.
+    #[cfg(target_arch = "wasm32")]
+    let connect = false;
+    let error = if connect {
+        // Nothing reached the server: refused, DNS failure, connect timeout.
+        if e.is_timeout() {
+            Error::timeout(format!("could not connect in time: {detail}"))
+                .with_retry_class(RetryClass::Safe)
+        } else {
+            Error::connect(format!("could not connect: {detail}"))
+        }
+    } else if e.is_timeout() {
+        Error::timeout(format!("no answer in time: {detail}"))
+    } else if e.is_builder() {
+        Error::config(format!("could not build the request: {detail}"))
+    } else {
+        Error::network(format!("the connection failed: {detail}"))
+    };
+    error.with_source(e)
+}
+
+/// Errors while reading the body: the server answered, so the user may well exist.
+fn body_error(e: reqwest::Error, status: u16) -> Error {
+    let detail = describe(&e);
+    let error = if e.is_timeout() {
+        Error::timeout(format!(
+            "the response body did not arrive in time: {detail}"
+        ))
+    } else {
+        Error::network(format!("the response body was cut off: {detail}"))
+    };
+    error
+        .with_status(status)
+        .with_retry_class(RetryClass::Ambiguous)
+        .with_source(e)
+}
+
+/// reqwest's own message plus the innermost cause ("connection refused", ...).
+fn describe(e: &reqwest::Error) -> String {
+    let mut innermost: &dyn StdError = e;
+    while let Some(source) = innermost.source() {
+        innermost = source;
+    }
+    let outer = e.to_string();
+    let inner = innermost.to_string();
+    if std::ptr::addr_eq(innermost, e as &dyn StdError) || outer.contains(&inner) {
+        outer
+    } else {
+        format!("{outer}: {inner}")
+    }
+}
