@@ -1,1 +1,5 @@
-//! Placeholder: being built.
+//! The `applivery` command.
+pub mod input;
+pub mod journal;
+pub mod limiter;
+pub mod outcome;

@@ -1,0 +1,208 @@
+//! CSV rows: a header naming the columns, then one row per record.
+
+use std::fs::File;
+use std::io::BufReader;
+
+use super::line_tracker::LineTracker;
+use super::row::{optional, split_tags};
+use super::{FileError, MAX_LINE_BYTES, Record, Row};
+
+/// Where each known column is in a record.
+struct Columns {
+    email: usize,
+    first_name: Option<usize>,
+    last_name: Option<usize>,
+    tags: Option<usize>,
+    count: usize,
+    unknown: Vec<String>,
+}
+
+/// A known column, from a header cell: case, spaces, `_` and `-` are ignored, so `First Name`,
+/// `first_name` and `firstName` all name `firstName`.
+fn known_column(cell: &str) -> Option<&'static str> {
+    let normalized: String = cell
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '_' | '-'))
+        .flat_map(char::to_lowercase)
+        .collect();
+    match normalized.as_str() {
+        "email" => Some("email"),
+        "firstname" => Some("firstName"),
+        "lastname" => Some("lastName"),
+        "tags" => Some("tags"),
+        _ => None,
+    }
+}
+
+impl Columns {
+    fn from_header(cells: &[&str]) -> Result<Columns, FileError> {
+        let mut found = [None::<usize>; 4];
+        let mut unknown = Vec::new();
+        for (index, cell) in cells.iter().enumerate() {
+            let cell = cell.trim();
+            let slot = match known_column(cell) {
+                Some("email") => 0,
+                Some("firstName") => 1,
+                Some("lastName") => 2,
+                Some(_) => 3,
+                None => {
+                    if !cell.is_empty() {
+                        unknown.push(cell.to_owned());
+                    }
+                    continue;
+                }
+            };
+            if found[slot].replace(index).is_some() {
+                return Err(FileError::DuplicateColumn {
+                    name: known_column(cell).unwrap_or(cell).to_owned(),
+                });
+            }
+        }
+        let Some(email) = found[0] else {
+            return Err(FileError::NoEmailColumn {
+                found: cells.iter().map(|c| c.trim().to_owned()).collect(),
+            });
+        };
+        Ok(Columns {
+            email,
+            first_name: found[1],
+            last_name: found[2],
+            tags: found[3],
+            count: cells.len(),
+            unknown,
+        })
+    }
+}
+
+/// The rows of a CSV file, one at a time.
+pub(super) struct CsvRows {
+    reader: csv::Reader<LineTracker<BufReader<File>>>,
+    record: csv::ByteRecord,
+    columns: Columns,
+    failed: bool,
+}
+
+impl CsvRows {
+    /// Reads the header; the file is known not to be empty.
+    pub(super) fn new(input: BufReader<File>) -> Result<CsvRows, FileError> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(LineTracker::new(input));
+        let mut record = csv::ByteRecord::new();
+        let mut header_line = 1;
+        loop {
+            if !reader
+                .read_byte_record(&mut record)
+                .map_err(|e| csv_error(e, header_line))?
+            {
+                return Err(FileError::Empty);
+            }
+            header_line = record_line(&mut reader, &record);
+            if !is_blank(&record) {
+                break;
+            }
+        }
+        let cells = utf8_fields(&record, header_line)?;
+        let columns = Columns::from_header(&cells)?;
+        Ok(CsvRows {
+            reader,
+            record: csv::ByteRecord::new(),
+            columns,
+            failed: false,
+        })
+    }
+
+    pub(super) fn unknown_columns(&self) -> Vec<String> {
+        self.columns.unknown.clone()
+    }
+
+    fn row(&self, line: u64) -> Result<Record, FileError> {
+        let cells = utf8_fields(&self.record, line)?;
+        let columns = &self.columns;
+        if cells.len() != columns.count {
+            return Ok(Record::Invalid {
+                line,
+                email: cells.get(columns.email).and_then(|e| optional(e)),
+                message: format!(
+                    "{} fields where the header has {} (a stray or missing comma, or an \
+                     unquoted comma inside a value?)",
+                    cells.len(),
+                    columns.count
+                ),
+            });
+        }
+        let cell = |index: Option<usize>| index.map_or("", |i| cells[i]);
+        Ok(Record::Row(Row {
+            line,
+            email: cells[columns.email].trim().to_owned(),
+            first_name: optional(cell(columns.first_name)),
+            last_name: optional(cell(columns.last_name)),
+            tags: split_tags(cell(columns.tags)),
+        }))
+    }
+}
+
+impl Iterator for CsvRows {
+    type Item = Result<Record, FileError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed {
+            return None;
+        }
+        loop {
+            let line = self.reader.position().line(); // only for read errors: approximate
+            let result = match self.reader.read_byte_record(&mut self.record) {
+                Ok(false) => return None,
+                Err(e) => Err(csv_error(e, line)),
+                Ok(true) => {
+                    let line = record_line(&mut self.reader, &self.record);
+                    if self.record.as_slice().len() > MAX_LINE_BYTES {
+                        Err(FileError::LineTooLong { line })
+                    } else if is_blank(&self.record) {
+                        continue;
+                    } else {
+                        self.row(line)
+                    }
+                }
+            };
+            self.failed = result.is_err();
+            return Some(result);
+        }
+    }
+}
+
+/// The line a record starts on, from the byte offset the parser reports.
+fn record_line(
+    reader: &mut csv::Reader<LineTracker<BufReader<File>>>,
+    record: &csv::ByteRecord,
+) -> u64 {
+    let start = record.position().map_or(0, |p| p.byte());
+    reader.get_mut().line_of_record_at(start)
+}
+
+/// A record with only empty or whitespace fields: a blank line, not a row.
+fn is_blank(record: &csv::ByteRecord) -> bool {
+    record
+        .iter()
+        .all(|field| field.iter().all(u8::is_ascii_whitespace))
+}
+
+fn utf8_fields(record: &csv::ByteRecord, line: u64) -> Result<Vec<&str>, FileError> {
+    record
+        .iter()
+        .map(|field| std::str::from_utf8(field).map_err(|_| FileError::NotUtf8 { line }))
+        .collect()
+}
+
+fn csv_error(error: csv::Error, line: u64) -> FileError {
+    let line = error.position().map_or(line, |p| p.line());
+    match error.into_kind() {
+        csv::ErrorKind::Io(source) => FileError::Read { line, source },
+        csv::ErrorKind::Utf8 { .. } => FileError::NotUtf8 { line },
+        other => FileError::Read {
+            line,
+            source: std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{other:?}")),
+        },
+    }
+}
