@@ -67,3 +67,45 @@ pub fn refused_base_url() -> String {
     drop(listener);
     format!("http://{addr}")
 }
+
+/// Everything `tracing` writes while the guard lives, as text (current thread only: use it with
+/// the default single-threaded `#[tokio::test]` runtime).
+#[derive(Clone, Default)]
+pub struct TraceCapture(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl TraceCapture {
+    pub fn start() -> (TraceCapture, tracing::subscriber::DefaultGuard) {
+        let capture = TraceCapture::default();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(capture.clone())
+            .with_max_level(tracing::Level::TRACE)
+            .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+            .with_ansi(false)
+            .finish();
+        let guard = tracing::subscriber::set_default(subscriber);
+        (capture, guard)
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl std::io::Write for TraceCapture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for TraceCapture {
+    type Writer = TraceCapture;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
