@@ -1,5 +1,74 @@
-//! The `applivery` command.
+//! The `applivery` command: create one Applivery OEM user, or provision thousands from a CSV /
+//! JSON Lines file, crash-safe. The binary is a thin `main` over [`run`]; the modules are public
+//! for the command's own tests and benchmark, not as a stable library API.
+//!
+//! - [`args`]: the command line.
+//! - [`create`]: `oem-users create`.
+//! - [`import`]: `oem-users import` (pass 1 [`input`] + validation, pass 2 sending through the
+//!   [`limiter`], outcomes to the [`journal`] and [`results`], [`progress`] and [`summary`]).
+//! - [`exit_code`]: the exit code table.
+
+pub mod args;
+mod client;
+pub mod create;
+pub mod exit_code;
+pub mod failure;
+pub mod import;
 pub mod input;
 pub mod journal;
 pub mod limiter;
 pub mod outcome;
+pub mod progress;
+pub mod results;
+mod schema;
+pub mod summary;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use args::{Cli, Command, OemUsersCommand, OutputFormat};
+
+/// Parses the command line, runs the command, and returns the process exit code.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli.global.output == OutputFormat::Json;
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("applivery: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let code = runtime.block_on(async {
+        match cli.command {
+            Command::OemUsers(OemUsersCommand::Create(args)) => {
+                create::run(&cli.global, args).await.map(|()| exit_code::OK)
+            }
+            Command::OemUsers(OemUsersCommand::Import(args)) => {
+                import::run(&cli.global, args).await
+            }
+            Command::OemUsers(OemUsersCommand::Schema) => {
+                schema::run();
+                Ok(exit_code::OK)
+            }
+            Command::Mock(args) => applivery_mock::cli::run(args)
+                .await
+                .map(|()| exit_code::OK)
+                .map_err(|e| failure::Failure::local_io(format!("mock: {e}"))),
+        }
+    });
+    // Don't wait for detached tasks (a hung request after Ctrl-C): everything that matters is
+    // already journaled and flushed.
+    runtime.shutdown_background();
+    match code {
+        Ok(code) => ExitCode::from(code),
+        Err(failure) => {
+            failure.report(json);
+            ExitCode::from(failure.exit_code)
+        }
+    }
+}

@@ -1,1 +1,5 @@
-fn main() {}
+//! `applivery`: see the crate docs and `applivery --help`.
+
+fn main() -> std::process::ExitCode {
+    applivery_cli::run()
+}

@@ -1,0 +1,203 @@
+//! The command line, as clap definitions.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::input::Format;
+
+/// Create Applivery OEM users: one at a time, or thousands from a CSV / JSON Lines file.
+///
+/// The API key is read from APPLIVERY_API_KEY.
+#[derive(Parser)]
+#[command(name = "applivery", version, propagate_version = true)]
+pub struct Cli {
+    /// Global settings.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Settings every command understands.
+#[derive(Args, Debug)]
+pub struct GlobalArgs {
+    /// API base URL (https, or http to a loopback address for a local mock).
+    #[arg(
+        long,
+        global = true,
+        env = "APPLIVERY_BASE_URL",
+        default_value = applivery::DEFAULT_BASE_URL,
+        value_name = "URL"
+    )]
+    pub base_url: String,
+    /// Output format of results and errors on stdout.
+    #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
+}
+
+/// How results are printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// For people.
+    Text,
+    /// One JSON document on stdout.
+    Json,
+}
+
+/// The commands.
+#[derive(Subcommand)]
+pub enum Command {
+    /// Create OEM users.
+    #[command(name = "oem-users", subcommand)]
+    OemUsers(OemUsersCommand),
+    /// Start the local mock of the API (for trying the CLI and for tests).
+    Mock(applivery_mock::cli::MockArgs),
+}
+
+/// `applivery oem-users ...`.
+#[derive(Subcommand, Debug)]
+pub enum OemUsersCommand {
+    /// Create one OEM user and print the created collaborator.
+    Create(CreateArgs),
+    /// Create many OEM users from a CSV file with a header, or a JSON Lines file.
+    ///
+    /// Validates every row first and reports invalid ones by line, then creates the valid ones
+    /// concurrently. A journal (next to FILE by default) records every row's outcome, so an
+    /// interrupted import is resumed by running the same command again.
+    Import(ImportArgs),
+    /// Print the JSON Schema of one import row (a JSON Lines line / the request body).
+    Schema,
+}
+
+/// Where to send requests and as whom.
+#[derive(Args, Debug)]
+pub struct Target {
+    /// Organization to create users in.
+    #[arg(long, env = "APPLIVERY_ORGANIZATION_ID", value_name = "ORG")]
+    pub org: String,
+    /// API key. Discouraged: prefer the APPLIVERY_API_KEY environment variable, since a flag
+    /// is visible to other users in the process list and stays in shell history.
+    #[arg(
+        long,
+        env = "APPLIVERY_API_KEY",
+        hide_env_values = true,
+        value_name = "KEY"
+    )]
+    pub api_key: Option<String>,
+}
+
+/// `applivery oem-users create`.
+#[derive(Args, Debug)]
+pub struct CreateArgs {
+    /// Organization and credentials.
+    #[command(flatten)]
+    pub target: Target,
+    /// Email of the new user.
+    #[arg(long, value_name = "EMAIL")]
+    pub email: String,
+    /// Given name.
+    #[arg(long, value_name = "NAME")]
+    pub first_name: Option<String>,
+    /// Family name.
+    #[arg(long, value_name = "NAME")]
+    pub last_name: Option<String>,
+    /// Tag to attach (repeatable).
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+}
+
+/// `applivery oem-users import`.
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// The file: CSV with a header (email, firstName, lastName, tags separated by `;`) or JSON
+    /// Lines (`.jsonl`) of request bodies.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Organization and credentials.
+    #[command(flatten)]
+    pub target: Target,
+    /// Most requests in flight at once (lowered automatically while the API answers 429).
+    #[arg(long, default_value_t = 8, value_name = "N",
+          value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+    /// Journal of row outcomes, for resuming [default: FILE.journal].
+    #[arg(long, value_name = "PATH", conflicts_with = "no_journal")]
+    pub journal: Option<PathBuf>,
+    /// Keep no journal: an interrupted import cannot be resumed safely.
+    #[arg(long)]
+    pub no_journal: bool,
+    /// Only read and validate the file; send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Write one result per row to PATH: .csv, .json (an array) or .jsonl.
+    #[arg(long, value_name = "PATH")]
+    pub results: Option<PathBuf>,
+    /// File format [default: from the extension, else from the first byte].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Attempts per row before it is recorded as failed (429, 5xx, timeouts are retried).
+    #[arg(long, default_value_t = 10, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub max_attempts: u32,
+    /// Seconds allowed for one request.
+    #[arg(long, default_value_t = 30, value_name = "SECONDS",
+          value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub timeout: u64,
+    /// No progress output on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn import_flags_parse() {
+        let cli = Cli::try_parse_from([
+            "applivery",
+            "--output",
+            "json",
+            "oem-users",
+            "import",
+            "users.csv",
+            "--org",
+            "demo-org",
+            "--concurrency",
+            "64",
+            "--dry-run",
+            "--results",
+            "out.csv",
+        ])
+        .unwrap();
+        assert_eq!(cli.global.output, OutputFormat::Json);
+        let Command::OemUsers(OemUsersCommand::Import(args)) = cli.command else {
+            panic!("not an import");
+        };
+        assert_eq!(args.concurrency, 64);
+        assert!(args.dry_run);
+        assert_eq!(args.target.org, "demo-org");
+        assert!(
+            Cli::try_parse_from([
+                "applivery",
+                "oem-users",
+                "import",
+                "f",
+                "--org",
+                "o",
+                "--concurrency",
+                "0"
+            ])
+            .is_err()
+        );
+    }
+}

@@ -1,0 +1,34 @@
+//! Building the facade client from the command line and environment.
+
+use std::time::Duration;
+
+use applivery::{Client, RetryPolicy};
+
+use crate::args::{GlobalArgs, Target};
+use crate::failure::Failure;
+
+/// The `User-Agent` of the command.
+const USER_AGENT: &str = concat!("applivery-cli/", env!("CARGO_PKG_VERSION"));
+
+/// A client for `target`, with the key from `--api-key` or `APPLIVERY_API_KEY`.
+pub fn build(
+    global: &GlobalArgs,
+    target: &Target,
+    retry_policy: RetryPolicy,
+    timeout: Duration,
+) -> Result<Client, Failure> {
+    applivery::validate_organization_id(&target.org).map_err(Failure::api)?;
+    let Some(api_key) = target.api_key.as_deref().filter(|k| !k.trim().is_empty()) else {
+        return Err(Failure::api(applivery::Error::config(
+            "no API key: set APPLIVERY_API_KEY",
+        )));
+    };
+    Client::builder()
+        .api_key(api_key)
+        .base_url(global.base_url.as_str())
+        .retry_policy(retry_policy)
+        .timeout(timeout)
+        .user_agent(USER_AGENT)
+        .build()
+        .map_err(Failure::api)
+}

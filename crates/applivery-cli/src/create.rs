@@ -1,0 +1,63 @@
+//! `applivery oem-users create`: one user.
+
+use std::time::Duration;
+
+use applivery::{NewOemUser, RetryPolicy};
+
+use crate::args::{CreateArgs, GlobalArgs, OutputFormat};
+use crate::failure::Failure;
+
+/// Creates the user and prints the collaborator; the failure carries the exit code.
+pub async fn run(global: &GlobalArgs, args: CreateArgs) -> Result<(), Failure> {
+    let client = crate::client::build(
+        global,
+        &args.target,
+        RetryPolicy::default(),
+        Duration::from_secs(30),
+    )?;
+    let mut user = NewOemUser::new(args.email).tags(args.tags);
+    if let Some(first_name) = args.first_name {
+        user = user.first_name(first_name);
+    }
+    if let Some(last_name) = args.last_name {
+        user = user.last_name(last_name);
+    }
+    let collaborator = client
+        .create_oem_user(&args.target.org, user)
+        .await
+        .map_err(Failure::api)?;
+    match global.output {
+        OutputFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&collaborator).expect("a collaborator always serializes")
+        ),
+        OutputFormat::Text => {
+            let user = collaborator.user.clone().unwrap_or_default();
+            println!(
+                "Created OEM user {} in organization {}",
+                user.email.as_deref().unwrap_or("?"),
+                collaborator.organization
+            );
+            println!("  collaborator id  {}", collaborator.id);
+            if let Some(id) = &user.id {
+                println!("  user id          {id}");
+            }
+            let name = [user.first_name.as_deref(), user.last_name.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ");
+            if !name.is_empty() {
+                println!("  name             {name}");
+            }
+            println!("  role             {}", collaborator.role);
+            if !collaborator.tags.is_empty() {
+                println!("  tags             {}", collaborator.tags.join(", "));
+            }
+            if let Some(created_at) = &collaborator.created_at {
+                println!("  created at       {created_at}");
+            }
+        }
+    }
+    Ok(())
+}

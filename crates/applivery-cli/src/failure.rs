@@ -1,0 +1,113 @@
+//! A command's failure: what to tell the operator, how to say it in JSON, and the exit code.
+
+use serde::Serialize;
+
+use crate::exit_code;
+
+/// Why a command failed.
+#[derive(Debug)]
+pub struct Failure {
+    /// Error kind name (`unauthorized`, `invalid_input`, `io`, ...).
+    pub kind: &'static str,
+    /// What went wrong, for a person.
+    pub message: String,
+    /// What to do about it, when there is something to say.
+    pub hint: Option<&'static str>,
+    /// The API error, kept whole for `--output json`.
+    pub api: Option<applivery::Error>,
+    /// The process exit code.
+    pub exit_code: u8,
+}
+
+impl Failure {
+    /// A usage or input problem found by the command itself (exit code 2).
+    pub fn usage(message: impl Into<String>) -> Failure {
+        Failure {
+            kind: "invalid_input",
+            message: message.into(),
+            hint: None,
+            api: None,
+            exit_code: exit_code::USAGE,
+        }
+    }
+
+    /// A local file could not be written (exit code 13).
+    pub fn local_io(message: impl Into<String>) -> Failure {
+        Failure {
+            kind: "io",
+            message: message.into(),
+            hint: None,
+            api: None,
+            exit_code: exit_code::LOCAL_IO,
+        }
+    }
+
+    /// A failed API call (or a facade configuration error).
+    pub fn api(error: applivery::Error) -> Failure {
+        let kind = error.kind();
+        Failure {
+            kind: kind.as_str(),
+            message: error.to_string(),
+            hint: hint(kind),
+            exit_code: exit_code::for_kind(kind),
+            api: Some(error),
+        }
+    }
+
+    /// Prints the failure: a line (and a hint) on stderr, or a JSON object on stdout.
+    pub fn report(&self, json: bool) {
+        if json {
+            #[derive(Serialize)]
+            struct Plain<'a> {
+                kind: &'a str,
+                message: &'a str,
+            }
+            let error = match &self.api {
+                Some(api) => serde_json::to_value(api),
+                None => serde_json::to_value(Plain {
+                    kind: self.kind,
+                    message: &self.message,
+                }),
+            }
+            .unwrap_or_default();
+            println!(
+                "{}",
+                serde_json::json!({ "error": error, "exitCode": self.exit_code })
+            );
+        } else {
+            // The message of an `invalid_input` error already lists every field error.
+            eprintln!("applivery: error: {}", self.message);
+            if let Some(hint) = self.hint {
+                eprintln!("  hint: {hint}");
+            }
+        }
+    }
+}
+
+/// What the operator can do about an error of this kind.
+pub fn hint(kind: applivery::ErrorKind) -> Option<&'static str> {
+    use applivery::ErrorKind as K;
+    Some(match kind {
+        K::Unauthorized => {
+            "check the API key in APPLIVERY_API_KEY (an organization API token from the Applivery dashboard)"
+        }
+        K::NotFound => {
+            "check --org (or APPLIVERY_ORGANIZATION_ID): the organization does not exist or this key cannot see it"
+        }
+        K::FeatureBlocked => {
+            "OEM users are blocked by this organization's platform configuration; ask Applivery support to enable them"
+        }
+        K::AlreadyRegistered => "a user with this email already exists in the organization",
+        K::AlreadyRegisteredAfterRetry => {
+            "the user exists; an earlier attempt of this call probably created it"
+        }
+        K::RateLimited => "the API is rate limiting this key; try again in a minute",
+        K::ServerError => "the API failed; try again later",
+        K::Network | K::Timeout => "check the network and --base-url (APPLIVERY_BASE_URL)",
+        K::InvalidResponse => {
+            "the answer could not be understood; check --base-url points at the Applivery API"
+        }
+        K::Config => "set APPLIVERY_API_KEY (and APPLIVERY_BASE_URL for a non-default API)",
+        _ => return None,
+    })
+}

@@ -1,0 +1,189 @@
+//! The one place row outcomes go: journal `done` entries, the results file, counts, progress.
+//!
+//! A single task owns them, so the results file needs no lock and counts are exact; senders
+//! reach it through a bounded channel.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use super::not_sent;
+use super::scan::Scan;
+use crate::journal::JournalHandle;
+use crate::limiter::Limiter;
+use crate::outcome::{Outcome, RowOutcome};
+use crate::progress::Progress;
+use crate::results::{ResultRow, ResultsWriter};
+use crate::summary::Counts;
+
+/// Something that happened to a row in pass 2.
+pub enum Event {
+    /// The row was sent and got its outcome.
+    Sent {
+        /// Line of the file.
+        line: u64,
+        /// Content fingerprint, for the journal.
+        fingerprint: u64,
+        /// The email, for the results.
+        email: String,
+        /// What happened.
+        outcome: RowOutcome,
+        /// An error that must stop the import.
+        fatal: Option<applivery::Error>,
+    },
+    /// The journal says an earlier run finished the row; it was not sent.
+    FromJournal {
+        /// Line of the file.
+        line: u64,
+        /// The email.
+        email: String,
+        /// The recorded outcome.
+        outcome: RowOutcome,
+    },
+    /// The import stopped before the row was sent.
+    NotSent {
+        /// Line of the file.
+        line: u64,
+        /// The email.
+        email: String,
+    },
+    /// The journal could not record the row's start, so it was not sent.
+    JournalFailed {
+        /// Line of the file.
+        line: u64,
+        /// The email.
+        email: String,
+        /// Why.
+        error: String,
+    },
+}
+
+/// What the recorder saw, for the summary and the exit code.
+pub struct Report {
+    /// Rows by outcome (invalid rows from pass 1 included).
+    pub counts: Counts,
+    /// Rows sent by this run.
+    pub sent: u64,
+    /// The error that stopped the import, if any.
+    pub fatal: Option<applivery::Error>,
+    /// The finished results file.
+    pub results_path: Option<PathBuf>,
+    /// Why the results file is incomplete.
+    pub results_error: Option<String>,
+    /// Why the journal failed.
+    pub journal_error: Option<String>,
+}
+
+/// The recorder task.
+pub struct Recorder {
+    results: Option<ResultsWriter>,
+    journal: Option<JournalHandle>,
+    progress: Progress,
+    limiter: Limiter,
+    stop: Arc<AtomicBool>,
+    report: Report,
+}
+
+impl Recorder {
+    /// Starts the recorder; it ends when every event sender is dropped.
+    pub fn start(
+        results: Option<ResultsWriter>,
+        journal: Option<JournalHandle>,
+        scan: &Scan,
+        limiter: Limiter,
+        stop: Arc<AtomicBool>,
+        quiet: bool,
+    ) -> (mpsc::Sender<Event>, JoinHandle<Report>) {
+        let (sender, mut events) = mpsc::channel(1024);
+        let mut counts = Counts::default();
+        for _ in 0..scan.invalid {
+            counts.add(Outcome::Invalid);
+        }
+        let mut recorder = Recorder {
+            results,
+            journal,
+            progress: Progress::new(scan.to_send, quiet),
+            limiter,
+            stop,
+            report: Report {
+                counts,
+                sent: 0,
+                fatal: None,
+                results_path: None,
+                results_error: None,
+                journal_error: None,
+            },
+        };
+        let task = tokio::spawn(async move {
+            while let Some(event) = events.recv().await {
+                recorder.record(event);
+            }
+            recorder.finish()
+        });
+        (sender, task)
+    }
+
+    fn record(&mut self, event: Event) {
+        match event {
+            Event::Sent {
+                line,
+                fingerprint,
+                email,
+                outcome,
+                fatal,
+            } => {
+                if let Some(journal) = &self.journal {
+                    journal.done(line, fingerprint, &outcome);
+                }
+                self.report.sent += 1;
+                if let Some(fatal) = fatal
+                    && self.report.fatal.is_none()
+                {
+                    self.stop.store(true, Ordering::SeqCst);
+                    self.report.fatal = Some(fatal);
+                }
+                self.row(line, &email, &outcome, true);
+            }
+            Event::FromJournal {
+                line,
+                email,
+                outcome,
+            } => self.row(line, &email, &outcome, false),
+            Event::NotSent { line, email } => self.row(line, &email, &not_sent(), true),
+            Event::JournalFailed { line, email, error } => {
+                self.stop.store(true, Ordering::SeqCst);
+                let outcome = RowOutcome::with_kind(Outcome::NotSent, "io", error.clone());
+                self.report.journal_error.get_or_insert(error);
+                self.row(line, &email, &outcome, true);
+            }
+        }
+    }
+
+    fn row(&mut self, line: u64, email: &str, outcome: &RowOutcome, this_run: bool) {
+        self.report.counts.add(outcome.outcome);
+        if this_run {
+            self.progress
+                .row_done(&self.report.counts, self.limiter.limit());
+        }
+        if let Some(results) = &mut self.results
+            && let Err(e) = results.write(&ResultRow::new(line, email, outcome))
+        {
+            self.report.results_error = Some(e);
+            self.results = None;
+        }
+    }
+
+    fn finish(mut self) -> Report {
+        self.progress.finish();
+        if let Some(results) = self.results.take() {
+            match results.finish() {
+                Ok(path) => self.report.results_path = Some(path),
+                Err(e) => self.report.results_error = Some(e),
+            }
+        }
+        self.report
+    }
+}

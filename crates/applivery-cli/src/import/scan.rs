@@ -1,0 +1,113 @@
+//! Pass 1: read the whole file, validate every row, count, and report the invalid ones. Nothing
+//! is sent; a bad file stops here.
+
+use std::path::Path;
+
+use super::row_user::{invalid_reason, to_user};
+use crate::input::{FileError, Format, Record, RowReader};
+use crate::journal::{JournalIndex, Lookup};
+use crate::outcome::{Outcome, RowOutcome};
+use crate::results::{ResultRow, ResultsWriter};
+
+/// Invalid rows shown on stderr; the rest are counted (and all go to the results file).
+const MAX_REPORTED: u64 = 50;
+
+/// What pass 1 found.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Scan {
+    /// Data rows.
+    pub rows: u64,
+    /// Rows that are invalid.
+    pub invalid: u64,
+    /// Valid rows the journal says are finished.
+    pub finished_before: u64,
+    /// Valid rows this run will send.
+    pub to_send: u64,
+}
+
+/// Reads and validates `path`, writing invalid rows to `results`.
+pub fn scan(
+    path: &Path,
+    format: Option<Format>,
+    index: &JournalIndex,
+    mut results: Option<&mut ResultsWriter>,
+    quiet: bool,
+) -> Result<Scan, ScanError> {
+    let mut reader = RowReader::open(path, format)?;
+    let unknown = reader.unknown_fields();
+    if !unknown.is_empty() && reader.format() == Format::Csv {
+        eprintln!(
+            "applivery: warning: ignoring unknown columns: {} (known: email, firstName, lastName, tags)",
+            unknown.join(", ")
+        );
+    }
+    let mut scan = Scan::default();
+    for record in &mut reader {
+        scan.rows += 1;
+        let (line, email, reason) = match record? {
+            Record::Invalid {
+                line,
+                email,
+                message,
+            } => (line, email.unwrap_or_default(), message),
+            Record::Row(row) => {
+                let user = to_user(&row);
+                match invalid_reason(&user) {
+                    Some(reason) => (row.line, row.email, reason),
+                    None => {
+                        if let Lookup::Finished(_) = index.lookup(row.line, row.fingerprint()) {
+                            scan.finished_before += 1;
+                        } else {
+                            scan.to_send += 1;
+                        }
+                        continue;
+                    }
+                }
+            }
+        };
+        scan.invalid += 1;
+        if !quiet && scan.invalid <= MAX_REPORTED {
+            eprintln!("line {line}: invalid: {reason}");
+        }
+        if let Some(results) = results.as_deref_mut() {
+            let outcome = RowOutcome::with_kind(Outcome::Invalid, "invalid_input", reason);
+            results
+                .write(&ResultRow::new(line, &email, &outcome))
+                .map_err(ScanError::Results)?;
+        }
+    }
+    if reader.format() == Format::Jsonl {
+        let unknown = reader.unknown_fields();
+        if !unknown.is_empty() {
+            eprintln!(
+                "applivery: warning: ignoring unknown keys: {} (known: email, firstName, lastName, tags)",
+                unknown.join(", ")
+            );
+        }
+    }
+    if scan.invalid > MAX_REPORTED && !quiet {
+        eprintln!(
+            "... and {} more invalid rows (--results PATH lists them all)",
+            scan.invalid - MAX_REPORTED
+        );
+    }
+    if scan.rows == 0 {
+        return Err(ScanError::File(FileError::NoRows));
+    }
+    Ok(scan)
+}
+
+/// Why pass 1 stopped.
+#[derive(Debug)]
+pub enum ScanError {
+    /// The file cannot be imported.
+    File(FileError),
+    /// The results file cannot be written.
+    Results(String),
+}
+
+impl From<FileError> for ScanError {
+    fn from(error: FileError) -> Self {
+        ScanError::File(error)
+    }
+}
