@@ -1,6 +1,6 @@
 //! Shared helpers of the integration tests: a mock per test and clients pointed at it.
 
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
