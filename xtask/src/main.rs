@@ -4,6 +4,7 @@ mod bench;
 mod codegen;
 mod setup;
 mod test;
+mod wasm;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -36,6 +37,8 @@ enum Task {
     },
     /// Run every check CI runs: format, lints, generated code, all tests, docs.
     Test,
+    /// Build the `applivery-oem` npm package into web/pkg/ and report its size (fails over budget).
+    Wasm,
     /// Run the release-mode benchmarks (all, or the one named: mock, facade, import).
     Bench { name: Option<String> },
 }
@@ -55,6 +58,7 @@ fn main() -> ExitCode {
             })
         }
         Task::Test => test::run(),
+        Task::Wasm => wasm::run(),
         Task::Bench { name } => bench::run(name.as_deref()),
     };
     match result {

@@ -19,3 +19,82 @@ pub fn wasm_target() -> Result<(), String> {
     }
     run_step("rustup", &["target", "add", WASM_TARGET], &project_root())
 }
+
+/// The wasm-bindgen version the workspace locks; the CLI must match it exactly.
+fn locked_wasm_bindgen_version() -> Result<String, String> {
+    let lock = std::fs::read_to_string(project_root().join("Cargo.lock"))
+        .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == "name = \"wasm-bindgen\""
+            && let Some(version) = lines
+                .next()
+                .and_then(|l| l.strip_prefix("version = \""))
+                .and_then(|l| l.strip_suffix('"'))
+        {
+            return Ok(version.to_string());
+        }
+    }
+    Err("Cargo.lock has no wasm-bindgen package".into())
+}
+
+/// `cargo install wasm-bindgen-cli --version <locked>` unless `wasm-bindgen --version` matches.
+///
+/// Provides `wasm-bindgen` (the JS glue generator) and `wasm-bindgen-test-runner`. Without
+/// `--locked`: the CLI's own lock file names a crate release that is gone (about 4 minutes).
+pub fn wasm_bindgen_cli() -> Result<(), String> {
+    let wanted = locked_wasm_bindgen_version()?;
+    let installed = Command::new("wasm-bindgen").arg("--version").output();
+    if let Ok(out) = installed {
+        let text = String::from_utf8_lossy(&out.stdout);
+        if text.split_whitespace().nth(1) == Some(wanted.as_str()) {
+            return Ok(());
+        }
+    }
+    run_step(
+        "cargo",
+        &["install", "wasm-bindgen-cli", "--version", &wanted],
+        &project_root(),
+    )
+}
+
+/// `npm ci` in web/ unless its node_modules exists: the dev tools of the npm package
+/// (json-schema-to-typescript, typescript, playwright-core).
+pub fn web_node_modules() -> Result<(), String> {
+    let web = project_root().join("web");
+    if web.join("node_modules").is_dir() {
+        return Ok(());
+    }
+    run_step("npm", &["ci", "--no-audit", "--no-fund"], &web)
+}
+
+/// The Chromium the browser tests drive (Debian's, through apt) unless /usr/bin/chromium and
+/// /usr/bin/chromedriver exist. Playwright's own browser download is not reachable here.
+#[allow(dead_code)] // wired into `cargo xtask test` with the browser tests
+pub fn chromium() -> Result<(), String> {
+    if std::path::Path::new(CHROMIUM).exists() && std::path::Path::new(CHROMEDRIVER).exists() {
+        return Ok(());
+    }
+    for args in [
+        &["update"][..],
+        &["install", "-y", "chromium", "chromium-driver"][..],
+    ] {
+        println!("$ apt-get {}", args.join(" "));
+        let status = Command::new("apt-get")
+            .args(args)
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .status()
+            .map_err(|e| format!("cannot run apt-get: {e}"))?;
+        if !status.success() {
+            return Err(format!("`apt-get {}` failed ({status})", args.join(" ")));
+        }
+    }
+    Ok(())
+}
+
+/// Where apt installs the browser the tests drive.
+#[allow(dead_code)]
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+/// Where apt installs the WebDriver that `wasm-bindgen-test-runner` uses for Chromium.
+#[allow(dead_code)]
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";

@@ -1,1 +1,20 @@
-//! Placeholder: being built.
+//! The `applivery` facade compiled to WebAssembly: the engine of the `applivery-oem` npm package.
+//!
+//! JS users never import this module's exports directly; `web/applivery-oem/index.js` wraps
+//! them as `AppliveryClient` and `AppliveryError` (see ARCHITECTURE.md and `cargo xtask wasm`).
+//! Validation, error kinds, retry decisions and response decoding are the facade's
+//! ([`applivery`] with `default-features = false`); this crate adds the `fetch` transport and
+//! the JS conversions.
+//!
+//! On native targets only [`shapes`] is compiled: the Rust description of the JS API that the
+//! package's `.d.ts` is generated from.
+
+pub mod shapes;
+
+#[cfg(target_arch = "wasm32")]
+mod client;
+#[cfg(target_arch = "wasm32")]
+mod fetch;
+
+#[cfg(target_arch = "wasm32")]
+pub use client::Client;

@@ -1,0 +1,274 @@
+//! The `Client` class the JS wrapper (`web/applivery-oem/index.js`) builds `AppliveryClient` on.
+//!
+//! Every decision comes from the `applivery` crate: [`applivery::validate_request`],
+//! [`applivery::validate_base_url`], [`applivery::classify`] and [`applivery::RetryState`].
+//! This file only moves values between JS and those functions, and drives [`crate::fetch`].
+//!
+//! Errors cross to JS as the JSON text of `applivery::Error` (its `Serialize` form), which the
+//! wrapper turns into an `AppliveryError`; an abort rejects with the signal's own `reason`.
+
+use std::time::Duration;
+
+use applivery::{Error, FieldError, NewOemUser, RetryPolicy, RetryState, Step};
+use js_sys::{Array, Promise, Reflect};
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::{JsFuture, future_to_promise};
+use web_sys::AbortSignal;
+
+use crate::fetch::{self, Failure};
+use crate::shapes::{CLIENT_OPTION_NAMES, NEW_USER_FIELD_NAMES};
+
+/// Per-attempt timeout when `timeoutMs` is not given.
+const DEFAULT_TIMEOUT_MS: f64 = 30_000.0;
+/// Retries after the first attempt when `maxRetries` is not given (the facade's default of 3
+/// attempts).
+const DEFAULT_MAX_RETRIES: u32 = 2;
+
+/// A configured client; the wrapper keeps it in a private field.
+#[wasm_bindgen]
+pub struct Client {
+    config: std::rc::Rc<Config>,
+}
+
+struct Config {
+    /// `Bearer <key>`: the only form the key is kept in.
+    authorization: String,
+    /// Base URL plus the endpoint's path up to the organization id.
+    organizations_url: String,
+    timeout_ms: f64,
+    policy: RetryPolicy,
+}
+
+#[wasm_bindgen]
+impl Client {
+    /// Reads `{ apiKey, baseUrl?, timeoutMs?, maxRetries? }`; throws the JSON of a `config`
+    /// error when a value is missing or wrong.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: JsValue) -> Result<Client, JsValue> {
+        read_config(&options)
+            .map(|config| Client {
+                config: std::rc::Rc::new(config),
+            })
+            .map_err(|error| error_to_js(&error))
+    }
+
+    /// Creates the user; resolves to the collaborator's JSON text.
+    #[wasm_bindgen(js_name = createOemUser)]
+    pub fn create_oem_user(
+        &self,
+        organization_id: JsValue,
+        user: JsValue,
+        signal: JsValue,
+    ) -> Promise {
+        let config = self.config.clone();
+        future_to_promise(async move {
+            let signal = read_signal(signal).map_err(|e| error_to_js(&e))?;
+            let organization_id = organization_id.as_string().unwrap_or_default();
+            let user = read_user(&user).map_err(|e| error_to_js(&e))?;
+            applivery::validate_request(&organization_id, &user).map_err(|e| error_to_js(&e))?;
+            let collaborator = config
+                .create(&organization_id, &user, signal.as_ref())
+                .await?;
+            let json = serde_json::to_string(&collaborator)
+                .map_err(|_| JsValue::from_str("collaborator not serializable"))?;
+            Ok(JsValue::from_str(&json))
+        })
+    }
+}
+
+impl Config {
+    /// The retry loop of the facade's `RetryState`, over `fetch`.
+    async fn create(
+        &self,
+        organization_id: &str,
+        user: &NewOemUser,
+        signal: Option<&AbortSignal>,
+    ) -> Result<applivery::Collaborator, JsValue> {
+        let mut url = String::with_capacity(self.organizations_url.len() + 64);
+        url.push_str(&self.organizations_url);
+        url.push_str(organization_id);
+        url.push_str("/oem/users");
+        let body = serde_json::to_string(&user.to_wire())
+            .map_err(|_| JsValue::from_str("user not serializable"))?;
+        let started = js_sys::Date::now();
+        let mut state = RetryState::new(self.policy);
+        loop {
+            state.begin_attempt();
+            let outcome = match fetch::post_json(
+                &url,
+                &self.authorization,
+                &body,
+                self.timeout_ms,
+                applivery::MAX_RESPONSE_BYTES,
+                signal,
+            )
+            .await
+            {
+                Ok(answer) => {
+                    applivery::classify(answer.status, answer.retry_after.as_deref(), &answer.body)
+                }
+                Err(Failure::Aborted(reason)) => return Err(reason),
+                Err(failure) => Err(failure_to_error(failure)),
+            };
+            let elapsed = Duration::from_millis((js_sys::Date::now() - started).max(0.0) as u64);
+            match state.after_attempt(outcome, elapsed, js_sys::Math::random) {
+                Step::Done(result) => return result.map_err(|e| error_to_js(&e)),
+                Step::Retry { delay, .. } => sleep(delay, signal).await?,
+                _ => return Err(JsValue::from_str("unknown retry step")),
+            }
+        }
+    }
+}
+
+fn failure_to_error(failure: Failure) -> Error {
+    match failure {
+        Failure::Timeout => Error::timeout("no complete answer within timeoutMs"),
+        Failure::Network(message) => Error::network(message),
+        Failure::TooLarge => Error::invalid_response(None, "response body too large", b""),
+        Failure::Aborted(_) => Error::network("aborted"),
+    }
+}
+
+/// Waits `delay`, or less if `signal` aborts (then rejects with its reason).
+async fn sleep(delay: Duration, signal: Option<&AbortSignal>) -> Result<(), JsValue> {
+    let mut wake = None;
+    let promise = Promise::new(&mut |resolve, _reject| {
+        fetch::set_timeout(&resolve, delay.as_millis() as f64);
+        if let Some(signal) = signal {
+            let _ = signal.add_event_listener_with_callback("abort", &resolve);
+        }
+        wake = Some(resolve);
+    });
+    let _ = JsFuture::from(promise).await;
+    if let Some(signal) = signal {
+        if let Some(wake) = &wake {
+            let _ = signal.remove_event_listener_with_callback("abort", wake);
+        }
+        if signal.aborted() {
+            return Err(signal.reason());
+        }
+    }
+    Ok(())
+}
+
+fn error_to_js(error: &Error) -> JsValue {
+    match serde_json::to_string(error) {
+        Ok(json) => JsValue::from_str(&json),
+        Err(_) => JsValue::from_str(r#"{"kind":"api_error","message":"unserializable error"}"#),
+    }
+}
+
+fn get(object: &JsValue, name: &str) -> JsValue {
+    Reflect::get(object, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn read_config(options: &JsValue) -> Result<Config, Error> {
+    let [api_key, base_url, timeout_ms, max_retries] =
+        CLIENT_OPTION_NAMES.map(|name| get(options, name));
+    let api_key = api_key
+        .as_string()
+        .filter(|key| !key.trim().is_empty())
+        .ok_or_else(|| Error::config("apiKey is required (a non-empty string)"))?;
+    let base_url = if base_url.is_undefined() || base_url.is_null() {
+        applivery::DEFAULT_BASE_URL.to_owned()
+    } else {
+        let text = base_url
+            .as_string()
+            .ok_or_else(|| Error::config("baseUrl must be a string"))?;
+        applivery::validate_base_url(&text)?
+    };
+    let timeout_ms = match optional_number(&timeout_ms) {
+        None => DEFAULT_TIMEOUT_MS,
+        Some(ms) if ms >= 0.0 && ms.is_finite() => ms,
+        Some(_) => return Err(Error::config("timeoutMs must be a number >= 0")),
+    };
+    let max_retries = match optional_number(&max_retries) {
+        None => DEFAULT_MAX_RETRIES,
+        Some(n) if n >= 0.0 && n.fract() == 0.0 && n < 100.0 => n as u32,
+        Some(_) => return Err(Error::config("maxRetries must be an integer from 0 to 99")),
+    };
+    let mut authorization = String::from("Bearer ");
+    authorization.push_str(api_key.trim());
+    let mut organizations_url = base_url;
+    organizations_url.push_str("/v1/organizations/");
+    Ok(Config {
+        authorization,
+        organizations_url,
+        timeout_ms,
+        policy: RetryPolicy::default().max_attempts(max_retries + 1),
+    })
+}
+
+/// `undefined`/`null` give `None`; anything not a number gives `Some(NaN)` (refused).
+fn optional_number(value: &JsValue) -> Option<f64> {
+    if value.is_undefined() || value.is_null() {
+        None
+    } else {
+        Some(value.as_f64().unwrap_or(f64::NAN))
+    }
+}
+
+fn read_signal(signal: JsValue) -> Result<Option<AbortSignal>, Error> {
+    if signal.is_undefined() || signal.is_null() {
+        return Ok(None);
+    }
+    signal
+        .dyn_into::<AbortSignal>()
+        .map(Some)
+        .map_err(|_| Error::config("options.signal must be an AbortSignal"))
+}
+
+/// Reads `{ email, firstName?, lastName?, tags? }`, reporting wrongly typed fields the way the
+/// facade reports invalid ones; values are then validated by `applivery::validate_request`.
+fn read_user(user: &JsValue) -> Result<NewOemUser, Error> {
+    if !user.is_object() {
+        return Err(Error::invalid_input(vec![FieldError::new(
+            "email",
+            "is required (the user must be an object)",
+        )]));
+    }
+    let [email, first_name, last_name, tags] = NEW_USER_FIELD_NAMES.map(|name| get(user, name));
+    let mut problems = Vec::new();
+    let mut text = |value: JsValue, field: &'static str| {
+        if value.is_undefined() || value.is_null() {
+            None
+        } else if let Some(text) = value.as_string() {
+            Some(text)
+        } else {
+            problems.push(FieldError::new(field, "must be a string"));
+            None
+        }
+    };
+    let email = text(email, "email").unwrap_or_default();
+    let first_name = text(first_name, "firstName");
+    let last_name = text(last_name, "lastName");
+    let tags = if tags.is_undefined() || tags.is_null() {
+        Vec::new()
+    } else if let Some(items) = tags
+        .dyn_ref::<Array>()
+        .map(|array| {
+            array
+                .iter()
+                .map(|t| t.as_string())
+                .collect::<Option<Vec<_>>>()
+        })
+        .and_then(|items| items)
+    {
+        items
+    } else {
+        problems.push(FieldError::new("tags", "must be an array of strings"));
+        Vec::new()
+    };
+    if !problems.is_empty() {
+        return Err(Error::invalid_input(problems));
+    }
+    let mut user = NewOemUser::new(email).tags(tags);
+    if let Some(first_name) = first_name {
+        user = user.first_name(first_name);
+    }
+    if let Some(last_name) = last_name {
+        user = user.last_name(last_name);
+    }
+    Ok(user)
+}

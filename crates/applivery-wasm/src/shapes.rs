@@ -1,0 +1,264 @@
+//! The shapes that cross into JavaScript, described as Rust types so that the package's
+//! `index.d.ts` is generated from them (JSON Schema -> json-schema-to-typescript), never written
+//! by hand.
+//!
+//! Inputs and outputs reuse the generated wire types ([`NewOemUser`], [`Collaborator`]); the
+//! types here cover what only the JS API has: the client options and the error fields.
+
+use schemars::JsonSchema;
+use schemars::r#gen::{SchemaGenerator, SchemaSettings};
+use schemars::schema::{InstanceType, Schema, SchemaObject};
+
+pub use applivery_api::types::{Collaborator, NewOemUser, OemUser};
+
+/// Options of `new AppliveryClient(options)`.
+#[derive(JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)] // read field by field from the JS object; see `options.rs`
+pub struct ClientOptions {
+    /// The organization's API key, sent as `Authorization: Bearer <key>`. Never shown on the
+    /// client, on errors or in logs.
+    pub api_key: String,
+    /// API root; default `https://api.applivery.io`. Must be `https://`, or `http://` for a
+    /// loopback host (a local mock).
+    pub base_url: Option<String>,
+    /// Time allowed for each attempt, in milliseconds, 0 for none; default 30000.
+    pub timeout_ms: Option<f64>,
+    /// Retries after a retryable failure (rate limit, server error, timeout, network), 0 for
+    /// none; default 2.
+    pub max_retries: Option<u32>,
+}
+
+/// The names [`ClientOptions`] is read with, in declaration order.
+pub const CLIENT_OPTION_NAMES: [&str; 4] = ["apiKey", "baseUrl", "timeoutMs", "maxRetries"];
+/// The names a [`NewOemUser`] is read with from a JS object.
+pub const NEW_USER_FIELD_NAMES: [&str; 4] = ["email", "firstName", "lastName", "tags"];
+
+/// What an `AppliveryError` carries besides `name` and `stack`: the JSON form of
+/// `applivery::Error` (its `Serialize` implementation), field for field.
+#[derive(JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)] // describes `applivery::Error`'s serialization; a test keeps them equal
+pub struct AppliveryErrorFields {
+    /// What went wrong, by stable name (the same in Rust, JS and the CLI).
+    pub kind: ErrorKind,
+    /// A human-readable explanation: the server's message for API errors. Never the key.
+    pub message: String,
+    /// HTTP status of the response, when there was one.
+    pub status: Option<u16>,
+    /// Applivery error code (such as 4009), when the response had one.
+    pub code: Option<i64>,
+    /// Whether trying again later may succeed.
+    pub retryable: bool,
+    /// How long the server asked to wait (`Retry-After`), in seconds.
+    pub retry_after_seconds: Option<f64>,
+    /// The invalid fields, for kind `invalid_input`; empty otherwise.
+    pub field_errors: Vec<FieldError>,
+    /// How many HTTP attempts were made (0 when nothing was sent).
+    pub attempts: u32,
+}
+
+/// One invalid input field.
+#[derive(JsonSchema)]
+#[allow(dead_code)] // describes `applivery::FieldError`'s serialization
+pub struct FieldError {
+    /// The field's wire name.
+    pub field: FieldName,
+    /// What is wrong with it. Never contains the rejected value.
+    pub message: String,
+}
+
+/// The stable error kind names: `applivery::ErrorKind::ALL`, as strings.
+pub struct ErrorKind;
+
+impl JsonSchema for ErrorKind {
+    fn schema_name() -> String {
+        "ErrorKind".into()
+    }
+
+    // Inlined with its title: the TypeScript then has exactly one type of that name.
+    fn is_referenceable() -> bool {
+        false
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        string_enum(
+            "ErrorKind",
+            "What went wrong, by stable name.",
+            applivery::ErrorKind::ALL.iter().map(|kind| kind.as_str()),
+        )
+    }
+}
+
+/// The input field names a `FieldError` can name.
+pub struct FieldName;
+
+impl JsonSchema for FieldName {
+    fn schema_name() -> String {
+        "FieldName".into()
+    }
+
+    // Inlined with its title: the TypeScript then has exactly one type of that name.
+    fn is_referenceable() -> bool {
+        false
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        string_enum(
+            "FieldName",
+            "An input field, named as on the wire.",
+            std::iter::once("organizationId").chain(NEW_USER_FIELD_NAMES),
+        )
+    }
+}
+
+/// A string enum; the title makes the TypeScript refer to it by name instead of inlining it.
+fn string_enum<'a>(
+    title: &str,
+    description: &str,
+    values: impl Iterator<Item = &'a str>,
+) -> Schema {
+    let mut schema = SchemaObject {
+        instance_type: Some(InstanceType::String.into()),
+        enum_values: Some(values.map(Into::into).collect()),
+        ..Default::default()
+    };
+    schema.metadata().title = Some(title.into());
+    schema.metadata().description = Some(description.into());
+    schema.into()
+}
+
+/// The JSON Schema document the package's `.d.ts` types are generated from: one definition per
+/// type. Output properties the package always sets are marked required.
+pub fn package_schema() -> serde_json::Value {
+    let mut generator = SchemaSettings::draft07().into_generator();
+    generator.subschema_for::<ClientOptions>();
+    generator.subschema_for::<NewOemUser>();
+    generator.subschema_for::<Collaborator>();
+    generator.subschema_for::<AppliveryErrorFields>();
+    let mut definitions =
+        serde_json::to_value(generator.take_definitions()).expect("schemas serialize to JSON");
+    unwrap_single_refs(&mut definitions);
+    for output in ["AppliveryErrorFields", "FieldError"] {
+        let names = definitions[output]["properties"]
+            .as_object()
+            .map(|properties| properties.keys().cloned().collect())
+            .unwrap_or_default();
+        set_required(&mut definitions[output], names);
+    }
+    set_required(
+        &mut definitions["Collaborator"],
+        always_serialized_collaborator_keys(),
+    );
+    serde_json::json!({
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": ROOT_TITLE,
+        // The root only carries the definitions; generate-dts.mjs drops its empty interface.
+        "type": "object",
+        "additionalProperties": false,
+        "definitions": definitions,
+    })
+}
+
+/// Title of the schema's root, which only holds the definitions.
+pub const ROOT_TITLE: &str = "AppliveryOemTypes";
+
+fn set_required(definition: &mut serde_json::Value, mut names: Vec<String>) {
+    names.sort();
+    definition["required"] = names.into();
+}
+
+/// The keys `applivery::Collaborator` serializes even when every optional value is absent:
+/// what a JS caller can rely on being present (`null` when unknown).
+fn always_serialized_collaborator_keys() -> Vec<String> {
+    let sparse = applivery_api::types::Collaborator {
+        created_at: None,
+        created_by: None,
+        detected: serde_json::Map::new(),
+        id: String::new(),
+        organization: String::new(),
+        role: String::new(),
+        tags: Vec::new(),
+        updated_at: None,
+        user: None,
+        extra: serde_json::Map::new(),
+    };
+    let json = serde_json::to_value(applivery::Collaborator::from(sparse))
+        .expect("a collaborator serializes");
+    json.as_object()
+        .map(|object| object.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+/// Turns schemars' `{"allOf": [{"$ref": X}], "description": ...}` (a described reference) into
+/// `{"$ref": X, "description": ...}`, so that the TypeScript names the referenced type instead
+/// of inlining it.
+fn unwrap_single_refs(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(object) => {
+            let single_ref = match object.get("allOf").and_then(|all| all.as_array()) {
+                Some(all) if all.len() == 1 && all[0].get("$ref").is_some() => {
+                    Some(all[0]["$ref"].clone())
+                }
+                _ => None,
+            };
+            if let Some(reference) = single_ref {
+                object.remove("allOf");
+                object.insert("$ref".into(), reference);
+            }
+            object.values_mut().for_each(unwrap_single_refs);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(unwrap_single_refs),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn property_names(definition: &str) -> Vec<String> {
+        let schema = package_schema();
+        let mut names: Vec<String> = schema["definitions"][definition]["properties"]
+            .as_object()
+            .unwrap_or_else(|| panic!("{definition} has properties"))
+            .keys()
+            .cloned()
+            .collect();
+        names.sort();
+        names
+    }
+
+    fn sorted(names: &[&str]) -> Vec<String> {
+        let mut names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn error_fields_match_the_facade_error_json() {
+        let error = applivery::Error::new(applivery::ErrorKind::Api, "x");
+        let json = serde_json::to_value(&error).unwrap();
+        let mut keys: Vec<String> = json.as_object().unwrap().keys().cloned().collect();
+        keys.sort();
+        assert_eq!(keys, property_names("AppliveryErrorFields"));
+    }
+
+    #[test]
+    fn readers_use_the_schema_names() {
+        assert_eq!(
+            sorted(&CLIENT_OPTION_NAMES),
+            property_names("ClientOptions")
+        );
+        assert_eq!(sorted(&NEW_USER_FIELD_NAMES), property_names("NewOemUser"));
+    }
+
+    #[test]
+    fn every_error_kind_is_listed() {
+        let schema = package_schema();
+        let kind = &schema["definitions"]["AppliveryErrorFields"]["properties"]["kind"];
+        assert_eq!(kind["title"], "ErrorKind");
+        let listed = kind["enum"].as_array().unwrap();
+        assert_eq!(listed.len(), applivery::ErrorKind::ALL.len());
+    }
+}

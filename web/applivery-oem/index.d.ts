@@ -1,0 +1,36 @@
+/**
+ * A client for Applivery's Create OEM user endpoint. Validation, error kinds, retries and
+ * response decoding run in WebAssembly, from the same Rust code as the `applivery` crate.
+ *
+ * The API key stays inside the wasm module: it is not a property of the client, so
+ * `JSON.stringify(client)` and `console.log(client)` cannot show it.
+ */
+export declare class AppliveryClient {
+  /** @throws {AppliveryError} kind `config` for a missing key or a bad `baseUrl`. */
+  constructor(options: ClientOptions);
+  /**
+   * Creates an OEM user in the organization and resolves to the created collaborator (an
+   * `oemSecret`, if the server sent one, reads `"[redacted]"`).
+   *
+   * Rejects with an {@link AppliveryError}; when `options.signal` aborts, rejects with the
+   * signal's `reason` instead (a `DOMException` named `AbortError` by default), like `fetch`.
+   */
+  createOemUser(
+    organizationId: string,
+    user: NewOemUser,
+    options?: RequestOptions,
+  ): Promise<Collaborator>;
+}
+
+/** Per-call options of {@link AppliveryClient.createOemUser}. */
+export interface RequestOptions {
+  /** Cancels the call, including retries and the wait between them. */
+  signal?: AbortSignal;
+}
+
+/** Why a call failed; the fields are those of {@link AppliveryErrorFields}. */
+export declare class AppliveryError extends Error {
+  private constructor(fields: AppliveryErrorFields);
+  readonly name: 'AppliveryError';
+}
+export interface AppliveryError extends Readonly<AppliveryErrorFields> {}

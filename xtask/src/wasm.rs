@@ -1,0 +1,194 @@
+//! `cargo xtask wasm`: builds the `applivery-oem` npm package into web/pkg/.
+//!
+//! crates/applivery-wasm (release wasm) -> wasm-bindgen `--target web` glue -> the hand-written
+//! ESM wrapper and README from web/applivery-oem/ -> `index.d.ts` generated from the Rust types'
+//! JSON Schema -> size report, failing above the budget.
+
+use crate::{project_root, run_step, setup};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Budget for what a browser downloads (wasm + every JS file), each file gzip -9, summed.
+pub const BUDGET_GZIP_BYTES: u64 = 40 * 1000;
+
+/// Where the built package goes (gitignored; `npm pack web/pkg` makes the tarball).
+pub const PKG_DIR: &str = "web/pkg";
+/// Hand-written package files copied into the package: wrapper, README, manifest template.
+const TEMPLATE_DIR: &str = "web/applivery-oem";
+/// Base name of the wasm-bindgen output: `applivery_oem.js` and `applivery_oem_bg.wasm`.
+const OUT_NAME: &str = "applivery_oem";
+const PROFILE: &str = "wasm-release";
+const TARGET: &str = "wasm32-unknown-unknown";
+
+pub fn run() -> Result<(), String> {
+    let root = project_root();
+    setup::wasm_target()?;
+    setup::wasm_bindgen_cli()?;
+    setup::web_node_modules()?;
+    run_step(
+        "cargo",
+        &[
+            "build",
+            "-p",
+            "applivery-wasm",
+            "--lib",
+            "--target",
+            TARGET,
+            "--profile",
+            PROFILE,
+        ],
+        &root,
+    )?;
+    let pkg = root.join(PKG_DIR);
+    if pkg.exists() {
+        std::fs::remove_dir_all(&pkg).map_err(|e| format!("cannot clear {PKG_DIR}: {e}"))?;
+    }
+    let wasm = target_dir(&root)
+        .join(TARGET)
+        .join(PROFILE)
+        .join("applivery_wasm.wasm");
+    run_step(
+        "wasm-bindgen",
+        &[
+            path_str(&wasm)?,
+            "--target",
+            "web",
+            "--out-dir",
+            PKG_DIR,
+            "--out-name",
+            OUT_NAME,
+            "--no-typescript",
+            // Function names are only for debugging; they are a third of the file.
+            "--remove-name-section",
+            "--remove-producers-section",
+        ],
+        &root,
+    )?;
+    copy_template(&root, &pkg)?;
+    generate_dts(&root, &pkg)?;
+    report_sizes(&root, &pkg)
+}
+
+/// Copies the wrapper and README, and writes package.json with the workspace's version.
+fn copy_template(root: &Path, pkg: &Path) -> Result<(), String> {
+    let template = root.join(TEMPLATE_DIR);
+    for file in ["index.js", "README.md"] {
+        std::fs::copy(template.join(file), pkg.join(file))
+            .map_err(|e| format!("cannot copy {TEMPLATE_DIR}/{file}: {e}"))?;
+    }
+    let manifest = std::fs::read_to_string(template.join("package.json"))
+        .map_err(|e| format!("cannot read {TEMPLATE_DIR}/package.json: {e}"))?;
+    let mut manifest: serde_json::Value =
+        serde_json::from_str(&manifest).map_err(|e| format!("{TEMPLATE_DIR}/package.json: {e}"))?;
+    manifest["version"] = env!("CARGO_PKG_VERSION").into();
+    let text = serde_json::to_string_pretty(&manifest).map_err(|e| e.to_string())? + "\n";
+    std::fs::write(pkg.join("package.json"), text)
+        .map_err(|e| format!("cannot write {PKG_DIR}/package.json: {e}"))
+}
+
+/// `index.d.ts`: the JSON Schema of the Rust types (printed by the `applivery-wasm-schema`
+/// binary) converted by json-schema-to-typescript, after the wrapper's class declarations.
+fn generate_dts(root: &Path, pkg: &Path) -> Result<(), String> {
+    println!("$ cargo run -p applivery-wasm --bin applivery-wasm-schema");
+    let output = Command::new("cargo")
+        .args([
+            "run",
+            "--quiet",
+            "-p",
+            "applivery-wasm",
+            "--bin",
+            "applivery-wasm-schema",
+        ])
+        .current_dir(root)
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "applivery-wasm-schema failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    let schema = target_dir(root).join("applivery-oem.schema.json");
+    std::fs::write(&schema, &output.stdout).map_err(|e| format!("cannot write schema: {e}"))?;
+    run_step(
+        "node",
+        &[
+            "web/tools/generate-dts.mjs",
+            path_str(&schema)?,
+            &format!("{TEMPLATE_DIR}/index.d.ts"),
+            path_str(&pkg.join("index.d.ts"))?,
+        ],
+        root,
+    )
+}
+
+/// Prints raw, gzip -9 and brotli sizes of what a browser downloads; fails above the budget.
+fn report_sizes(root: &Path, pkg: &Path) -> Result<(), String> {
+    let files = [
+        format!("{OUT_NAME}_bg.wasm"),
+        format!("{OUT_NAME}.js"),
+        "index.js".to_string(),
+    ];
+    let mut args = vec!["web/tools/sizes.mjs".to_string()];
+    args.extend(
+        files
+            .iter()
+            .map(|f| pkg.join(f).to_string_lossy().into_owned()),
+    );
+    let output = Command::new("node")
+        .args(&args)
+        .current_dir(root)
+        .output()
+        .map_err(|e| format!("cannot run node: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "sizes.mjs failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    let sizes: serde_json::Value =
+        serde_json::from_slice(&output.stdout).map_err(|e| format!("sizes.mjs output: {e}"))?;
+    let rows = sizes.as_array().ok_or("sizes.mjs: expected an array")?;
+    let field = |row: &serde_json::Value, key: &str| row[key].as_u64().unwrap_or(0);
+    println!(
+        "{:<24} {:>9} {:>9} {:>9}",
+        "wasm-size", "raw", "gzip -9", "brotli"
+    );
+    let mut total = [0u64; 3];
+    for row in rows {
+        let values = [field(row, "raw"), field(row, "gzip"), field(row, "brotli")];
+        println!(
+            "{:<24} {:>9} {:>9} {:>9}",
+            row["file"].as_str().unwrap_or("?"),
+            values[0],
+            values[1],
+            values[2]
+        );
+        for (sum, value) in total.iter_mut().zip(values) {
+            *sum += value;
+        }
+    }
+    println!(
+        "{:<24} {:>9} {:>9} {:>9}   (budget: gzip <= {BUDGET_GZIP_BYTES})",
+        "total", total[0], total[1], total[2]
+    );
+    if total[1] > BUDGET_GZIP_BYTES {
+        return Err(format!(
+            "the package is over its size budget: {} bytes gzip > {BUDGET_GZIP_BYTES}",
+            total[1]
+        ));
+    }
+    Ok(())
+}
+
+/// The shared target directory (honours CARGO_TARGET_DIR).
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
+}
+
+fn path_str(path: &Path) -> Result<&str, String> {
+    path.to_str()
+        .ok_or_else(|| format!("non-UTF-8 path: {}", path.display()))
+}
