@@ -3,6 +3,7 @@
 //! secret-safe.
 //!
 //! ```no_run
+//! # #[cfg(feature = "client")]
 //! # async fn run() -> Result<(), applivery::Error> {
 //! use applivery::{Client, ErrorKind, NewOemUser};
 //!
