@@ -1,19 +1,74 @@
 //! The base URL rule: HTTPS, or plain HTTP only to a loopback address.
+//!
+//! The rule itself ([`check_parsed_base_url`]) works on an already parsed URL, so that the wasm
+//! package can use the host's WHATWG `URL` parser instead of compiling the `url` crate;
+//! [`validate_base_url`] (with the `client` feature) parses with the `url` crate first.
+
+use std::net::IpAddr;
 
 use crate::error::Error;
 
 /// The production API.
 pub const DEFAULT_BASE_URL: &str = "https://api.applivery.io";
 
-/// Checks a base URL and returns it normalised (no trailing `/`).
+/// The parts of a parsed base URL that [`check_parsed_base_url`] needs.
+#[derive(Clone, Copy, Debug)]
+pub struct ParsedUrl<'a> {
+    /// The whole normalised URL, as the parser serialises it.
+    pub href: &'a str,
+    /// The scheme without `:` (`https`).
+    pub scheme: &'a str,
+    /// The host name or address (`[::1]` or `::1` for IPv6), if any.
+    pub host: Option<&'a str>,
+    /// Whether a user name or password is present.
+    pub has_credentials: bool,
+    /// Whether a query or fragment is present.
+    pub has_query_or_fragment: bool,
+}
+
+/// Checks a parsed base URL and returns it without a trailing `/`.
 ///
 /// It must be `https://`, or `http://` to a loopback host (`localhost`, `127.0.0.0/8`, `[::1]`)
 /// for local mocks; no credentials, query or fragment. A path prefix (a proxy) is allowed.
+pub fn check_parsed_base_url(url: &ParsedUrl<'_>) -> Result<String, Error> {
+    let host = url
+        .host
+        .filter(|h| !h.is_empty())
+        .ok_or_else(|| Error::config("base URL has no host"))?;
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    let loopback = bare.eq_ignore_ascii_case("localhost")
+        || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    match url.scheme.to_ascii_lowercase().as_str() {
+        "https" => {}
+        "http" if loopback => {}
+        "http" => {
+            return Err(Error::config(
+                "base URL must use https (plain http is only allowed to a loopback address)",
+            ));
+        }
+        other => {
+            return Err(Error::config(format!(
+                "base URL scheme {other:?} is not http(s)"
+            )));
+        }
+    }
+    if url.has_credentials {
+        return Err(Error::config("base URL must not contain credentials"));
+    }
+    if url.has_query_or_fragment {
+        return Err(Error::config("base URL must not have a query or fragment"));
+    }
+    Ok(url.href.trim_end_matches('/').to_owned())
+}
+
+/// Parses and checks a base URL and returns it normalised (no trailing `/`); see
+/// [`check_parsed_base_url`] for the rule.
 ///
 /// ```
 /// assert_eq!(applivery::validate_base_url("http://127.0.0.1:4010/").unwrap(), "http://127.0.0.1:4010");
 /// assert!(applivery::validate_base_url("http://api.applivery.io").is_err());
 /// ```
+#[cfg(feature = "client")]
 pub fn validate_base_url(base_url: &str) -> Result<String, Error> {
     let url = url::Url::parse(base_url.trim())
         .map_err(|e| Error::config(format!("base URL is not a valid URL: {e}")))?;
@@ -26,63 +81,7 @@ pub fn validate_base_url(base_url: &str) -> Result<String, Error> {
     })
 }
 
-/// A base URL already parsed by a WHATWG URL parser: the `url` crate natively, the host's
-/// `URL` in the wasm package (which so avoids compiling `url` and its IDNA tables, about 80 KB
-/// gzip of wasm). Both follow the same standard, so both give the same parts.
-#[derive(Clone, Copy, Debug)]
-pub struct ParsedUrl<'a> {
-    /// The serialized URL (`href`).
-    pub href: &'a str,
-    /// The scheme, without `:` (`https`).
-    pub scheme: &'a str,
-    /// The serialized host: a domain, an IPv4 address, or an IPv6 address in brackets.
-    pub host: Option<&'a str>,
-    /// Whether it has a user name or a password.
-    pub has_credentials: bool,
-    /// Whether it has a query or a fragment.
-    pub has_query_or_fragment: bool,
-}
-
-/// The base URL rule of [`validate_base_url`] applied to an already parsed URL; returns the
-/// URL normalised (no trailing `/`).
-pub fn check_parsed_base_url(url: &ParsedUrl<'_>) -> Result<String, Error> {
-    let host = url
-        .host
-        .filter(|host| !host.is_empty())
-        .ok_or_else(|| Error::config("base URL has no host"))?;
-    match url.scheme {
-        "https" => {}
-        "http" if is_loopback_host(host) => {}
-        "http" => {
-            return Err(Error::config(
-                "base URL must use https (plain http is only allowed to a loopback address)",
-            ));
-        }
-        _ => return Err(Error::config("base URL scheme is not http(s)")),
-    }
-    if url.has_credentials {
-        return Err(Error::config("base URL must not contain credentials"));
-    }
-    if url.has_query_or_fragment {
-        return Err(Error::config("base URL must not have a query or fragment"));
-    }
-    Ok(url.href.trim_end_matches('/').to_owned())
-}
-
-/// `localhost`, `127.0.0.0/8` or `[::1]`, as a WHATWG parser serializes hosts.
-fn is_loopback_host(host: &str) -> bool {
-    if let Some(ipv6) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
-        return ipv6
-            .parse::<std::net::Ipv6Addr>()
-            .is_ok_and(|ip| ip.is_loopback());
-    }
-    match host.parse::<std::net::Ipv4Addr>() {
-        Ok(ip) => ip.is_loopback(),
-        Err(_) => host.eq_ignore_ascii_case("localhost"),
-    }
-}
-
-#[cfg(test)]
+#[cfg(all(test, feature = "client"))]
 mod tests {
     use super::*;
 
@@ -92,6 +91,7 @@ mod tests {
             "https://api.applivery.io",
             "https://proxy.example.com/applivery/",
             "http://localhost:4010",
+            "http://LOCALHOST:4010",
             "http://127.0.0.1:4010",
             "http://127.8.9.10",
             "http://[::1]:8080",
@@ -102,9 +102,12 @@ mod tests {
             "http://api.applivery.io",
             "http://10.0.0.1",
             "http://localhost.evil.com",
+            "http://127.0.0.1.nip.io",
+            "http://[::2]",
             "ftp://localhost",
             "https://user:pw@api.applivery.io",
             "https://api.applivery.io/?x=1",
+            "https://api.applivery.io/#x",
             "not a url",
             "",
         ] {
@@ -114,5 +117,34 @@ mod tests {
             validate_base_url("https://proxy.example.com/applivery/").unwrap(),
             "https://proxy.example.com/applivery"
         );
+    }
+}
+
+#[cfg(test)]
+mod parsed_tests {
+    use super::*;
+
+    fn parsed<'a>(href: &'a str, scheme: &'a str, host: &'a str) -> ParsedUrl<'a> {
+        ParsedUrl {
+            href,
+            scheme,
+            host: Some(host),
+            has_credentials: false,
+            has_query_or_fragment: false,
+        }
+    }
+
+    #[test]
+    fn the_rule_on_parsed_parts() {
+        let ok = check_parsed_base_url(&parsed("http://[::1]:4010/", "http", "[::1]"));
+        assert_eq!(ok.unwrap(), "http://[::1]:4010");
+        assert!(check_parsed_base_url(&parsed("http://10.0.0.1/", "http", "10.0.0.1")).is_err());
+        assert!(check_parsed_base_url(&parsed("https://a.io/", "https", "a.io")).is_ok());
+        let mut with_query = parsed("https://a.io/?q", "https", "a.io");
+        with_query.has_query_or_fragment = true;
+        assert!(check_parsed_base_url(&with_query).is_err());
+        let mut no_host = parsed("https:///", "https", "");
+        no_host.host = None;
+        assert!(check_parsed_base_url(&no_host).is_err());
     }
 }

@@ -108,7 +108,9 @@ mod platform;
 #[cfg(feature = "client")]
 mod transport;
 
-pub use base_url::{DEFAULT_BASE_URL, ParsedUrl, check_parsed_base_url, validate_base_url};
+#[cfg(feature = "client")]
+pub use base_url::validate_base_url;
+pub use base_url::{DEFAULT_BASE_URL, ParsedUrl, check_parsed_base_url};
 pub use classify::{MAX_RESPONSE_BYTES, classify, codes, kind_for_code, parse_retry_after};
 pub use collaborator::{Collaborator, OemUser};
 pub use error::{Error, ErrorKind, FieldError, RetryClass};
