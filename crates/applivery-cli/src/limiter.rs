@@ -40,6 +40,8 @@ struct State {
     epoch: u64,
     pause_until: Option<Instant>,
     decreases: u64,
+    push_backs: u64,
+    lowest: usize,
 }
 
 /// The right to have one request in flight.
@@ -64,6 +66,8 @@ impl Limiter {
                     epoch: 0,
                     pause_until: None,
                     decreases: 0,
+                    push_backs: 0,
+                    lowest: max,
                 }),
             }),
         }
@@ -98,6 +102,16 @@ impl Limiter {
     pub fn decreases(&self) -> u64 {
         self.shared.lock().decreases
     }
+
+    /// How many push-backs (429, 503) requests reported.
+    pub fn push_backs(&self) -> u64 {
+        self.shared.lock().push_backs
+    }
+
+    /// The lowest limit reached.
+    pub fn lowest_limit(&self) -> usize {
+        self.shared.lock().lowest
+    }
 }
 
 impl Shared {
@@ -128,6 +142,7 @@ impl Permit {
     /// for `retry_after`.
     pub fn push_back(self, retry_after: Option<Duration>) {
         let mut state = self.shared.lock();
+        state.push_backs += 1;
         let pause = retry_after.unwrap_or(DEFAULT_PAUSE).min(MAX_PAUSE);
         let until = Instant::now() + pause;
         if state.pause_until.is_none_or(|current| current < until) {
@@ -140,6 +155,7 @@ impl Permit {
             state.successes = 0;
             state.epoch += 1;
             state.decreases += 1;
+            state.lowest = state.lowest.min(halved);
         }
     }
 }

@@ -76,6 +76,10 @@ pub struct Summary {
     pub from_journal: u64,
     /// Requests completed by this run (rows sent, not counting retries).
     pub sent: u64,
+    /// Responses that asked to slow down (429, 503); each paused every request.
+    pub push_backs: u64,
+    /// The lowest concurrency the import adapted down to.
+    pub lowest_concurrency: usize,
     /// Wall time of the sending pass.
     pub elapsed_seconds: f64,
     /// `sent / elapsed_seconds`.
@@ -133,6 +137,12 @@ impl Summary {
             println!("  failed              {:>8}", self.failed);
             if self.not_sent > 0 {
                 println!("  not sent            {:>8}", self.not_sent);
+            }
+            if self.push_backs > 0 {
+                println!(
+                    "The API pushed back {} times (429/503): paused as asked, concurrency lowered to {} at worst.",
+                    self.push_backs, self.lowest_concurrency
+                );
             }
             println!(
                 "Sent {} rows in {:.1} s ({:.1} rows/s); {} rows finished by an earlier run were not sent again.",

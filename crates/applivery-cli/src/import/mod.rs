@@ -100,6 +100,8 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs) -> Result<u8, Failure> {
         not_sent: 0,
         from_journal: scan.finished_before,
         sent: 0,
+        push_backs: 0,
+        lowest_concurrency: usize::from(args.concurrency),
         elapsed_seconds: 0.0,
         rows_per_second: 0.0,
         journal: journal_path.clone().filter(|_| !args.dry_run),
@@ -163,6 +165,8 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs) -> Result<u8, Failure> {
     let elapsed = started.elapsed();
 
     summary.set_counts(&report.counts, report.sent, elapsed);
+    summary.push_backs = limiter.push_backs();
+    summary.lowest_concurrency = limiter.lowest_limit();
     summary.results = report.results_path.clone();
     let local_error = report
         .results_error

@@ -1,0 +1,124 @@
+//! Crash safety: an import killed with SIGKILL at several points, then resumed, ends with every
+//! valid row created exactly once and a results file that accounts for every line.
+
+#![cfg(unix)]
+
+mod common;
+
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+
+use common::{Mock, SECRET_KEY, assert_exit, read_results_csv, run, users_csv, write};
+
+fn journal_lines(path: &Path) -> usize {
+    std::fs::read(path)
+        .map(|bytes| bytes.iter().filter(|b| **b == b'\n').count())
+        .unwrap_or(0)
+}
+
+#[test]
+fn imports_killed_at_several_points_resume_without_losing_or_repeating_rows() {
+    // Slow enough that a run is always still going when it is killed (each run needs two
+    // journal lines per row, it is killed after at most 200 new ones).
+    let mock = Mock::start(|config| config.latency = Some(Duration::from_millis(20)));
+    let dir = tempfile::tempdir().unwrap();
+    let rows = 400;
+    let invalid = [17, 230];
+    let valid = rows - invalid.len();
+    let file = write(dir.path(), "users.csv", users_csv(rows, &invalid));
+    let journal = dir.path().join("users.csv.journal");
+    let results = dir.path().join("results.csv");
+    let concurrency = 8;
+    // The first request creates its user and never answers: when the process dies that row is
+    // in flight, its outcome unknown. The resume must find it already registered, not fail.
+    mock.server().push_faults(["after-create,hang"]);
+
+    let import = || {
+        let mut command = mock.applivery();
+        command
+            .args(["oem-users", "import"])
+            .arg(&file)
+            .args([
+                "--org",
+                "demo-org",
+                "--concurrency",
+                &concurrency.to_string(),
+            ])
+            .arg("--results")
+            .arg(&results);
+        command
+    };
+
+    // Kill points, in new journal lines since the run started: at once (maybe still in pass
+    // 1), right after the run's `open` line, and twice mid-import.
+    let mut kills = 0;
+    for new_lines in [0, 1, 60, 200] {
+        let before = journal_lines(&journal);
+        let mut child = import()
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                panic!("the import finished before it could be killed: {status}");
+            }
+            if journal_lines(&journal) >= before + new_lines {
+                child.kill().unwrap(); // SIGKILL: no cleanup, no flush
+                child.wait().unwrap();
+                kills += 1;
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+    assert_eq!(kills, 4);
+    let sent_before_resume = mock.request_count();
+    assert!(sent_before_resume > 0 && sent_before_resume < valid as u64);
+
+    let output = run(&mut import());
+    assert_exit(&output, 12); // everything done; two rows invalid
+
+    // Every line accounted for, every valid row created exactly once.
+    let entries = read_results_csv(&results);
+    assert_eq!(entries.len(), rows);
+    let mut lines: Vec<u64> = entries.iter().map(|e| e.0).collect();
+    lines.sort_unstable();
+    assert_eq!(lines, (2..=rows as u64 + 1).collect::<Vec<_>>());
+    for (line, email, outcome, _) in &entries {
+        if invalid.contains(&((*line - 1) as usize)) {
+            assert_eq!(outcome, "invalid");
+        } else {
+            assert!(
+                outcome == "created" || outcome == "already_registered",
+                "line {line} {email}: {outcome}"
+            );
+        }
+    }
+    let created = mock.created_emails();
+    assert_eq!(created.len(), valid);
+    assert!(created.values().all(|n| *n == 1));
+
+    // The hung row was reconciled, not failed and not created twice.
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.1 == "user1@example.com" && e.3 == "already_registered_after_retry"),
+        "{:?}",
+        entries.iter().find(|e| e.1 == "user1@example.com")
+    );
+    // Finished rows were never re-sent: only rows in flight at a kill could be sent again.
+    assert!(
+        mock.request_count() <= (valid + kills * concurrency) as u64,
+        "{} requests for {valid} rows",
+        mock.request_count()
+    );
+    let journal_text = std::fs::read_to_string(&journal).unwrap();
+    assert!(!journal_text.contains(SECRET_KEY));
+
+    // One more run: nothing left to send.
+    let before = mock.request_count();
+    assert_exit(&run(&mut import()), 12);
+    assert_eq!(mock.request_count(), before);
+}
