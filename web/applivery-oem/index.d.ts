@@ -33,4 +33,4 @@ export declare class AppliveryError extends Error {
   private constructor(fields: AppliveryErrorFields);
   readonly name: 'AppliveryError';
 }
-export interface AppliveryError extends Readonly<AppliveryErrorFields> {}
+export interface AppliveryError extends Readonly<Omit<AppliveryErrorFields, 'message'>> {}

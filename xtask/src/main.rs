@@ -5,6 +5,7 @@ mod codegen;
 mod setup;
 mod test;
 mod wasm;
+mod wasm_tests;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};

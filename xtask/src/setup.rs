@@ -70,7 +70,6 @@ pub fn web_node_modules() -> Result<(), String> {
 
 /// The Chromium the browser tests drive (Debian's, through apt) unless /usr/bin/chromium and
 /// /usr/bin/chromedriver exist. Playwright's own browser download is not reachable here.
-#[allow(dead_code)] // wired into `cargo xtask test` with the browser tests
 pub fn chromium() -> Result<(), String> {
     if std::path::Path::new(CHROMIUM).exists() && std::path::Path::new(CHROMEDRIVER).exists() {
         return Ok(());
@@ -93,8 +92,6 @@ pub fn chromium() -> Result<(), String> {
 }
 
 /// Where apt installs the browser the tests drive.
-#[allow(dead_code)]
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 /// Where apt installs the WebDriver that `wasm-bindgen-test-runner` uses for Chromium.
-#[allow(dead_code)]
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";

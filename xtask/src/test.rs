@@ -41,6 +41,7 @@ pub fn run() -> Result<(), String> {
         "wasm32-unknown-unknown",
     ])?;
     cargo(&["doc", "--workspace", "--no-deps"])?;
+    crate::wasm_tests::run()?;
     println!("all checks passed");
     Ok(())
 }

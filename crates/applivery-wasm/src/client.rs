@@ -1,7 +1,7 @@
 //! The `Client` class the JS wrapper (`web/applivery-oem/index.js`) builds `AppliveryClient` on.
 //!
 //! Every decision comes from the `applivery` crate: [`applivery::validate_request`],
-//! [`applivery::validate_base_url`], [`applivery::classify`] and [`applivery::RetryState`].
+//! [`applivery::check_parsed_base_url`], [`applivery::classify`] and [`applivery::RetryState`].
 //! This file only moves values between JS and those functions, and drives [`crate::fetch`].
 //!
 //! Errors cross to JS as the JSON text of `applivery::Error` (its `Serialize` form), which the
@@ -65,8 +65,7 @@ impl Client {
         future_to_promise(async move {
             let signal = read_signal(signal).map_err(|e| error_to_js(&e))?;
             let organization_id = organization_id.as_string().unwrap_or_default();
-            let user = read_user(&user).map_err(|e| error_to_js(&e))?;
-            applivery::validate_request(&organization_id, &user).map_err(|e| error_to_js(&e))?;
+            let user = read_user(&organization_id, &user).map_err(|e| error_to_js(&e))?;
             let collaborator = config
                 .create(&organization_id, &user, signal.as_ref())
                 .await?;
@@ -133,14 +132,17 @@ fn failure_to_error(failure: Failure) -> Error {
 /// Waits `delay`, or less if `signal` aborts (then rejects with its reason).
 async fn sleep(delay: Duration, signal: Option<&AbortSignal>) -> Result<(), JsValue> {
     let mut wake = None;
+    let mut timer = JsValue::UNDEFINED;
     let promise = Promise::new(&mut |resolve, _reject| {
-        fetch::set_timeout(&resolve, delay.as_millis() as f64);
+        timer = fetch::set_timeout(&resolve, delay.as_millis() as f64);
         if let Some(signal) = signal {
             let _ = signal.add_event_listener_with_callback("abort", &resolve);
         }
         wake = Some(resolve);
     });
     let _ = JsFuture::from(promise).await;
+    // An abort ends the wait early: the timer must not keep a Node process alive.
+    fetch::clear_timeout(&timer);
     if let Some(signal) = signal {
         if let Some(wake) = &wake {
             let _ = signal.remove_event_listener_with_callback("abort", wake);
@@ -176,7 +178,7 @@ fn read_config(options: &JsValue) -> Result<Config, Error> {
         let text = base_url
             .as_string()
             .ok_or_else(|| Error::config("baseUrl must be a string"))?;
-        applivery::validate_base_url(&text)?
+        parse_base_url(&text)?
     };
     let timeout_ms = match optional_number(&timeout_ms) {
         None => DEFAULT_TIMEOUT_MS,
@@ -200,6 +202,32 @@ fn read_config(options: &JsValue) -> Result<Config, Error> {
     })
 }
 
+/// [`applivery::check_parsed_base_url`] over the host's WHATWG `URL` parser: the same rule as
+/// the crate's `validate_base_url`, without compiling the `url` crate into the package.
+fn parse_base_url(text: &str) -> Result<String, Error> {
+    let url = web_sys::Url::new(text.trim()).map_err(|e| {
+        let mut message = String::from("base URL is not a valid URL: ");
+        message.push_str(&js_message(&e));
+        Error::config(message)
+    })?;
+    let (href, protocol, host) = (url.href(), url.protocol(), url.hostname());
+    applivery::check_parsed_base_url(&applivery::ParsedUrl {
+        href: &href,
+        scheme: protocol.strip_suffix(':').unwrap_or(&protocol),
+        host: Some(&host),
+        has_credentials: !url.username().is_empty() || !url.password().is_empty(),
+        has_query_or_fragment: !url.search().is_empty() || !url.hash().is_empty(),
+    })
+}
+
+/// `error.message` of a JS exception, or a generic text.
+pub(crate) fn js_message(error: &JsValue) -> String {
+    error
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .unwrap_or_else(|| String::from("unknown error"))
+}
+
 /// `undefined`/`null` give `None`; anything not a number gives `Some(NaN)` (refused).
 fn optional_number(value: &JsValue) -> Option<f64> {
     if value.is_undefined() || value.is_null() {
@@ -219,15 +247,10 @@ fn read_signal(signal: JsValue) -> Result<Option<AbortSignal>, Error> {
         .map_err(|_| Error::config("options.signal must be an AbortSignal"))
 }
 
-/// Reads `{ email, firstName?, lastName?, tags? }`, reporting wrongly typed fields the way the
-/// facade reports invalid ones; values are then validated by `applivery::validate_request`.
-fn read_user(user: &JsValue) -> Result<NewOemUser, Error> {
-    if !user.is_object() {
-        return Err(Error::invalid_input(vec![FieldError::new(
-            "email",
-            "is required (the user must be an object)",
-        )]));
-    }
+/// Reads `{ email, firstName?, lastName?, tags? }` and validates it with the organization id
+/// through `applivery::validate_request`. A wrongly typed field is reported like an invalid one,
+/// together with the problems of the other fields.
+fn read_user(organization_id: &str, user: &JsValue) -> Result<NewOemUser, Error> {
     let [email, first_name, last_name, tags] = NEW_USER_FIELD_NAMES.map(|name| get(user, name));
     let mut problems = Vec::new();
     let mut text = |value: JsValue, field: &'static str| {
@@ -247,28 +270,38 @@ fn read_user(user: &JsValue) -> Result<NewOemUser, Error> {
         Vec::new()
     } else if let Some(items) = tags
         .dyn_ref::<Array>()
-        .map(|array| {
-            array
-                .iter()
-                .map(|t| t.as_string())
-                .collect::<Option<Vec<_>>>()
-        })
-        .and_then(|items| items)
+        .and_then(|array| array.iter().map(|t| t.as_string()).collect())
     {
         items
     } else {
         problems.push(FieldError::new("tags", "must be an array of strings"));
         Vec::new()
     };
-    if !problems.is_empty() {
-        return Err(Error::invalid_input(problems));
-    }
-    let mut user = NewOemUser::new(email).tags(tags);
+    let mut built = NewOemUser::new(email).tags(tags);
     if let Some(first_name) = first_name {
-        user = user.first_name(first_name);
+        built = built.first_name(first_name);
     }
     if let Some(last_name) = last_name {
-        user = user.last_name(last_name);
+        built = built.last_name(last_name);
     }
-    Ok(user)
+    match applivery::validate_request(organization_id, &built) {
+        Ok(()) if problems.is_empty() => return Ok(built),
+        Ok(()) => {}
+        Err(error) => problems.extend(
+            error
+                .field_errors()
+                .iter()
+                .filter(|e| !problems.iter().any(|p| p.field == e.field))
+                .cloned()
+                .collect::<Vec<_>>(),
+        ),
+    }
+    // The facade's order: organizationId, then the user's fields as on the wire.
+    problems.sort_by_key(|e| {
+        NEW_USER_FIELD_NAMES
+            .iter()
+            .position(|name| *name == e.field)
+            .map_or(0, |i| i + 1)
+    });
+    Err(Error::invalid_input(problems))
 }

@@ -1,0 +1,275 @@
+// The packed applivery-oem package, installed into a temporary project, against the real
+// applivery-mock over HTTP: success, every documented error kind, invalid input (nothing sent),
+// timeout, abort, and the API key never showing.
+//
+// Run by `cargo xtask test` (after `cargo xtask wasm`); by hand: `node --test web/test/`.
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, test } from 'node:test';
+import { inspect } from 'node:util';
+
+import { importInstalled, installPackedPackage } from './support/install.mjs';
+import { startMock } from './support/mock.mjs';
+
+const API_KEY = 'mock-api-key';
+const ORG = 'demo-org';
+
+let mock;
+let AppliveryClient;
+let AppliveryError;
+let packedFiles;
+
+before(async () => {
+  const installed = installPackedPackage();
+  packedFiles = installed.files;
+  ({ AppliveryClient, AppliveryError } = await importInstalled(installed.dir));
+  mock = await startMock();
+});
+
+after(async () => {
+  await mock?.stop();
+});
+
+beforeEach(async () => {
+  await mock.reset();
+});
+
+/** A client on the mock; `maxRetries: 0` unless a test is about retries. */
+function client(options = {}) {
+  return new AppliveryClient({ apiKey: API_KEY, baseUrl: mock.baseUrl, maxRetries: 0, ...options });
+}
+
+/** Awaits a rejection and returns the AppliveryError it carries. */
+async function failure(promise) {
+  const error = await promise.then(
+    (value) => assert.fail(`expected a rejection, got ${JSON.stringify(value)}`),
+    (error) => error,
+  );
+  assert.ok(error instanceof AppliveryError, `not an AppliveryError: ${inspect(error)}`);
+  assert.ok(error instanceof Error);
+  assert.equal(error.name, 'AppliveryError');
+  return error;
+}
+
+test('the tarball holds the package and its README', () => {
+  for (const file of ['package.json', 'index.js', 'index.d.ts', 'README.md']) {
+    assert.ok(packedFiles.includes(file), `${file} missing from ${packedFiles}`);
+  }
+  assert.ok(packedFiles.some((f) => f.endsWith('.wasm')));
+});
+
+test('creates a user and resolves to the collaborator', async () => {
+  const created = await client().createOemUser(ORG, {
+    email: 'ada@example.com',
+    firstName: 'Ada',
+    lastName: 'Lovelace',
+    tags: ['engineering', 'beta'],
+  });
+  assert.match(created.id, /^[0-9a-f]{24}$/);
+  assert.equal(created.organization, ORG);
+  assert.deepEqual(created.tags, ['engineering', 'beta']);
+  assert.equal(created.user.email, 'ada@example.com');
+  assert.equal(created.user.firstName, 'Ada');
+  const stored = await mock.users();
+  assert.deepEqual(
+    stored.map((u) => u.id),
+    [created.id],
+  );
+});
+
+test('an oemSecret from the server is redacted', async () => {
+  const created = await client().createOemUser(ORG, { email: 'secret@example.com' });
+  const [stored] = await mock.users();
+  if (typeof stored.oemSecret === 'string' && stored.oemSecret !== '[redacted]') {
+    assert.equal(created.oemSecret, '[redacted]');
+    assert.ok(!JSON.stringify(created).includes(stored.oemSecret));
+  }
+});
+
+test('invalid input is refused with every problem, and nothing is sent', async () => {
+  // A queued fault is consumed by the next request that reaches the mock: if the invalid call
+  // sent anything, the valid call below would not meet the fault.
+  await mock.faults(['status=500']);
+  const error = await failure(
+    client().createOemUser('bad/org', { email: 'not-an-email', firstName: ' ', tags: [1] }),
+  );
+  assert.equal(error.kind, 'invalid_input');
+  assert.equal(error.retryable, false);
+  assert.equal(error.attempts, 0);
+  assert.equal(error.status, null);
+  assert.deepEqual(
+    error.fieldErrors.map((e) => e.field),
+    ['organizationId', 'email', 'firstName', 'tags'],
+  );
+  const missing = await failure(client().createOemUser(ORG, {}));
+  assert.deepEqual(missing.fieldErrors.map((e) => e.field), ['email']);
+  const next = await failure(client().createOemUser(ORG, { email: 'ok@example.com' }));
+  assert.equal(next.kind, 'server_error');
+  assert.deepEqual(await mock.users(), []);
+});
+
+test('a second registration is already_registered (403, 4009)', async () => {
+  await client().createOemUser(ORG, { email: 'dup@example.com' });
+  const error = await failure(client().createOemUser(ORG, { email: 'DUP@example.com' }));
+  assert.equal(error.kind, 'already_registered');
+  assert.equal(error.status, 403);
+  assert.equal(error.code, 4009);
+  assert.equal(error.retryable, false);
+  assert.equal(error.attempts, 1);
+});
+
+test('a wrong key is unauthorized (401, 4004)', async () => {
+  const error = await failure(
+    client({ apiKey: 'not-the-key' }).createOemUser(ORG, { email: 'a@example.com' }),
+  );
+  assert.equal(error.kind, 'unauthorized');
+  assert.equal(error.status, 401);
+  assert.equal(error.code, 4004);
+});
+
+test('an unknown organization is not_found (404, 3001)', async () => {
+  const error = await failure(client().createOemUser('no-such-org', { email: 'a@example.com' }));
+  assert.deepEqual([error.kind, error.status, error.code], ['not_found', 404, 3001]);
+});
+
+test('a blocked organization is feature_blocked (400, 5187)', async () => {
+  const error = await failure(client().createOemUser('blocked-org', { email: 'a@example.com' }));
+  assert.deepEqual([error.kind, error.status, error.code], ['feature_blocked', 400, 5187]);
+});
+
+test('429 is rate_limited, retryable, with Retry-After', async () => {
+  await mock.faults(['status=429,retry-after=7']);
+  const error = await failure(client().createOemUser(ORG, { email: 'a@example.com' }));
+  assert.equal(error.kind, 'rate_limited');
+  assert.equal(error.status, 429);
+  assert.equal(error.retryable, true);
+  assert.equal(error.retryAfterSeconds, 7);
+});
+
+test('5xx is server_error', async () => {
+  await mock.faults(['status=503']);
+  const error = await failure(client().createOemUser(ORG, { email: 'a@example.com' }));
+  assert.deepEqual([error.kind, error.status, error.retryable], ['server_error', 503, true]);
+});
+
+test('an undocumented status and code is api_error, kept whole', async () => {
+  await mock.faults(['status=418']);
+  const error = await failure(client().createOemUser(ORG, { email: 'a@example.com' }));
+  assert.equal(error.kind, 'api_error');
+  assert.equal(error.status, 418);
+  assert.equal(error.retryable, false);
+});
+
+test('an HTML error page is server_error with a snippet of the page', async () => {
+  await mock.faults(['html']);
+  const error = await failure(client().createOemUser(ORG, { email: 'a@example.com' }));
+  assert.deepEqual([error.kind, error.status], ['server_error', 502]);
+  assert.match(error.message, /Bad Gateway/);
+});
+
+test('undecodable answers are invalid_response', async () => {
+  for (const fault of ['malformed-json', 'oversized']) {
+    await mock.faults([fault]);
+    const error = await failure(client().createOemUser(ORG, { email: `${fault}@example.com` }));
+    assert.equal(error.kind, 'invalid_response', `${fault}: ${error.message}`);
+  }
+});
+
+test('a dropped connection is network', async () => {
+  await mock.faults(['drop']);
+  const error = await failure(client().createOemUser(ORG, { email: 'a@example.com' }));
+  assert.equal(error.kind, 'network');
+  assert.equal(error.retryable, true);
+});
+
+test('no answer within timeoutMs is timeout', async () => {
+  await mock.faults(['hang']);
+  const error = await failure(
+    client({ timeoutMs: 200 }).createOemUser(ORG, { email: 'a@example.com' }),
+  );
+  assert.equal(error.kind, 'timeout');
+  assert.equal(error.retryable, true);
+});
+
+test('retryable failures are retried, and the retry succeeds', async () => {
+  await mock.faults(['status=503,retry-after=0', 'drop']);
+  const created = await client({ maxRetries: 2 }).createOemUser(ORG, { email: 'r@example.com' });
+  assert.equal(created.user.email, 'r@example.com');
+  assert.equal((await mock.users()).length, 1);
+});
+
+test('4009 after an ambiguous failure is already_registered_after_retry', async () => {
+  await mock.faults(['status=500,after-create']);
+  const error = await failure(
+    client({ maxRetries: 2 }).createOemUser(ORG, { email: 'amb@example.com' }),
+  );
+  assert.equal(error.kind, 'already_registered_after_retry');
+  assert.equal(error.code, 4009);
+  assert.equal(error.attempts, 2);
+  assert.equal((await mock.users()).length, 1);
+});
+
+test('an abort rejects with the signal reason, also before the call and while waiting', async () => {
+  await mock.faults(['hang']);
+  const controller = new AbortController();
+  const pending = client({ timeoutMs: 0 }).createOemUser(
+    ORG,
+    { email: 'abort@example.com' },
+    { signal: controller.signal },
+  );
+  setTimeout(() => controller.abort(), 100);
+  await assert.rejects(pending, (error) => error.name === 'AbortError');
+
+  const reason = new Error('user left the page');
+  const aborted = AbortSignal.abort(reason);
+  await assert.rejects(
+    client().createOemUser(ORG, { email: 'a@example.com' }, { signal: aborted }),
+    (error) => error === reason,
+  );
+
+  // During the wait before a retry (Retry-After: 10 s).
+  await mock.faults(['status=429,retry-after=10']);
+  const waiting = new AbortController();
+  const retrying = client({ maxRetries: 1 }).createOemUser(
+    ORG,
+    { email: 'w@example.com' },
+    { signal: waiting.signal },
+  );
+  setTimeout(() => waiting.abort(), 200);
+  await assert.rejects(retrying, (error) => error.name === 'AbortError');
+});
+
+test('bad options are config errors', () => {
+  for (const options of [
+    {},
+    { apiKey: '' },
+    { apiKey: 'k', baseUrl: 'http://example.com' },
+    { apiKey: 'k', baseUrl: 'not a url' },
+    { apiKey: 'k', baseUrl: 'https://user:pw@example.com' },
+    { apiKey: 'k', timeoutMs: -1 },
+    { apiKey: 'k', maxRetries: 1.5 },
+  ]) {
+    assert.throws(
+      () => new AppliveryClient(options),
+      (error) => error instanceof AppliveryError && error.kind === 'config',
+      JSON.stringify(options),
+    );
+  }
+});
+
+test('the API key never shows on the client, on errors or in console output', async () => {
+  const apiKey = 'sk-very-secret-key-123';
+  const secretClient = new AppliveryClient({ apiKey, baseUrl: mock.baseUrl, maxRetries: 0 });
+  const error = await failure(secretClient.createOemUser(ORG, { email: 'a@example.com' }));
+  assert.equal(error.kind, 'unauthorized');
+  const shown = [
+    JSON.stringify(secretClient),
+    inspect(secretClient, { showHidden: true, depth: 5 }),
+    String(secretClient),
+    JSON.stringify(error),
+    inspect(error, { showHidden: true, depth: 5 }),
+    String(error),
+    error.stack,
+    Object.keys(secretClient).join(),
+  ].join('\n');
+  assert.ok(!shown.includes(apiKey), shown);
+});

@@ -1,0 +1,89 @@
+//! The npm package's checks, run by `cargo xtask test` after the workspace's: the package build
+//! and its size budget, wasm-bindgen-test under Node and in headless Chromium, and the
+//! `node --test` suites (packed tarball against applivery-mock, tsc, Playwright in Chromium).
+
+use crate::{project_root, run_step, setup, wasm};
+use std::path::Path;
+use std::process::Command;
+
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// The node test files under web/, run in one `node --test` (each file in its own process).
+const NODE_TESTS: &[&str] = &[
+    "test/package.test.mjs",
+    "test/types.test.mjs",
+    "test/browser.test.mjs",
+];
+
+pub fn run() -> Result<(), String> {
+    let root = project_root();
+    // The budget is checked last, so that a size regression still shows every test's result.
+    let total_gzip = wasm::build()?;
+    // The wasm-only code is invisible to the workspace's native clippy run.
+    run_step(
+        "cargo",
+        &[
+            "clippy",
+            "-p",
+            "applivery-wasm",
+            "--all-targets",
+            "--target",
+            WASM_TARGET,
+            "--",
+            "-D",
+            "warnings",
+        ],
+        &root,
+    )?;
+    setup::chromium()?;
+    let wasm_test = ["test", "-p", "applivery-wasm", "--target", WASM_TARGET];
+    let runner = [(
+        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+        "wasm-bindgen-test-runner",
+    )];
+    run_with_env("cargo", &wasm_test, &root, &runner)?;
+    // The runner reads crates/applivery-wasm/webdriver.json (the crate directory is its cwd).
+    run_with_env(
+        "cargo",
+        &wasm_test,
+        &root,
+        &[
+            runner[0],
+            ("WASM_BINDGEN_USE_BROWSER", "1"),
+            ("CHROMEDRIVER", setup::CHROMEDRIVER),
+        ],
+    )?;
+    run_step("cargo", &["build", "-p", "applivery-mock"], &root)?;
+    let mock = root.join("target/debug/applivery-mock");
+    let mock = mock.to_str().ok_or("non-UTF-8 target path")?;
+    let mut args = vec!["--test"];
+    args.extend(NODE_TESTS);
+    run_with_env(
+        "node",
+        &args,
+        &root.join("web"),
+        &[("APPLIVERY_MOCK_BIN", mock), ("CHROMIUM", setup::CHROMIUM)],
+    )?;
+    wasm::check_budget(total_gzip)
+}
+
+/// Like [`run_step`], with extra environment variables (echoed too).
+fn run_with_env(
+    program: &str,
+    args: &[&str],
+    dir: &Path,
+    env: &[(&str, &str)],
+) -> Result<(), String> {
+    let shown: Vec<String> = env.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    println!("$ {} {program} {}", shown.join(" "), args.join(" "));
+    let status = Command::new(program)
+        .args(args)
+        .envs(env.iter().copied())
+        .current_dir(dir)
+        .status()
+        .map_err(|e| format!("cannot run {program}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{program} {}` failed ({status})", args.join(" ")))
+    }
+}
