@@ -59,3 +59,22 @@ impl fmt::Debug for MockConfig {
             .finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_api_keys() {
+        let config = MockConfig {
+            api_keys: vec!["s3cr3t-key".into()],
+            ..MockConfig::default()
+        };
+        let debug = format!("{config:?}");
+        assert!(!debug.contains("s3cr3t-key"), "{debug}");
+        assert!(
+            debug.contains("1 redacted") && debug.contains("demo-org"),
+            "{debug}"
+        );
+    }
+}

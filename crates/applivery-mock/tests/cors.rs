@@ -74,6 +74,7 @@ async fn responses_are_readable_cross_origin_including_retry_after() {
         assert_eq!(response.status(), status);
         assert_eq!(header(&response, "access-control-allow-origin"), "*");
         assert!(header(&response, "access-control-expose-headers").contains("retry-after"));
+        assert_eq!(json_of(response).await.0, status);
     }
     let users = client
         .get(format!("{}/__mock/users", mock.base_url()))

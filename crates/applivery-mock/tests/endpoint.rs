@@ -309,7 +309,7 @@ async fn mock_routes_list_and_reset_users() {
         let client = client.clone();
         let url = format!("{}/__mock/users{query}", mock.base_url());
         async move {
-            let (status, body) = json_of(client.get(url).send().await.unwrap()).await;
+            let (status, body) = mock_json_of(client.get(url).send().await.unwrap()).await;
             assert_eq!(status, StatusCode::OK);
             let collaborator = validator("Collaborator");
             for item in body.as_array().unwrap() {
@@ -333,7 +333,7 @@ async fn mock_routes_list_and_reset_users() {
         "/__mock/* requests are not counted"
     );
 
-    let (status, body) = json_of(
+    let (status, body) = mock_json_of(
         client
             .post(format!("{}/__mock/reset", mock.base_url()))
             .send()
@@ -377,7 +377,7 @@ async fn reset_from_the_library_and_health() {
         create(&client, &mock, "a@example.com").await.0,
         StatusCode::OK
     );
-    let (status, body) = json_of(
+    let (status, body) = mock_json_of(
         client
             .get(format!("{}/__mock/health", mock.base_url()))
             .send()

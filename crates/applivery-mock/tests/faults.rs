@@ -244,7 +244,7 @@ async fn faults_can_be_queued_over_http() {
     let mock = start().await;
     let client = http();
     let url = format!("{}/__mock/faults", mock.base_url());
-    let answer = json_of(
+    let answer = mock_json_of(
         client
             .post(&url)
             .json(&json!(["status=503", "malformed-json"]))
@@ -267,7 +267,7 @@ async fn faults_can_be_queued_over_http() {
     assert!(serde_json::from_str::<serde_json::Value>(&response.text().await.unwrap()).is_err());
 
     // All or nothing: one bad spec queues none.
-    let answer = json_of(
+    let answer = mock_json_of(
         client
             .post(&url)
             .json(&json!(["status=500", "explode"]))
@@ -405,7 +405,7 @@ async fn the_rate_limit_answers_429_with_retry_after() {
             assert_error(&json_of(response).await, 429, 429, None);
             limited += 1;
         } else {
-            assert_eq!(response.status(), StatusCode::OK, "request {i}");
+            assert_eq!(json_of(response).await.0, StatusCode::OK, "request {i}");
             created += 1;
         }
     }

@@ -47,8 +47,16 @@ pub async fn create(
     json_of(response).await
 }
 
-/// Status and JSON body; panics when the body is not JSON.
+/// Status and JSON body of an API response, checked against the spec's schema for its status;
+/// panics when the body is not JSON or does not match.
 pub async fn json_of(response: reqwest::Response) -> (StatusCode, Value) {
+    let (status, body) = mock_json_of(response).await;
+    assert_matches_spec(status, &body);
+    (status, body)
+}
+
+/// Status and JSON body of a `/__mock/*` response (not part of the spec).
+pub async fn mock_json_of(response: reqwest::Response) -> (StatusCode, Value) {
     let status = response.status();
     let text = response.text().await.unwrap();
     let body = serde_json::from_str(&text)
