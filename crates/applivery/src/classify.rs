@@ -48,19 +48,53 @@ pub fn classify(
     retry_after: Option<&str>,
     body: &[u8],
 ) -> Result<Collaborator, Error> {
+    classify_with(&SerdeJson, status, retry_after, body)
+}
+
+/// Decodes a response body into the generated wire types for [`classify_with`].
+///
+/// [`classify`] uses [`SerdeJson`]. The wasm package decodes with the host's `JSON.parse` and
+/// the same generated `Deserialize` impls, which keeps serde_json's parser and its error
+/// formatting out of the download.
+pub trait WireDecoder {
+    /// The success envelope, or why the body is not one (a short text, never the body).
+    fn success(&self, body: &[u8]) -> Result<applivery_api::types::CreateOemUserResponse, String>;
+    /// The error envelope, when the body is one.
+    fn error(&self, body: &[u8]) -> Option<applivery_api::types::ErrorResponse>;
+}
+
+/// The [`WireDecoder`] of [`classify`]: serde_json.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SerdeJson;
+
+impl WireDecoder for SerdeJson {
+    fn success(&self, body: &[u8]) -> Result<applivery_api::types::CreateOemUserResponse, String> {
+        serde_json::from_slice(body).map_err(|e| e.to_string())
+    }
+
+    fn error(&self, body: &[u8]) -> Option<applivery_api::types::ErrorResponse> {
+        serde_json::from_slice(body).ok()
+    }
+}
+
+/// [`classify`] with another way of decoding the body; the classification is the same.
+pub fn classify_with(
+    decoder: &impl WireDecoder,
+    status: u16,
+    retry_after: Option<&str>,
+    body: &[u8],
+) -> Result<Collaborator, Error> {
     if (200..300).contains(&status) {
-        return match serde_json::from_slice::<applivery_api::types::CreateOemUserResponse>(body) {
+        return match decoder.success(body) {
             Ok(envelope) => Ok(envelope.data.collaborator.into()),
-            Err(e) => Err(Error::invalid_response(
+            Err(reason) => Err(Error::invalid_response(
                 Some(status),
-                format!("the success response could not be decoded: {e}"),
+                format!("the success response could not be decoded: {reason}"),
                 body,
             )),
         };
     }
-    let envelope = serde_json::from_slice::<applivery_api::types::ErrorResponse>(body)
-        .ok()
-        .and_then(|envelope| envelope.error);
+    let envelope = decoder.error(body).and_then(|envelope| envelope.error);
     let (code, message) = match envelope {
         Some(detail) => (detail.code, detail.message),
         None => (None, None),
