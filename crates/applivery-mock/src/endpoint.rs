@@ -9,6 +9,8 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
+use bytes::{Bytes, BytesMut};
+use http_body_util::BodyExt;
 
 use crate::errors;
 use crate::fault::{Fault, FaultKind};
@@ -33,7 +35,7 @@ pub(crate) async fn create_oem_user(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let Ok(body) = axum::body::to_bytes(body, MAX_REQUEST_BYTES).await else {
+    let Some(body) = read_body(body).await else {
         return responses::error(
             StatusCode::PAYLOAD_TOO_LARGE,
             errors::INVALID_BODY_CODE,
@@ -77,6 +79,27 @@ pub(crate) async fn create_oem_user(
         return faulty;
     }
     response
+}
+
+/// The whole body, or `None` past [`MAX_REQUEST_BYTES`]. An oversized body is still drained (up
+/// to a cap) so the 413 reaches the client: closing a socket with unread input sends a TCP reset,
+/// which can destroy the response before the client reads it.
+async fn read_body(mut body: Body) -> Option<Bytes> {
+    const DRAIN_CAP: usize = 64 * 1024 * 1024;
+    let mut kept = BytesMut::new();
+    let mut seen = 0usize;
+    while let Some(frame) = body.frame().await {
+        let Ok(frame) = frame else { return None };
+        if let Ok(data) = frame.into_data() {
+            seen += data.len();
+            if seen <= MAX_REQUEST_BYTES {
+                kept.extend_from_slice(&data);
+            } else if seen > DRAIN_CAP {
+                break;
+            }
+        }
+    }
+    (seen <= MAX_REQUEST_BYTES).then(|| kept.freeze())
 }
 
 /// Waits the fault's latency, then gives its replacement answer, if it has one.

@@ -412,3 +412,21 @@ fn the_schema_check_can_fail() {
     assert!(!validator("CreateOemUserResponse").is_valid(&body));
     assert!(!validator("ErrorResponse").is_valid(&json!({"status": "no"})));
 }
+
+#[tokio::test]
+async fn a_body_over_1_mib_is_413_in_the_envelope() {
+    let mock = MockServer::start(MockConfig::default()).await.unwrap();
+    let huge = format!(
+        r#"{{"email":"a@example.com","firstName":"{}"}}"#,
+        "x".repeat(1024 * 1024)
+    );
+    let response = http()
+        .post(endpoint(&mock, DEFAULT_ORG))
+        .bearer_auth(DEFAULT_API_KEY)
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
+    assert_error(&json_of(response).await, 413, 4000, None);
+    assert!(mock.users().is_empty());
+}
