@@ -72,12 +72,16 @@ pub async fn run(args: MockArgs) -> io::Result<()> {
     writeln!(stdout, "applivery-mock listening on {}", server.base_url())?;
     stdout.flush()?;
     drop(stdout);
-    // API keys are secrets: say how many are accepted, never which.
+    // Configured API keys are secrets: say how many, never which. The default one is public.
+    let keys = if args.api_keys == [DEFAULT_API_KEY] {
+        format!("API key: {DEFAULT_API_KEY} (the default)")
+    } else {
+        format!("accepted API keys: {} (not shown)", args.api_keys.len())
+    };
     eprintln!(
-        "organizations: {}; blocked: {}; accepted API keys: {} (default key: {DEFAULT_API_KEY} unless --api-key is given)",
+        "organizations: {}; blocked: {}; {keys}",
         args.orgs.join(", "),
         args.blocked_orgs.join(", "),
-        args.api_keys.len(),
     );
     stop_signal().await?;
     server.shutdown().await;

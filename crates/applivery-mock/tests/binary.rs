@@ -180,3 +180,31 @@ fn help_documents_every_flag() {
         assert!(help.contains(flag), "{flag} missing from --help:\n{help}");
     }
 }
+
+#[test]
+fn configured_keys_never_reach_the_output() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_applivery-mock"))
+        .args(["--addr", "127.0.0.1:0", "--api-key", "sekrit-key-123"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let first_line = |stream: Box<dyn std::io::Read>| {
+        let mut line = String::new();
+        BufReader::new(stream).read_line(&mut line).unwrap();
+        line
+    };
+    // Both lines are written before the server waits for a signal.
+    let stdout = first_line(Box::new(child.stdout.take().unwrap()));
+    let stderr = first_line(Box::new(child.stderr.take().unwrap()));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        stdout.starts_with("applivery-mock listening on http://"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("accepted API keys: 1"), "{stderr}");
+    for text in [&stdout, &stderr] {
+        assert!(!text.contains("sekrit-key-123"), "key leaked: {text}");
+    }
+}
