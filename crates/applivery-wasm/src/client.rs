@@ -1,7 +1,8 @@
 //! The `Client` class the JS wrapper (`web/applivery-oem/index.js`) builds `AppliveryClient` on.
 //!
 //! Every decision comes from the `applivery` crate: [`applivery::validate_request`],
-//! [`applivery::check_parsed_base_url`], [`applivery::classify`] and [`applivery::RetryState`].
+//! [`applivery::check_parsed_base_url`], [`applivery::classify_with`] and
+//! [`applivery::RetryState`].
 //! This file only moves values between JS and those functions, and drives [`crate::fetch`].
 //!
 //! Errors cross to JS as the JSON text of `applivery::Error` (its `Serialize` form), which the
@@ -17,6 +18,7 @@ use wasm_bindgen_futures::{JsFuture, future_to_promise};
 use web_sys::AbortSignal;
 
 use crate::fetch::{self, Failure};
+use crate::host_json::HostJson;
 use crate::shapes::{CLIENT_OPTION_NAMES, NEW_USER_FIELD_NAMES};
 
 /// Per-attempt timeout when `timeoutMs` is not given.
@@ -104,9 +106,12 @@ impl Config {
             )
             .await
             {
-                Ok(answer) => {
-                    applivery::classify(answer.status, answer.retry_after.as_deref(), &answer.body)
-                }
+                Ok(answer) => applivery::classify_with(
+                    &HostJson,
+                    answer.status,
+                    answer.retry_after.as_deref(),
+                    &answer.body,
+                ),
                 Err(Failure::Aborted(reason)) => return Err(reason),
                 Err(failure) => Err(failure_to_error(failure)),
             };

@@ -15,6 +15,8 @@ pub mod shapes;
 mod client;
 #[cfg(target_arch = "wasm32")]
 mod fetch;
+#[cfg(target_arch = "wasm32")]
+mod host_json;
 
 #[cfg(target_arch = "wasm32")]
 pub use client::Client;
