@@ -98,15 +98,16 @@ fn imports_killed_at_several_points_resume_without_losing_or_repeating_rows() {
     }
     let created = mock.created_emails();
     assert_eq!(created.len(), valid);
-    assert!(created.values().all(|n| *n == 1));
+    let twice: Vec<_> = created.iter().filter(|(_, n)| **n != 1).collect();
+    assert!(twice.is_empty(), "created more than once: {twice:?}");
 
-    // The hung row was reconciled, not failed and not created twice.
+    // The hung row (whichever reached the mock first) was reconciled: not failed, not
+    // created twice.
     assert!(
         entries
             .iter()
-            .any(|e| e.1 == "user1@example.com" && e.3 == "already_registered_after_retry"),
-        "{:?}",
-        entries.iter().find(|e| e.1 == "user1@example.com")
+            .any(|e| e.2 == "already_registered" && e.3 == "already_registered_after_retry"),
+        "no reconciled row"
     );
     // Finished rows were never re-sent: only rows in flight at a kill could be sent again.
     assert!(
