@@ -81,7 +81,8 @@ pub(crate) async fn create_oem_user(
     response
 }
 
-/// The whole body, or `None` past [`MAX_REQUEST_BYTES`]. An oversized body is still drained (up
+/// The whole body, or `None` past [`MAX_REQUEST_BYTES`] (or when the client stops mid-body,
+/// in which case nobody reads the answer). An oversized body is still drained (up
 /// to a cap) so the 413 reaches the client: closing a socket with unread input sends a TCP reset,
 /// which can destroy the response before the client reads it.
 async fn read_body(mut body: Body) -> Option<Bytes> {
