@@ -1,1 +1,158 @@
-fn main() {}
+//! `cargo xtask bench import`: throughput and peak memory of `applivery oem-users import`.
+//!
+//! Runs the real release binary against an in-process `applivery-mock`:
+//! - with 50 ms injected latency at concurrency 1, 16 and 64, reporting users per second
+//!   against the ideal `concurrency / latency` (10,000 rows at 16 and 64; 200 at concurrency 1,
+//!   where 10,000 rows would take over eight minutes and the ideal is just as clear);
+//! - peak resident memory (VmHWM, polled from /proc) of a 100,000-row import with no latency
+//!   at concurrency 64, next to that of the 10,000-row run, to show it stays flat.
+//!
+//! Targets: at least 90% of ideal at concurrency 64; peak memory under 50 MB.
+//! The journal is on (the default), so its fsyncs are part of the figures.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use applivery_mock::{DEFAULT_API_KEY, MockConfig, MockServer};
+
+const LATENCY: Duration = Duration::from_millis(50);
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let dir = tempfile::tempdir().expect("a temp dir");
+
+    let slow = runtime
+        .block_on(MockServer::start(MockConfig {
+            latency: Some(LATENCY),
+            ..MockConfig::default()
+        }))
+        .expect("the mock starts");
+    println!("import benchmark: release binary against applivery-mock, 50 ms latency per request");
+    println!(
+        "{:>11} {:>7} {:>10} {:>10} {:>9} {:>9} {:>10}",
+        "concurrency", "rows", "users/s", "ideal/s", "of ideal", "wall s", "peak MB"
+    );
+    let mut at_64 = 0.0;
+    for (concurrency, rows) in [(1u32, 200usize), (16, 10_000), (64, 10_000)] {
+        slow.reset();
+        let file = write_csv(dir.path(), &format!("c{concurrency}.csv"), rows);
+        let run = import(&file, &slow.base_url(), concurrency);
+        assert_eq!(slow.users().len(), rows, "every row created");
+        let rate = rows as f64 / run.send_seconds;
+        let ideal = f64::from(concurrency) / LATENCY.as_secs_f64();
+        if concurrency == 64 {
+            at_64 = rate / ideal;
+        }
+        println!(
+            "{concurrency:>11} {rows:>7} {rate:>10.1} {ideal:>10.1} {:>8.1}% {:>9.2} {:>10.1}",
+            100.0 * rate / ideal,
+            run.wall_seconds,
+            run.peak_mb
+        );
+    }
+    runtime.block_on(slow.shutdown());
+
+    let fast = runtime
+        .block_on(MockServer::start(MockConfig::default()))
+        .expect("the mock starts");
+    let rows = 100_000;
+    let file = write_csv(dir.path(), "big.csv", rows);
+    let size_mb = std::fs::metadata(&file).map_or(0.0, |m| m.len() as f64 / 1e6);
+    let run = import(&file, &fast.base_url(), 64);
+    assert_eq!(fast.users().len(), rows, "every row created");
+    println!(
+        "100,000 rows ({size_mb:.1} MB file), no latency, concurrency 64: {:.1} s wall, {:.0} users/s, peak memory {:.1} MB",
+        run.wall_seconds,
+        rows as f64 / run.send_seconds,
+        run.peak_mb
+    );
+    runtime.block_on(fast.shutdown());
+
+    println!(
+        "targets: >= 90% of ideal at concurrency 64: {:.1}% ({}); peak memory < 50 MB: {:.1} MB ({})",
+        100.0 * at_64,
+        verdict(at_64 >= 0.9),
+        run.peak_mb,
+        verdict(run.peak_mb < 50.0)
+    );
+}
+
+fn verdict(ok: bool) -> &'static str {
+    if ok { "met" } else { "NOT met" }
+}
+
+fn write_csv(dir: &Path, name: &str, rows: usize) -> std::path::PathBuf {
+    let path = dir.join(name);
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
+    writeln!(out, "email,firstName,lastName,tags").expect("write");
+    for i in 1..=rows {
+        writeln!(
+            out,
+            "bench.user{i}@example.com,First{i},Last{i},bench;team-{}",
+            i % 10
+        )
+        .expect("write");
+    }
+    out.flush().expect("flush");
+    path
+}
+
+struct Run {
+    /// Pass 2 (sending), as the import reports it.
+    send_seconds: f64,
+    /// The whole process, both passes included.
+    wall_seconds: f64,
+    /// Peak resident set size of the import process.
+    peak_mb: f64,
+}
+
+fn import(file: &Path, base_url: &str, concurrency: u32) -> Run {
+    let started = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_applivery"))
+        .args(["--output", "json", "oem-users", "import"])
+        .arg(file)
+        .args(["--org", "demo-org", "--quiet", "--concurrency"])
+        .arg(concurrency.to_string())
+        .env("APPLIVERY_API_KEY", DEFAULT_API_KEY)
+        .env("APPLIVERY_BASE_URL", base_url)
+        .env_remove("APPLIVERY_ORGANIZATION_ID")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("the applivery binary runs");
+    let status_path = format!("/proc/{}/status", child.id());
+    let mut peak_kb = 0u64;
+    while child.try_wait().expect("wait").is_none() {
+        if let Some(kb) = vm_hwm_kb(&status_path) {
+            peak_kb = peak_kb.max(kb);
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let output = child.wait_with_output().expect("output");
+    let wall_seconds = started.elapsed().as_secs_f64();
+    assert!(
+        output.status.success(),
+        "import failed: {:?}",
+        output.status
+    );
+    let summary: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("a JSON summary");
+    Run {
+        send_seconds: summary["elapsedSeconds"].as_f64().expect("elapsedSeconds"),
+        wall_seconds,
+        peak_mb: peak_kb as f64 * 1024.0 / 1e6,
+    }
+}
+
+/// The process's peak resident set size so far, from /proc (Linux).
+fn vm_hwm_kb(status_path: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(status_path).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
