@@ -21,6 +21,8 @@ use crate::fetch::{self, Failure};
 use crate::host_json::HostJson;
 use crate::shapes::{CLIENT_OPTION_NAMES, NEW_USER_FIELD_NAMES};
 
+/// The scheme of the `Authorization` header.
+const BEARER: &str = "Bearer ";
 /// Per-attempt timeout when `timeoutMs` is not given.
 const DEFAULT_TIMEOUT_MS: f64 = 30_000.0;
 /// Retries after the first attempt when `maxRetries` is not given (the facade's default of 3
@@ -79,6 +81,11 @@ impl Client {
 }
 
 impl Config {
+    /// The key, for scrubbing errors only.
+    fn key(&self) -> &str {
+        self.authorization.strip_prefix(BEARER).unwrap_or_default()
+    }
+
     /// The retry loop of the facade's `RetryState`, over `fetch`.
     async fn create(
         &self,
@@ -117,7 +124,8 @@ impl Config {
             };
             let elapsed = Duration::from_millis((js_sys::Date::now() - started).max(0.0) as u64);
             match state.after_attempt(outcome, elapsed, js_sys::Math::random) {
-                Step::Done(result) => return result.map_err(|e| error_to_js(&e)),
+                // A server that echoes the request must not put the key on the JS error.
+                Step::Done(result) => return result.map_err(|e| error_to_js(&e.scrub(self.key()))),
                 Step::Retry { delay, .. } => sleep(delay, signal).await?,
                 _ => return Err(JsValue::from_str("unknown retry step")),
             }
@@ -195,7 +203,7 @@ fn read_config(options: &JsValue) -> Result<Config, Error> {
         Some(n) if n >= 0.0 && n.fract() == 0.0 && n < 100.0 => n as u32,
         Some(_) => return Err(Error::config("maxRetries must be an integer from 0 to 99")),
     };
-    let mut authorization = String::from("Bearer ");
+    let mut authorization = String::from(BEARER);
     authorization.push_str(api_key.trim());
     let mut organizations_url = base_url;
     organizations_url.push_str("/v1/organizations/");

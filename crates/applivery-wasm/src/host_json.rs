@@ -60,41 +60,16 @@ impl<'de> de::Deserializer<'de> for JsDeserializer {
     type Error = Invalid;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Invalid> {
-        let value = self.0;
-        if value.is_null() || value.is_undefined() {
-            visitor.visit_unit()
-        } else if let Some(flag) = value.as_bool() {
-            visitor.visit_bool(flag)
-        } else if let Some(number) = value.as_f64() {
-            // Integers stay integers, as serde_json reads them.
-            if number.fract() == 0.0 && number.abs() < MAX_SAFE {
-                if number < 0.0 {
-                    visitor.visit_i64(number as i64)
-                } else {
-                    visitor.visit_u64(number as u64)
-                }
-            } else {
-                visitor.visit_f64(number)
-            }
-        } else if let Some(text) = value.as_string() {
-            visitor.visit_string(text)
-        } else if Array::is_array(&value) {
-            let array: Array = value.unchecked_into();
-            visitor.visit_seq(Items {
-                length: array.length(),
-                array,
-                next: 0,
-            })
-        } else if value.is_object() {
-            let keys = Object::keys(value.unchecked_ref::<Object>());
-            visitor.visit_map(Entries {
-                length: keys.length(),
-                object: value,
-                keys,
-                next: 0,
-            })
-        } else {
-            Err(Invalid)
+        // The inspection is not generic: only this short match is copied per visitor type.
+        match inspect(self.0)? {
+            Shape::Unit => visitor.visit_unit(),
+            Shape::Bool(flag) => visitor.visit_bool(flag),
+            Shape::Negative(number) => visitor.visit_i64(number),
+            Shape::Natural(number) => visitor.visit_u64(number),
+            Shape::Float(number) => visitor.visit_f64(number),
+            Shape::Text(text) => visitor.visit_string(text),
+            Shape::Items(items) => visitor.visit_seq(items),
+            Shape::Entries(entries) => visitor.visit_map(entries),
         }
     }
 
@@ -129,6 +104,56 @@ impl<'de> de::Deserializer<'de> for JsDeserializer {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
         unit unit_struct seq tuple tuple_struct map struct identifier ignored_any
     }
+}
+
+/// What a JS value is, for serde.
+enum Shape {
+    Unit,
+    Bool(bool),
+    Negative(i64),
+    Natural(u64),
+    Float(f64),
+    Text(String),
+    Items(Items),
+    Entries(Entries),
+}
+
+fn inspect(value: JsValue) -> Result<Shape, Invalid> {
+    Ok(if value.is_null() || value.is_undefined() {
+        Shape::Unit
+    } else if let Some(flag) = value.as_bool() {
+        Shape::Bool(flag)
+    } else if let Some(number) = value.as_f64() {
+        // Integers stay integers, as serde_json reads them.
+        if number.fract() == 0.0 && number.abs() < MAX_SAFE {
+            if number < 0.0 {
+                Shape::Negative(number as i64)
+            } else {
+                Shape::Natural(number as u64)
+            }
+        } else {
+            Shape::Float(number)
+        }
+    } else if let Some(text) = value.as_string() {
+        Shape::Text(text)
+    } else if Array::is_array(&value) {
+        let array: Array = value.unchecked_into();
+        Shape::Items(Items {
+            length: array.length(),
+            array,
+            next: 0,
+        })
+    } else if value.is_object() {
+        let keys = Object::keys(value.unchecked_ref::<Object>());
+        Shape::Entries(Entries {
+            length: keys.length(),
+            object: value,
+            keys,
+            next: 0,
+        })
+    } else {
+        return Err(Invalid);
+    })
 }
 
 /// The elements of a JS array.
