@@ -41,6 +41,7 @@ impl Progress {
             );
             Mode::Bar(bar)
         } else {
+            eprintln!("progress: sending {total} rows");
             Mode::Plain {
                 last_line: Instant::now(),
             }
@@ -93,10 +94,12 @@ impl Progress {
         )
     }
 
-    /// The run is over: clear the bar (the summary follows).
-    pub fn finish(self) {
-        if let Mode::Bar(bar) = self.mode {
-            bar.finish_and_clear();
+    /// The run is over: clear the bar, or print a last plain line (the summary follows).
+    pub fn finish(self, counts: &Counts, limit: usize) {
+        match &self.mode {
+            Mode::Bar(bar) => bar.finish_and_clear(),
+            Mode::Plain { .. } => eprintln!("{}", self.line(counts, limit)),
+            Mode::Quiet => {}
         }
     }
 }

@@ -446,3 +446,30 @@ fn a_journal_for_another_organization_is_refused() {
     assert_exit(&output, 0);
     assert_eq!(mock.server().users().len(), 4);
 }
+
+#[test]
+fn rows_edited_between_runs_are_sent_again_not_skipped() {
+    let mock = Mock::start(|_| {});
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "users.csv", users_csv(3, &[]));
+    assert_exit(&import(&mock, &file, &[]), 0);
+    let edited = users_csv(3, &[]).replace("user2@example.com", "user2b@example.com");
+    std::fs::write(&file, edited).unwrap();
+    let results = dir.path().join("results.csv");
+    let output = import(&mock, &file, &["--results", results.to_str().unwrap()]);
+    assert_exit(&output, 0);
+    assert!(
+        stderr(&output).contains("1 rows differ"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(mock.request_count(), 4);
+    let entries = read_results_csv(&results);
+    assert_eq!(entries.len(), 3);
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.1 == "user2b@example.com" && e.2 == "created")
+    );
+    assert!(mock.created_emails().contains_key("user2b@example.com"));
+}

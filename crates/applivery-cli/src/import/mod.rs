@@ -10,18 +10,19 @@ mod row_user;
 mod scan;
 mod send;
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use applivery::RetryPolicy;
+use applivery::{NewOemUser, RetryPolicy};
 use tokio::sync::mpsc;
 
 use crate::args::{GlobalArgs, ImportArgs, OutputFormat};
 use crate::exit_code;
 use crate::failure::Failure;
-use crate::input::{FileError, Record, RowReader};
-use crate::journal::{self, Journal, JournalIndex, Lookup, RunInfo};
+use crate::input::{FileError, Record, Row, RowReader};
+use crate::journal::{self, Durable, Journal, JournalIndex, Lookup, RunInfo};
 use crate::limiter::Limiter;
 use crate::outcome::RowOutcome;
 use crate::results::ResultsWriter;
@@ -202,7 +203,21 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs) -> Result<u8, Failure> {
     Ok(summary.exit_code)
 }
 
+/// A row whose `started` entry is on its way to disk, waiting for a permit.
+struct Primed {
+    row: Row,
+    user: NewOemUser,
+    fingerprint: u64,
+    ambiguous: bool,
+    durable: Option<Durable>,
+}
+
 /// Streams the file again and hands each valid row to a task once the limiter allows.
+///
+/// Up to `--concurrency` rows ahead of the senders are journaled as `started` before they get
+/// a permit, so by the time a permit frees up their entry is usually on disk: the fsync is off
+/// the critical path. The price: after a crash, up to twice `--concurrency` rows (in flight or
+/// primed) are re-sent and reconciled, instead of only those in flight.
 async fn dispatch(
     args: &ImportArgs,
     index: &JournalIndex,
@@ -229,60 +244,92 @@ async fn dispatch(
             }
         }
     });
+    let journal = journal.map(Journal::handle);
+    let window = usize::from(args.concurrency);
+    let mut primed: VecDeque<Primed> = VecDeque::with_capacity(window);
+    let mut end_of_file = false;
     let mut result = Ok(());
-    while let Some(record) = rows.recv().await {
-        let row = match record {
-            Ok(Record::Row(row)) => row,
-            Ok(Record::Invalid { .. }) => continue, // reported by pass 1
-            Err(e) => {
-                // The file changed under us: stop sending; what was sent is journaled.
-                stop.store(true, Ordering::SeqCst);
-                result = Err(Failure::usage(format!("{}: {e}", args.file.display())));
+    loop {
+        // Top up the primed rows: wait for a row only when none is primed.
+        while !end_of_file && primed.len() < window && !stop.load(Ordering::SeqCst) {
+            let record = if primed.is_empty() {
+                rows.recv().await
+            } else {
+                match rows.try_recv() {
+                    Ok(record) => Some(record),
+                    Err(mpsc::error::TryRecvError::Empty) => break,
+                    Err(mpsc::error::TryRecvError::Disconnected) => None,
+                }
+            };
+            let Some(record) = record else {
+                end_of_file = true;
                 break;
-            }
-        };
-        let user = to_user(&row);
-        if invalid_reason(&user).is_some() {
-            continue; // reported by pass 1
-        }
-        let fingerprint = row.fingerprint();
-        let ambiguous = match index.lookup(row.line, fingerprint) {
-            Lookup::Finished(prior) => {
-                let event = Event::FromJournal {
-                    line: row.line,
-                    email: row.email,
-                    outcome: prior.to_outcome(),
-                };
-                if events.send(event).await.is_err() {
+            };
+            let row = match record {
+                Ok(Record::Row(row)) => row,
+                Ok(Record::Invalid { .. }) => continue, // reported by pass 1
+                Err(e) => {
+                    // The file changed under us: stop sending; what was sent is journaled.
+                    stop.store(true, Ordering::SeqCst);
+                    result = Err(Failure::usage(format!("{}: {e}", args.file.display())));
+                    end_of_file = true;
                     break;
                 }
-                continue;
-            }
-            Lookup::Unfinished { ambiguous } => ambiguous,
-            Lookup::New | Lookup::Changed => false,
-        };
-        let permit = if stop.load(Ordering::SeqCst) {
-            None
-        } else {
-            let permit = limiter.acquire().await;
-            (!stop.load(Ordering::SeqCst)).then_some(permit)
-        };
-        let Some(permit) = permit else {
-            let event = Event::NotSent {
-                line: row.line,
-                email: row.email,
             };
-            if events.send(event).await.is_err() {
-                break;
+            let user = to_user(&row);
+            if invalid_reason(&user).is_some() {
+                continue; // reported by pass 1
             }
-            continue;
+            let fingerprint = row.fingerprint();
+            let ambiguous = match index.lookup(row.line, fingerprint) {
+                Lookup::Finished(prior) => {
+                    let event = Event::FromJournal {
+                        line: row.line,
+                        email: row.email,
+                        outcome: prior.to_outcome(),
+                    };
+                    if events.send(event).await.is_err() {
+                        return result;
+                    }
+                    continue;
+                }
+                Lookup::Unfinished { ambiguous } => ambiguous,
+                Lookup::New | Lookup::Changed => false,
+            };
+            let durable = journal
+                .as_ref()
+                .map(|journal| journal.begin_started(row.line, fingerprint));
+            primed.push_back(Primed {
+                row,
+                user,
+                fingerprint,
+                ambiguous,
+                durable,
+            });
+        }
+        if stop.load(Ordering::SeqCst) {
+            break;
+        }
+        let Some(next) = primed.pop_front() else {
+            break;
         };
+        let permit = limiter.acquire().await;
+        if stop.load(Ordering::SeqCst) {
+            primed.push_front(next);
+            break;
+        }
         let sender = Arc::clone(sender);
         let events = events.clone();
-        let journal = journal.map(Journal::handle);
         tokio::spawn(async move {
-            if let Some(journal) = &journal
-                && let Err(e) = journal.started(row.line, fingerprint).await
+            let Primed {
+                row,
+                user,
+                fingerprint,
+                ambiguous,
+                durable,
+            } = next;
+            if let Some(durable) = durable
+                && let Err(e) = durable.wait().await
             {
                 // Never send a row without a durable trace of it.
                 drop(permit);
@@ -306,6 +353,48 @@ async fn dispatch(
                 })
                 .await;
         });
+    }
+    // Stopped early: the primed rows and the rest of the file are not sent. Primed rows get a
+    // `done` entry so the next run knows they never left.
+    for primed in primed.drain(..) {
+        let event = Event::NotSent {
+            line: primed.row.line,
+            email: primed.row.email,
+            journaled: primed.durable.is_some().then_some(primed.fingerprint),
+            ambiguous: primed.ambiguous,
+        };
+        if events.send(event).await.is_err() {
+            break;
+        }
+    }
+    while !end_of_file {
+        let Some(record) = rows.recv().await else {
+            break;
+        };
+        let row = match record {
+            Ok(Record::Row(row)) => row,
+            Ok(Record::Invalid { .. }) => continue,
+            Err(_) => break,
+        };
+        if invalid_reason(&to_user(&row)).is_some() {
+            continue;
+        }
+        let event = match index.lookup(row.line, row.fingerprint()) {
+            Lookup::Finished(prior) => Event::FromJournal {
+                line: row.line,
+                email: row.email,
+                outcome: prior.to_outcome(),
+            },
+            _ => Event::NotSent {
+                line: row.line,
+                email: row.email,
+                journaled: None,
+                ambiguous: false,
+            },
+        };
+        if events.send(event).await.is_err() {
+            break;
+        }
     }
     drop(rows);
     let _ = reader.await;

@@ -49,6 +49,10 @@ pub enum Event {
         line: u64,
         /// The email.
         email: String,
+        /// The row's fingerprint if it was journaled as `started` (it then gets a `done`).
+        journaled: Option<u64>,
+        /// An earlier run may have created the user (kept for the next run).
+        ambiguous: bool,
     },
     /// The journal could not record the row's start, so it was not sent.
     JournalFailed {
@@ -152,7 +156,19 @@ impl Recorder {
                 email,
                 outcome,
             } => self.row(line, &email, &outcome, false),
-            Event::NotSent { line, email } => self.row(line, &email, &not_sent(), true),
+            Event::NotSent {
+                line,
+                email,
+                journaled,
+                ambiguous,
+            } => {
+                let mut outcome = not_sent();
+                outcome.ambiguous = ambiguous;
+                if let (Some(journal), Some(fingerprint)) = (&self.journal, journaled) {
+                    journal.done(line, fingerprint, &outcome);
+                }
+                self.row(line, &email, &outcome, true);
+            }
             Event::JournalFailed { line, email, error } => {
                 self.stop.store(true, Ordering::SeqCst);
                 let outcome = RowOutcome::with_kind(Outcome::NotSent, "io", error.clone());
@@ -177,7 +193,8 @@ impl Recorder {
     }
 
     fn finish(mut self) -> Report {
-        self.progress.finish();
+        self.progress
+            .finish(&self.report.counts, self.limiter.limit());
         if let Some(results) = self.results.take() {
             match results.finish() {
                 Ok(path) => self.report.results_path = Some(path),

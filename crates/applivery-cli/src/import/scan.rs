@@ -23,6 +23,8 @@ pub struct Scan {
     pub finished_before: u64,
     /// Valid rows this run will send.
     pub to_send: u64,
+    /// Rows whose line the journal records with other content (the file was edited).
+    pub changed: u64,
 }
 
 /// Reads and validates `path`, writing invalid rows to `results`.
@@ -55,10 +57,13 @@ pub fn scan(
                 match invalid_reason(&user) {
                     Some(reason) => (row.line, row.email, reason),
                     None => {
-                        if let Lookup::Finished(_) = index.lookup(row.line, row.fingerprint()) {
-                            scan.finished_before += 1;
-                        } else {
-                            scan.to_send += 1;
+                        match index.lookup(row.line, row.fingerprint()) {
+                            Lookup::Finished(_) => scan.finished_before += 1,
+                            Lookup::Changed => {
+                                scan.changed += 1;
+                                scan.to_send += 1;
+                            }
+                            Lookup::New | Lookup::Unfinished { .. } => scan.to_send += 1,
                         }
                         continue;
                     }
@@ -89,6 +94,13 @@ pub fn scan(
         eprintln!(
             "... and {} more invalid rows (--results PATH lists them all)",
             scan.invalid - MAX_REPORTED
+        );
+    }
+    if scan.changed > 0 {
+        eprintln!(
+            "applivery: warning: {} rows differ from what the journal recorded for their line \
+             (the file was edited since): they are sent as new rows",
+            scan.changed
         );
     }
     if scan.rows == 0 {

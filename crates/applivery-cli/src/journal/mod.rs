@@ -18,7 +18,7 @@ mod writer;
 
 pub use entry::{Entry, RunInfo};
 pub use index::{JournalIndex, Lookup};
-pub use writer::{Journal, JournalError, JournalHandle};
+pub use writer::{Durable, Journal, JournalError, JournalHandle};
 
 /// Where the journal of `input` goes by default: `<input>.journal` next to it.
 pub fn default_path(input: &std::path::Path) -> std::path::PathBuf {

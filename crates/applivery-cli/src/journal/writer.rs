@@ -168,23 +168,25 @@ impl Journal {
 }
 
 impl JournalHandle {
-    /// Records that the row's request is about to leave; returns once that is on disk.
+    /// Records that the row's request may leave from now on; returns once that is on disk.
     pub async fn started(&self, line: u64, fingerprint: u64) -> Result<(), JournalError> {
+        self.begin_started(line, fingerprint).wait().await
+    }
+
+    /// Queues the `started` entry and returns at once; the request must [`Durable::wait`]
+    /// before it leaves. Lets the import journal the next rows while earlier ones are in
+    /// flight, so the sync is off the critical path.
+    pub fn begin_started(&self, line: u64, fingerprint: u64) -> Durable {
         let entry = Entry::Started {
             line,
             row: fingerprint_hex(fingerprint),
         };
         let (ack, durable) = oneshot::channel();
-        self.sender
-            .send(Message::Append {
-                text: entry.to_line(),
-                durable: Some(ack),
-            })
-            .map_err(|_| JournalError::Stopped("the writer stopped".to_owned()))?;
-        durable
-            .await
-            .unwrap_or_else(|_| Err("the writer stopped".to_owned()))
-            .map_err(JournalError::Stopped)
+        let sent = self.sender.send(Message::Append {
+            text: entry.to_line(),
+            durable: Some(ack),
+        });
+        Durable(sent.is_ok().then_some(durable))
     }
 
     /// Records a row's outcome (synced with the next batch; see the module docs for why that
@@ -196,6 +198,22 @@ impl JournalHandle {
             text,
             durable: None,
         });
+    }
+}
+
+/// A `started` entry on its way to disk.
+pub struct Durable(Option<oneshot::Receiver<Result<(), String>>>);
+
+impl Durable {
+    /// Waits until the entry is on disk.
+    pub async fn wait(self) -> Result<(), JournalError> {
+        let Some(durable) = self.0 else {
+            return Err(JournalError::Stopped("the writer stopped".to_owned()));
+        };
+        durable
+            .await
+            .unwrap_or_else(|_| Err("the writer stopped".to_owned()))
+            .map_err(JournalError::Stopped)
     }
 }
 
