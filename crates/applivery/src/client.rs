@@ -303,8 +303,6 @@ fn build_http_client(
     connect_timeout: Duration,
     timeout: Duration,
 ) -> Result<reqwest::Client, Error> {
-    #[cfg(feature = "rustls")]
-    install_rustls_provider();
     reqwest::Client::builder()
         .connect_timeout(connect_timeout)
         .timeout(timeout)
@@ -322,16 +320,6 @@ fn build_http_client(
     reqwest::Client::builder()
         .build()
         .map_err(|e| Error::config(format!("could not build the HTTP client: {e}")))
-}
-
-/// reqwest is built with `rustls-no-provider` (ring instead of aws-lc-rs): make ring the
-/// process default unless the application already installed a provider.
-#[cfg(all(feature = "rustls", not(target_arch = "wasm32")))]
-fn install_rustls_provider() {
-    if rustls::crypto::CryptoProvider::get_default().is_none() {
-        // Losing a race against another installer is fine: a provider is then installed.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    }
 }
 
 #[cfg(test)]

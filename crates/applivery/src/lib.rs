@@ -87,7 +87,7 @@
 //! - `client` (default): the async [`Client`] on reqwest. Without it the crate is the
 //!   transport-agnostic core (validation, [`classify`], [`RetryPolicy`], [`RetryState`]) and
 //!   builds for `wasm32-unknown-unknown` without reqwest's client code paths or tokio.
-//! - `rustls` (default): TLS through rustls with the `ring` provider.
+//! - `rustls` (default): TLS through rustls (reqwest's `rustls` feature, aws-lc-rs provider).
 //! - `native-tls`: TLS through the platform library.
 
 #![deny(missing_docs)]

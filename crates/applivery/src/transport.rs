@@ -112,9 +112,13 @@ async fn read_and_classify(
 /// Reads the body chunk by chunk and stops past [`MAX_RESPONSE_BYTES`], whatever the
 /// `Content-Length` said (chunked answers have none).
 #[cfg(not(target_arch = "wasm32"))]
-async fn read_bounded(mut response: reqwest::Response, status: u16) -> Result<Vec<u8>, Error> {
-    let expected = response.content_length().unwrap_or(1024).min(64 * 1024);
-    let mut body = Vec::with_capacity(usize::try_from(expected).unwrap_or(1024));
+async fn read_bounded(mut response: reqwest::Response, status: u16) -> Result<bytes::Bytes, Error> {
+    if response.content_length().is_some() {
+        // Already checked against the limit, and hyper stops at the declared length.
+        let body = response.bytes().await.map_err(|e| body_error(e, status))?;
+        return Ok(body);
+    }
+    let mut body = Vec::with_capacity(16 * 1024);
     while let Some(chunk) = response.chunk().await.map_err(|e| body_error(e, status))? {
         let length = (body.len() + chunk.len()) as u64;
         if length > MAX_RESPONSE_BYTES {
@@ -122,17 +126,17 @@ async fn read_bounded(mut response: reqwest::Response, status: u16) -> Result<Ve
         }
         body.extend_from_slice(&chunk);
     }
-    Ok(body)
+    Ok(body.into())
 }
 
 /// On wasm32 reqwest reads the whole body through `fetch`; the size is checked afterwards.
 #[cfg(target_arch = "wasm32")]
-async fn read_bounded(response: reqwest::Response, status: u16) -> Result<Vec<u8>, Error> {
+async fn read_bounded(response: reqwest::Response, status: u16) -> Result<bytes::Bytes, Error> {
     let body = response.bytes().await.map_err(|e| body_error(e, status))?;
     if body.len() as u64 > MAX_RESPONSE_BYTES {
         return Err(too_large(status, body.len() as u64));
     }
-    Ok(body.to_vec())
+    Ok(body)
 }
 
 fn too_large(status: u16, length: u64) -> Error {
