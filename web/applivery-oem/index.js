@@ -30,28 +30,22 @@ export class AppliveryError extends Error {
   }
 }
 
-// The wasm side rejects with the error's JSON text; anything else (the caller's abort reason)
-// passes through untouched, as `fetch` does.
-function rethrow(error) {
-  throw typeof error === 'string' ? new AppliveryError(JSON.parse(error)) : error;
-}
-
 export class AppliveryClient {
   #inner;
 
   constructor(options) {
     try {
       this.#inner = new Client(options);
-    } catch (error) {
-      rethrow(error);
+    } catch (fields) {
+      throw fields instanceof Error ? fields : new AppliveryError(fields);
     }
   }
 
+  // Resolves to `{ ok }` or `{ error }` from the wasm side; only an abort rejects (with the
+  // caller's reason, untouched, as `fetch` does).
   async createOemUser(organizationId, user, options) {
-    try {
-      return JSON.parse(await this.#inner.createOemUser(organizationId, user, options?.signal));
-    } catch (error) {
-      rethrow(error);
-    }
+    const outcome = await this.#inner.createOemUser(organizationId, user, options?.signal);
+    if (outcome.error) throw new AppliveryError(outcome.error);
+    return outcome.ok;
   }
 }

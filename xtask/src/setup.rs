@@ -58,11 +58,18 @@ pub fn wasm_bindgen_cli() -> Result<(), String> {
     )
 }
 
-/// `npm ci` in web/ unless its node_modules exists: the dev tools of the npm package
-/// (json-schema-to-typescript, typescript, playwright-core).
+/// `npm ci` in web/ unless its node_modules is there and no older than package-lock.json: the
+/// dev tools of the npm package (json-schema-to-typescript, typescript, playwright-core,
+/// esbuild).
 pub fn web_node_modules() -> Result<(), String> {
     let web = project_root().join("web");
-    if web.join("node_modules").is_dir() {
+    let modified = |path: &std::path::Path| std::fs::metadata(path).and_then(|m| m.modified());
+    // npm writes node_modules/.package-lock.json at every install.
+    let installed = modified(&web.join("node_modules/.package-lock.json"));
+    let wanted = modified(&web.join("package-lock.json"));
+    if let (Ok(installed), Ok(wanted)) = (installed, wanted)
+        && installed >= wanted
+    {
         return Ok(());
     }
     run_step("npm", &["ci", "--no-audit", "--no-fund"], &web)

@@ -1,6 +1,7 @@
 //! `cargo xtask wasm`: builds the `applivery-oem` npm package into web/pkg/.
 //!
-//! crates/applivery-wasm (release wasm) -> wasm-bindgen `--target web` glue -> the hand-written
+//! crates/applivery-wasm (release wasm) -> wasm-bindgen `--target web` glue (minified by
+//! esbuild) -> the hand-written
 //! ESM wrapper and README from web/applivery-oem/ -> `index.d.ts` generated from the Rust types'
 //! JSON Schema -> size report, failing above the budget.
 
@@ -12,8 +13,8 @@ use std::process::Command;
 /// issue. Not reached yet: see ARCHITECTURE.md ("npm package size") for what costs what.
 pub const TARGET_GZIP_BYTES: u64 = 40 * 1000;
 /// The ceiling CI enforces meanwhile, so that the size cannot grow unnoticed: the measured
-/// size (78.7 KB) plus a little room. Lower it with every fix; 40 KB is the goal.
-pub const BUDGET_GZIP_BYTES: u64 = 80 * 1000;
+/// size (74.9 KB) plus a little room. Lower it with every fix; 40 KB is the goal.
+pub const BUDGET_GZIP_BYTES: u64 = 78 * 1000;
 
 /// Where the built package goes (gitignored; `npm pack web/pkg` makes the tarball).
 pub const PKG_DIR: &str = "web/pkg";
@@ -83,6 +84,12 @@ pub fn build() -> Result<u64, String> {
             "--remove-name-section",
             "--remove-producers-section",
         ],
+        &root,
+    )?;
+    // The generated glue is read by no one: minified, it downloads 1.7 KB less (gzip).
+    run_step(
+        "node",
+        &["web/tools/minify.mjs", &format!("{PKG_DIR}/{OUT_NAME}.js")],
         &root,
     )?;
     copy_template(&root, &pkg)?;

@@ -5,8 +5,9 @@
 //! [`applivery::RetryState`].
 //! This file only moves values between JS and those functions, and drives [`crate::fetch`].
 //!
-//! Errors cross to JS as the JSON text of `applivery::Error` (its `Serialize` form), which the
-//! wrapper turns into an `AppliveryError`; an abort rejects with the signal's own `reason`.
+//! A call resolves to `{ ok: collaborator }` or `{ error: fields }`, the fields being
+//! `applivery::Error`'s `Serialize` form, which the wrapper turns into an `AppliveryError`; an
+//! abort rejects with the signal's own `reason`.
 
 use std::time::Duration;
 
@@ -19,6 +20,7 @@ use web_sys::AbortSignal;
 
 use crate::fetch::{self, Failure};
 use crate::host_json::HostJson;
+use crate::js_value::to_js;
 use crate::shapes::{CLIENT_OPTION_NAMES, NEW_USER_FIELD_NAMES};
 
 /// The scheme of the `Authorization` header.
@@ -46,7 +48,7 @@ struct Config {
 
 #[wasm_bindgen]
 impl Client {
-    /// Reads `{ apiKey, baseUrl?, timeoutMs?, maxRetries? }`; throws the JSON of a `config`
+    /// Reads `{ apiKey, baseUrl?, timeoutMs?, maxRetries? }`; throws the fields of a `config`
     /// error when a value is missing or wrong.
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<Client, JsValue> {
@@ -57,7 +59,8 @@ impl Client {
             .map_err(|error| error_to_js(&error))
     }
 
-    /// Creates the user; resolves to the collaborator's JSON text.
+    /// Creates the user; resolves to `{ ok: collaborator }` or `{ error: fields }`, rejects
+    /// with the signal's reason on abort.
     #[wasm_bindgen(js_name = createOemUser)]
     pub fn create_oem_user(
         &self,
@@ -67,17 +70,42 @@ impl Client {
     ) -> Promise {
         let config = self.config.clone();
         future_to_promise(async move {
-            let signal = read_signal(signal).map_err(|e| error_to_js(&e))?;
-            let organization_id = organization_id.as_string().unwrap_or_default();
-            let user = read_user(&organization_id, &user).map_err(|e| error_to_js(&e))?;
-            let collaborator = config
-                .create(&organization_id, &user, signal.as_ref())
-                .await?;
-            let json = serde_json::to_string(&collaborator)
-                .map_err(|_| JsValue::from_str("collaborator not serializable"))?;
-            Ok(JsValue::from_str(&json))
+            let result = async {
+                let signal = read_signal(signal)?;
+                let organization_id = organization_id.as_string().unwrap_or_default();
+                let user = read_user(&organization_id, &user)?;
+                config
+                    .create(&organization_id, &user, signal.as_ref())
+                    .await
+            };
+            match result.await {
+                Ok(collaborator) => Ok(outcome("ok", to_js(&collaborator).unwrap_or_default())),
+                Err(Stop::Failed(error)) => Ok(outcome("error", error_to_js(&error))),
+                Err(Stop::Aborted(reason)) => Err(reason),
+            }
         })
     }
+}
+
+/// How a call ends without a collaborator.
+enum Stop {
+    /// An `AppliveryError`.
+    Failed(Error),
+    /// The caller's signal fired: reject with its reason.
+    Aborted(JsValue),
+}
+
+impl From<Error> for Stop {
+    fn from(error: Error) -> Self {
+        Stop::Failed(error)
+    }
+}
+
+/// `{ [name]: value }`.
+fn outcome(name: &str, value: JsValue) -> JsValue {
+    let object = js_sys::Object::new();
+    let _ = Reflect::set(&object, &JsValue::from_str(name), &value);
+    object.into()
 }
 
 impl Config {
@@ -92,13 +120,15 @@ impl Config {
         organization_id: &str,
         user: &NewOemUser,
         signal: Option<&AbortSignal>,
-    ) -> Result<applivery::Collaborator, JsValue> {
+    ) -> Result<applivery::Collaborator, Stop> {
         let mut url = String::with_capacity(self.organizations_url.len() + 64);
         url.push_str(&self.organizations_url);
         url.push_str(organization_id);
         url.push_str("/oem/users");
-        let body = serde_json::to_string(&user.to_wire())
-            .map_err(|_| JsValue::from_str("user not serializable"))?;
+        let body = to_js(&user.to_wire())
+            .ok()
+            .and_then(|value| js_sys::JSON::stringify(&value).ok())
+            .ok_or_else(|| Error::invalid_input(Vec::new()))?;
         let started = js_sys::Date::now();
         let mut state = RetryState::new(self.policy);
         loop {
@@ -119,15 +149,15 @@ impl Config {
                     answer.retry_after.as_deref(),
                     &answer.body,
                 ),
-                Err(Failure::Aborted(reason)) => return Err(reason),
+                Err(Failure::Aborted(reason)) => return Err(Stop::Aborted(reason)),
                 Err(failure) => Err(failure_to_error(failure)),
             };
             let elapsed = Duration::from_millis((js_sys::Date::now() - started).max(0.0) as u64);
             match state.after_attempt(outcome, elapsed, js_sys::Math::random) {
                 // A server that echoes the request must not put the key on the JS error.
-                Step::Done(result) => return result.map_err(|e| error_to_js(&e.scrub(self.key()))),
-                Step::Retry { delay, .. } => sleep(delay, signal).await?,
-                _ => return Err(JsValue::from_str("unknown retry step")),
+                Step::Done(result) => return result.map_err(|e| e.scrub(self.key()).into()),
+                Step::Retry { delay, .. } => sleep(delay, signal).await.map_err(Stop::Aborted)?,
+                _ => return Err(Error::new(applivery::ErrorKind::Api, "unknown retry step").into()),
             }
         }
     }
@@ -167,11 +197,9 @@ async fn sleep(delay: Duration, signal: Option<&AbortSignal>) -> Result<(), JsVa
     Ok(())
 }
 
+/// The fields of an `AppliveryError`: `applivery::Error`'s `Serialize` form.
 fn error_to_js(error: &Error) -> JsValue {
-    match serde_json::to_string(error) {
-        Ok(json) => JsValue::from_str(&json),
-        Err(_) => JsValue::from_str(r#"{"kind":"api_error","message":"unserializable error"}"#),
-    }
+    to_js(error).unwrap_or_else(|_| js_sys::Error::new("unserializable error").into())
 }
 
 fn get(object: &JsValue, name: &str) -> JsValue {
@@ -309,12 +337,11 @@ fn read_user(organization_id: &str, user: &JsValue) -> Result<NewOemUser, Error>
                 .collect::<Vec<_>>(),
         ),
     }
-    // The facade's order: organizationId, then the user's fields as on the wire.
-    problems.sort_by_key(|e| {
-        NEW_USER_FIELD_NAMES
-            .iter()
-            .position(|name| *name == e.field)
-            .map_or(0, |i| i + 1)
-    });
-    Err(Error::invalid_input(problems))
+    // The facade's order: organizationId, then the user's fields as on the wire. (A pass per
+    // field rather than a sort: a handful of entries, and no sort code in the wasm.)
+    let mut ordered = Vec::with_capacity(problems.len());
+    for name in std::iter::once("organizationId").chain(NEW_USER_FIELD_NAMES) {
+        ordered.extend(problems.iter().filter(|p| p.field == name).cloned());
+    }
+    Err(Error::invalid_input(ordered))
 }

@@ -57,14 +57,14 @@ impl Drop for AttemptGuard<'_> {
     }
 }
 
-/// POSTs `body` as JSON to `url` with the bearer key, and reads the whole answer.
+/// POSTs `body` (JSON text) to `url` with the bearer key, and reads the whole answer.
 ///
 /// Sends only `Authorization` and `Content-Type`, so a browser's CORS preflight asks for nothing
 /// a server would refuse. `timeout_ms == 0` means no timeout.
 pub(crate) async fn post_json(
     url: &str,
     authorization: &str,
-    body: &str,
+    body: &JsValue,
     timeout_ms: f64,
     max_body: u64,
     signal: Option<&AbortSignal>,
@@ -103,7 +103,7 @@ pub(crate) async fn post_json(
 async fn exchange(
     url: &str,
     authorization: &str,
-    body: &str,
+    body: &JsValue,
     max_body: u64,
     controller: &AbortController,
 ) -> Result<Answer, Failure> {
@@ -117,7 +117,7 @@ async fn exchange(
     let init = RequestInit::new();
     init.set_method("POST");
     init.set_headers(&headers);
-    init.set_body(&JsValue::from_str(body));
+    init.set_body(body);
     init.set_signal(Some(&controller.signal()));
     let response: Response = JsFuture::from(global_fetch(url, &init))
         .await

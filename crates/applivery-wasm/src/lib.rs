@@ -17,6 +17,8 @@ mod client;
 mod fetch;
 #[cfg(target_arch = "wasm32")]
 mod host_json;
+#[cfg(target_arch = "wasm32")]
+mod js_value;
 
 #[cfg(target_arch = "wasm32")]
 pub use client::Client;

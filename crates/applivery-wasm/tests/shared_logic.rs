@@ -21,9 +21,14 @@ fn options(pairs: &[(&str, JsValue)]) -> JsValue {
     object.into()
 }
 
-/// The JSON the package rejects with, parsed back into a JS object.
-fn rejection(value: JsValue) -> JsValue {
-    JSON::parse(&value.as_string().expect("an AppliveryError's JSON text")).unwrap()
+/// The `{ error }` a call resolves to when it fails.
+async fn failure(promise: js_sys::Promise) -> JsValue {
+    let outcome = JsFuture::from(promise)
+        .await
+        .expect("only an abort rejects");
+    let error = field(&outcome, "error");
+    assert!(error.is_object(), "expected {{ error }}");
+    error
 }
 
 fn field(object: &JsValue, name: &str) -> JsValue {
@@ -110,10 +115,10 @@ fn options_are_checked_with_the_facade_base_url_rule() {
         "nope",
     ] {
         let url = ("baseUrl", JsValue::from_str(base_url));
-        let error = rejection(Client::new(options(&[key.clone(), url])).err().unwrap());
+        let error = Client::new(options(&[key.clone(), url])).err().unwrap();
         assert_eq!(field(&error, "kind"), "config", "{base_url}");
     }
-    let error = rejection(Client::new(options(&[])).err().unwrap());
+    let error = Client::new(options(&[])).err().unwrap();
     assert_eq!(field(&error, "kind"), "config");
 }
 
@@ -130,7 +135,7 @@ async fn invalid_input_rejects_before_any_request() {
         ("tags", JsValue::from(3)),
     ]);
     let promise = client.create_oem_user("demo-org".into(), user, JsValue::UNDEFINED);
-    let error = rejection(JsFuture::from(promise).await.unwrap_err());
+    let error = failure(promise).await;
     assert_eq!(field(&error, "kind"), "invalid_input");
     assert_eq!(field(&error, "attempts"), 0);
     let fields = JSON::stringify(&field(&error, "fieldErrors")).unwrap();
@@ -150,7 +155,7 @@ async fn an_unreachable_server_is_a_network_error() {
     .unwrap();
     let user = options(&[("email", JsValue::from_str("a@example.com"))]);
     let promise = client.create_oem_user("demo-org".into(), user, JsValue::UNDEFINED);
-    let error = rejection(JsFuture::from(promise).await.unwrap_err());
+    let error = failure(promise).await;
     assert_eq!(field(&error, "kind"), "network");
     assert_eq!(field(&error, "attempts"), 1);
 }
