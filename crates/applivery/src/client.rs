@@ -51,14 +51,18 @@ impl Client {
     /// A client configured from the environment: `APPLIVERY_API_KEY` (required) and
     /// `APPLIVERY_BASE_URL` (default `https://api.applivery.io`).
     pub fn from_env() -> Result<Client, Error> {
+        Client::from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// [`Client::from_env`] over any variable lookup (testable without touching the process
+    /// environment).
+    fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Client, Error> {
         let mut builder = Client::builder();
-        match std::env::var("APPLIVERY_API_KEY") {
-            Ok(key) if !key.is_empty() => builder = builder.api_key(key),
+        match var("APPLIVERY_API_KEY") {
+            Some(key) if !key.trim().is_empty() => builder = builder.api_key(key),
             _ => return Err(Error::config("APPLIVERY_API_KEY is not set")),
         }
-        if let Ok(base_url) = std::env::var("APPLIVERY_BASE_URL")
-            && !base_url.is_empty()
-        {
+        if let Some(base_url) = var("APPLIVERY_BASE_URL").filter(|url| !url.trim().is_empty()) {
             builder = builder.base_url(base_url);
         }
         builder.build()
@@ -359,6 +363,36 @@ mod tests {
                 .build()
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn from_env_reads_key_and_base_url() {
+        let vars = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        let client = Client::from_vars(vars(&[("APPLIVERY_API_KEY", "k")])).unwrap();
+        assert_eq!(client.base_url(), DEFAULT_BASE_URL);
+        let client = Client::from_vars(vars(&[
+            ("APPLIVERY_API_KEY", "k"),
+            ("APPLIVERY_BASE_URL", "http://127.0.0.1:4010/"),
+        ]))
+        .unwrap();
+        assert_eq!(client.base_url(), "http://127.0.0.1:4010");
+        let missing = Client::from_vars(vars(&[])).unwrap_err();
+        assert_eq!(missing.kind(), crate::ErrorKind::Config);
+        let blank = Client::from_vars(vars(&[("APPLIVERY_API_KEY", " ")])).unwrap_err();
+        assert_eq!(blank.kind(), crate::ErrorKind::Config);
+        let insecure = Client::from_vars(vars(&[
+            ("APPLIVERY_API_KEY", "k"),
+            ("APPLIVERY_BASE_URL", "http://api.applivery.io"),
+        ]))
+        .unwrap_err();
+        assert_eq!(insecure.kind(), crate::ErrorKind::Config);
     }
 
     #[test]

@@ -230,3 +230,17 @@ async fn a_refused_connection_is_a_safe_network_error() {
         "connect errors are retried up to max_attempts"
     );
 }
+
+#[tokio::test]
+async fn a_caller_supplied_http_client_still_sends_the_key() {
+    let mock = mock().await;
+    let client = builder(&mock)
+        .http_client(reqwest::Client::new())
+        .build()
+        .unwrap();
+    client
+        .create_oem_user(DEFAULT_ORG, NewOemUser::new(email()))
+        .await
+        .expect("created through the supplied client");
+    assert_eq!(mock.users().len(), 1);
+}

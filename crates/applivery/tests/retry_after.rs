@@ -25,4 +25,17 @@ async fn retry_after_is_honoured() {
     let text = trace.text();
     assert!(text.contains("backoff_ms=1000"), "{text}");
     assert!(text.contains("retrying"), "{text}");
+    // The call span, closed with what happened.
+    for field in [
+        "applivery.create_oem_user",
+        "organization=\"demo-org\"",
+        "attempts=2",
+        "status=200",
+        "kind=\"ok\"",
+        "duration_ms=",
+        "applivery.attempt",
+        "status=429",
+    ] {
+        assert!(text.contains(field), "{field} missing from: {text}");
+    }
 }
