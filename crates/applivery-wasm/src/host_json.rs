@@ -100,10 +100,66 @@ impl<'de> de::Deserializer<'de> for JsDeserializer {
         visitor.visit_enum(name.into_deserializer())
     }
 
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
-        unit unit_struct seq tuple tuple_struct map struct identifier ignored_any
+    // The typed entry points call only the one visitor method that can succeed: each visitor
+    // type then gets a small copy instead of the whole `deserialize_any` dispatch (which also
+    // drags in every visitor's error paths).
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Invalid> {
+        visitor.visit_bool(self.0.as_bool().ok_or(Invalid)?)
     }
+
+    fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Invalid> {
+        visitor.visit_i64(integer(&self.0).ok_or(Invalid)?)
+    }
+
+    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Invalid> {
+        visitor.visit_f64(self.0.as_f64().ok_or(Invalid)?)
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Invalid> {
+        visitor.visit_string(self.0.as_string().ok_or(Invalid)?)
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Invalid> {
+        self.deserialize_string(visitor)
+    }
+
+    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Invalid> {
+        self.deserialize_string(visitor)
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Invalid> {
+        match inspect(self.0)? {
+            Shape::Items(items) => visitor.visit_seq(items),
+            _ => Err(Invalid),
+        }
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Invalid> {
+        match inspect(self.0)? {
+            Shape::Entries(entries) => visitor.visit_map(entries),
+            _ => Err(Invalid),
+        }
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Invalid> {
+        self.deserialize_map(visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        i8 i16 i32 i128 u8 u16 u32 u64 u128 f32 char bytes byte_buf
+        unit unit_struct tuple tuple_struct ignored_any
+    }
+}
+
+/// A JS number that is an integer a JS number holds exactly.
+fn integer(value: &JsValue) -> Option<i64> {
+    let number = value.as_f64()?;
+    (number.fract() == 0.0 && number.abs() < MAX_SAFE).then_some(number as i64)
 }
 
 /// What a JS value is, for serde.
