@@ -91,6 +91,8 @@
 //! - `native-tls`: TLS through the platform library.
 
 #![deny(missing_docs)]
+// The crate docs link to `Client`, which only exists with the `client` feature.
+#![cfg_attr(not(feature = "client"), allow(rustdoc::broken_intra_doc_links))]
 
 mod base_url;
 mod classify;
@@ -126,4 +128,6 @@ pub use validate::{
 };
 
 #[cfg(feature = "client")]
-pub use client::{Client, ClientBuilder};
+pub use client::{
+    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
+};
