@@ -113,7 +113,6 @@ impl ResultsWriter {
                 let separator: &[u8] = if self.written == 0 { b"\n" } else { b",\n" };
                 let out = self.json_out();
                 out.write_all(separator)
-                    .map_err(io::Error::from)
                     .and_then(|()| serde_json::to_writer(&mut *out, row).map_err(io::Error::from))
                     .map_err(|e| e.to_string())
             }

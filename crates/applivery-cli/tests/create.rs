@@ -240,3 +240,50 @@ fn schema_prints_the_json_schema_of_a_row() {
     assert_eq!(schema["required"], serde_json::json!(["email"]));
     assert!(schema["properties"]["tags"].is_object());
 }
+
+#[test]
+fn applivery_mock_starts_the_local_mock() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
+    let mut mock = std::process::Command::new(env!("CARGO_BIN_EXE_applivery"))
+        .args([
+            "mock",
+            "--addr",
+            "127.0.0.1:0",
+            "--org",
+            "cli-org",
+            "--api-key",
+            "k-1",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(mock.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let base_url = line
+        .trim()
+        .strip_prefix("applivery-mock listening on ")
+        .unwrap_or_else(|| panic!("{line}"))
+        .to_owned();
+    let output = run(std::process::Command::new(env!("CARGO_BIN_EXE_applivery"))
+        .env("APPLIVERY_API_KEY", "k-1")
+        .env_remove("APPLIVERY_ORGANIZATION_ID")
+        .args([
+            "--base-url",
+            &base_url,
+            "--output",
+            "json",
+            "oem-users",
+            "create",
+        ])
+        .args(["--org", "cli-org", "--email", "via-mock@example.com"]));
+    mock.kill().unwrap();
+    mock.wait().unwrap();
+    assert_exit(&output, 0);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(json["organization"], "cli-org");
+}

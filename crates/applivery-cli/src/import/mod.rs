@@ -369,7 +369,8 @@ async fn dispatch(
     }
     while !end_of_file {
         let Some(record) = rows.recv().await else {
-            break;
+            end_of_file = true;
+            continue;
         };
         let row = match record {
             Ok(Record::Row(row)) => row,

@@ -57,7 +57,7 @@ pub struct RowReader {
 }
 
 enum Inner {
-    Csv(csv_rows::CsvRows),
+    Csv(Box<csv_rows::CsvRows>),
     Jsonl(jsonl_rows::JsonlRows),
 }
 
@@ -79,7 +79,7 @@ impl RowReader {
         };
         let format = format.unwrap_or_else(|| Format::detect(path, Some(first_byte)));
         let inner = match format {
-            Format::Csv => Inner::Csv(csv_rows::CsvRows::new(reader)?),
+            Format::Csv => Inner::Csv(Box::new(csv_rows::CsvRows::new(reader)?)),
             Format::Jsonl => Inner::Jsonl(jsonl_rows::JsonlRows::new(reader)),
         };
         Ok(RowReader { inner, format })
