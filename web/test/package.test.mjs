@@ -238,6 +238,17 @@ test('an abort rejects with the signal reason, also before the call and while wa
   await assert.rejects(retrying, (error) => error.name === 'AbortError');
 });
 
+test('hundreds of calls in a row stay correct (allocator reuse)', async () => {
+  const many = client();
+  for (let i = 0; i < 300; i++) {
+    const created = await many.createOemUser(ORG, { email: `bulk${i}@example.com`, tags: [`t${i}`] });
+    assert.deepEqual(created.tags, [`t${i}`]);
+    const error = await failure(many.createOemUser(ORG, { email: `bad${i}` }));
+    assert.equal(error.kind, 'invalid_input');
+  }
+  assert.equal((await mock.users()).length, 300);
+});
+
 test('bad options are config errors', () => {
   for (const options of [
     {},

@@ -22,3 +22,10 @@ mod js_value;
 
 #[cfg(target_arch = "wasm32")]
 pub use client::Client;
+
+/// See Cargo.toml: the smallest allocator that frees and coalesces; the package's allocations
+/// are few and short-lived.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
+    lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());
