@@ -2,7 +2,9 @@
 
 mod bench;
 mod codegen;
+mod demo;
 mod setup;
+mod static_server;
 mod test;
 mod wasm;
 mod wasm_tests;
@@ -40,6 +42,16 @@ enum Task {
     Test,
     /// Build the `applivery-oem` npm package into web/pkg/ and report its size (fails over budget).
     Wasm,
+    /// The main job: start the local mock, create an OEM user through the Rust SDK, serve the
+    /// admin page pointed at the mock until Ctrl-C.
+    Demo {
+        /// Where the mock listens (port 0 picks a free one).
+        #[arg(long, default_value = "127.0.0.1:4010")]
+        mock_addr: String,
+        /// Where the admin page is served (port 0 picks a free one).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        page_addr: String,
+    },
     /// Run the release-mode benchmarks (all, or the one named: mock, facade, import).
     Bench { name: Option<String> },
 }
@@ -60,6 +72,13 @@ fn main() -> ExitCode {
         }
         Task::Test => test::run(),
         Task::Wasm => wasm::run(),
+        Task::Demo {
+            mock_addr,
+            page_addr,
+        } => demo::run(&demo::Options {
+            mock_addr,
+            page_addr,
+        }),
         Task::Bench { name } => bench::run(name.as_deref()),
     };
     match result {

@@ -1,0 +1,82 @@
+// CSV reading for the bulk tab: RFC 4180 (quoted fields, doubled quotes, CRLF), UTF-8 BOM
+// accepted. The columns are the CLI's import format: email, firstName, lastName, tags (`;`-separated).
+
+/** Splits CSV text into records (arrays of strings), each with the 1-based line it starts on. */
+export function parseCsv(text) {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const records = [];
+  let record = [];
+  let field = '';
+  let quoted = false;
+  let line = 1;
+  let recordLine = 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') {
+        quoted = false;
+      } else {
+        if (c === '\n') line++;
+        field += c;
+      }
+    } else if (c === '"' && field === '') {
+      quoted = true;
+    } else if (c === ',') {
+      record.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      record.push(field);
+      records.push({ line: recordLine, fields: record });
+      record = [];
+      field = '';
+      line++;
+      recordLine = line;
+    } else {
+      field += c;
+    }
+  }
+  if (field !== '' || record.length > 0) {
+    record.push(field);
+    records.push({ line: recordLine, fields: record });
+  }
+  return records.filter((r) => !(r.fields.length === 1 && r.fields[0].trim() === ''));
+}
+
+/**
+ * Reads an import file into rows `{ line, input }` where `input` is the createOemUser input.
+ * Throws an Error with a readable message when the header has no `email` column.
+ */
+export function readImportRows(text) {
+  const [header, ...records] = parseCsv(text);
+  if (!header) throw new Error('The file is empty.');
+  const columns = header.fields.map((name) => name.trim());
+  const index = (name) => columns.indexOf(name);
+  if (index('email') < 0) {
+    throw new Error(`The header has no "email" column (found: ${columns.join(', ') || 'nothing'}).`);
+  }
+  const known = ['email', 'firstName', 'lastName', 'tags'];
+  const unknownColumns = columns.filter((c) => !known.includes(c));
+  const rows = records.map(({ line, fields }) => {
+    const value = (name) => (index(name) >= 0 ? (fields[index(name)] ?? '').trim() : '');
+    const input = { email: value('email') };
+    if (value('firstName')) input.firstName = value('firstName');
+    if (value('lastName')) input.lastName = value('lastName');
+    const tags = value('tags').split(';').map((t) => t.trim()).filter(Boolean);
+    if (tags.length) input.tags = tags;
+    return { line, input };
+  });
+  return { rows, unknownColumns };
+}
+
+/** Formats rows of plain values as CSV text, quoting where needed. */
+export function toCsv(rows) {
+  const quote = (v) => {
+    const s = v === undefined || v === null ? '' : String(v);
+    return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+  };
+  return rows.map((r) => r.map(quote).join(',')).join('\r\n') + '\r\n';
+}
