@@ -34,10 +34,14 @@ impl Progress {
         } else if std::io::stderr().is_terminal() {
             let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
             bar.set_style(
-                ProgressStyle::with_template(
-                    "{bar:30} {pos}/{len} rows  {per_sec}  ETA {eta}  {msg}",
-                )
-                .expect("the template is valid"),
+                ProgressStyle::with_template("{bar:30} {pos}/{len} rows  {rate}  ETA {eta}  {msg}")
+                    .expect("the template is valid")
+                    .with_key(
+                        "rate",
+                        |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                            let _ = write!(w, "{:.0} rows/s", state.per_sec());
+                        },
+                    ),
             );
             Mode::Bar(bar)
         } else {

@@ -124,3 +124,61 @@ fn imports_killed_at_several_points_resume_without_losing_or_repeating_rows() {
     assert_exit(&run(&mut import()), 12);
     assert_eq!(mock.request_count(), before);
 }
+
+#[test]
+fn ctrl_c_lets_requests_in_flight_finish_and_the_rerun_sends_each_row_once() {
+    let mock = Mock::start(|config| config.latency = Some(Duration::from_millis(20)));
+    let dir = tempfile::tempdir().unwrap();
+    let rows = 300;
+    let file = write(dir.path(), "users.csv", users_csv(rows, &[]));
+    let journal = dir.path().join("users.csv.journal");
+    let results = dir.path().join("results.csv");
+    let import = || {
+        let mut command = mock.applivery();
+        command
+            .args(["oem-users", "import"])
+            .arg(&file)
+            .args(["--org", "demo-org", "--concurrency", "4", "--results"])
+            .arg(&results);
+        command
+    };
+    let mut child = import()
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    while journal_lines(&journal) < 40 {
+        assert!(child.try_wait().unwrap().is_none(), "finished too early");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let signal = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("the `kill` command (procps) is needed to send SIGINT");
+    assert!(signal.success());
+    let status = child.wait().unwrap();
+    assert_eq!(
+        status.code(),
+        Some(130),
+        "exit code of an interrupted import"
+    );
+    let entries = read_results_csv(&results);
+    assert_eq!(entries.len(), rows, "every line accounted for, sent or not");
+    assert!(entries.iter().any(|e| e.2 == "not_sent"));
+    assert!(
+        entries
+            .iter()
+            .all(|e| e.2 == "created" || e.2 == "not_sent")
+    );
+
+    let output = run(&mut import());
+    assert_exit(&output, 0);
+    let entries = read_results_csv(&results);
+    assert!(
+        entries.iter().all(|e| e.2 == "created"),
+        "nothing was ambiguous"
+    );
+    assert_eq!(mock.created_emails().len(), rows);
+    // A graceful stop leaves nothing ambiguous: no row was sent twice.
+    assert_eq!(mock.request_count(), rows as u64);
+}
