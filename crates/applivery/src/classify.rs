@@ -166,8 +166,56 @@ fn default_message(kind: ErrorKind) -> &'static str {
     }
 }
 
-/// Parses a `Retry-After` header given in seconds. HTTP-date values are not supported and
-/// give `None` (the retry then uses the computed backoff).
+/// Parses an HTTP date in the IMF-fixdate form `Sun, 06 Nov 1994 08:49:37 GMT` (the form
+/// RFC 9110 requires senders to use) into seconds since the Unix epoch.
+///
+/// ```
+/// assert_eq!(applivery::parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"), Some(784111777));
+/// assert_eq!(applivery::parse_http_date("yesterday"), None);
+/// ```
+pub fn parse_http_date(value: &str) -> Option<u64> {
+    let mut parts = value.trim().split_ascii_whitespace();
+    let (_weekday, day, month, year, time, zone) = (
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+    );
+    if parts.next().is_some() || zone != "GMT" {
+        return None;
+    }
+    let day: u64 = day.parse().ok().filter(|d| (1..=31).contains(d))?;
+    let month = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ]
+    .iter()
+    .position(|m| *m == month)? as u64
+        + 1;
+    let year: u64 = year.parse().ok().filter(|y| (1970..=9999).contains(y))?;
+    let mut hms = time.split(':').map(|p| p.parse::<u64>().ok());
+    let (h, m, sec) = (hms.next()??, hms.next()??, hms.next()??);
+    if hms.next().is_some() || h > 23 || m > 59 || sec > 60 {
+        return None;
+    }
+    // Days from 1970-01-01 (Howard Hinnant's days_from_civil).
+    let (y, mo) = if month <= 2 {
+        (year - 1, month + 9)
+    } else {
+        (year, month - 3)
+    };
+    let era = y / 400;
+    let yoe = y - era * 400;
+    let doy = (153 * mo + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = (era * 146_097 + doe).checked_sub(719_468)?;
+    Some(days * 86_400 + h * 3600 + m * 60 + sec)
+}
+
+/// Parses a `Retry-After` header given in seconds. An HTTP-date value gives `None` here
+/// (this function has no clock); the native client converts dates to seconds first (see
+/// [`parse_http_date`]).
 pub fn parse_retry_after(value: &str) -> Option<Duration> {
     let seconds: u64 = value.trim().parse().ok()?;
     // Anything beyond a day is nonsense; cap it rather than sleeping forever.
@@ -253,5 +301,13 @@ mod tests {
         assert_eq!(parse_retry_after(" 3 "), Some(Duration::from_secs(3)));
         assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
         assert_eq!(parse_retry_after("-1"), None);
+        assert_eq!(parse_http_date("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0));
+        assert_eq!(
+            parse_http_date("Tue, 29 Feb 2028 12:00:05 GMT"),
+            Some(1_835_438_405)
+        );
+        assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 UTC"), None);
+        assert_eq!(parse_http_date("Sun, 06 Foo 1994 08:49:37 GMT"), None);
+        assert_eq!(parse_http_date("Sun, 06 Nov 1994 25:49:37 GMT"), None);
     }
 }

@@ -104,7 +104,7 @@ async fn read_and_classify(
         .headers()
         .get(RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+        .map(retry_after_in_seconds);
     let body = read_bounded(response, status).await?;
     classify(status, retry_after.as_deref(), &body)
 }
@@ -137,6 +137,19 @@ async fn read_bounded(response: reqwest::Response, status: u16) -> Result<bytes:
         return Err(too_large(status, body.len() as u64));
     }
     Ok(body)
+}
+
+/// `Retry-After` as seconds: kept when it is a number, converted from an HTTP date with the
+/// system clock natively (wasm32 has no `SystemTime`; its dates are then ignored).
+fn retry_after_in_seconds(value: &str) -> String {
+    #[cfg(not(target_arch = "wasm32"))]
+    if value.trim().parse::<u64>().is_err()
+        && let Some(at) = crate::classify::parse_http_date(value)
+        && let Ok(now) = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)
+    {
+        return at.saturating_sub(now.as_secs()).to_string();
+    }
+    value.to_owned()
 }
 
 fn too_large(status: u16, length: u64) -> Error {

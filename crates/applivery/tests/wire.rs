@@ -142,3 +142,31 @@ async fn a_redirect_is_reported_not_followed() {
     assert_eq!(error.kind(), ErrorKind::InvalidResponse);
     server.await.unwrap();
 }
+
+#[tokio::test]
+async fn retry_after_as_an_http_date_is_converted_to_seconds() {
+    for (date, expected) in [
+        // Far future: capped at one day. Past: no wait. Neither depends on the clock's exact value.
+        ("Fri, 01 Jan 2100 00:00:00 GMT", Duration::from_secs(86_400)),
+        ("Thu, 01 Jan 1970 00:00:00 GMT", Duration::ZERO),
+    ] {
+        let body = br#"{"status":false,"error":{"code":429,"message":"slow down"}}"#;
+        let answer = [
+            format!(
+                "HTTP/1.1 429 Too Many Requests\r\nretry-after: {date}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                body.len()
+            )
+            .into_bytes(),
+            body.to_vec(),
+        ]
+        .concat();
+        let (base_url, server) = serve_once(answer).await;
+        let error = client(&base_url)
+            .create_oem_user("org-1", NewOemUser::new("ada@example.com"))
+            .await
+            .unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::RateLimited);
+        assert_eq!(error.retry_after(), Some(expected), "{date}");
+        server.await.unwrap();
+    }
+}
