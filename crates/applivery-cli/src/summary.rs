@@ -88,6 +88,9 @@ pub struct Summary {
     pub journal: Option<PathBuf>,
     /// The results file, if any.
     pub results: Option<PathBuf>,
+    /// Why the import stopped before the end: an error kind (`unauthorized`, ...), `io`
+    /// (journal or results), `file_changed`, or `interrupted`.
+    pub stopped_by: Option<String>,
     /// The process exit code.
     pub exit_code: u8,
 }

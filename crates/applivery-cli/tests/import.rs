@@ -473,3 +473,30 @@ fn rows_edited_between_runs_are_sent_again_not_skipped() {
     );
     assert!(mock.created_emails().contains_key("user2b@example.com"));
 }
+
+#[test]
+fn unwritable_journals_and_outputs_over_the_input_are_refused_before_sending() {
+    let mock = Mock::start(|_| {});
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "users.csv", users_csv(3, &[]));
+    let output = import(
+        &mock,
+        &file,
+        &["--journal", "/nonexistent-dir/users.journal"],
+    );
+    assert_exit(&output, 13);
+    assert!(
+        stderr(&output).contains("/nonexistent-dir/users.journal"),
+        "{}",
+        stderr(&output)
+    );
+    let output = import(&mock, &file, &["--results", file.to_str().unwrap()]);
+    assert_exit(&output, 2);
+    assert!(
+        stderr(&output).contains("is the input file"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(mock.request_count(), 0);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), users_csv(3, &[]));
+}

@@ -11,6 +11,7 @@ mod scan;
 mod send;
 
 use std::collections::VecDeque;
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -40,6 +41,10 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs) -> Result<u8, Failure> {
     let json = global.output == OutputFormat::Json;
     if let Some(results) = &args.results {
         ResultsWriter::check_path(results).map_err(Failure::usage)?;
+        refuse_overwriting_input(&args.file, results, "--results")?;
+    }
+    if let Some(journal) = &args.journal {
+        refuse_overwriting_input(&args.file, journal, "--journal")?;
     }
     let client = crate::client::build(
         global,
@@ -107,6 +112,7 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs) -> Result<u8, Failure> {
         rows_per_second: 0.0,
         journal: journal_path.clone().filter(|_| !args.dry_run),
         results: args.results.clone(),
+        stopped_by: None,
         exit_code: 0,
     };
     if args.dry_run {
@@ -174,6 +180,17 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs) -> Result<u8, Failure> {
         .clone()
         .or(journal_closed.err())
         .or(report.journal_error.clone());
+    summary.stopped_by = if let Some(fatal) = &report.fatal {
+        Some(fatal.kind().as_str().to_owned())
+    } else if report.journal_error.is_some() {
+        Some("io".to_owned())
+    } else if dispatched.is_err() {
+        Some("file_changed".to_owned())
+    } else if interrupted.load(Ordering::SeqCst) {
+        Some("interrupted".to_owned())
+    } else {
+        None
+    };
     summary.exit_code = if let Some(fatal) = &report.fatal {
         exit_code::for_kind(fatal.kind())
     } else if local_error.is_some() {
@@ -201,6 +218,24 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs) -> Result<u8, Failure> {
     }
     summary.print(json);
     Ok(summary.exit_code)
+}
+
+/// A typo such as `--results users.csv` must not destroy the input.
+fn refuse_overwriting_input(input: &Path, output: &Path, flag: &str) -> Result<(), Failure> {
+    let same = match (std::path::absolute(input), std::path::absolute(output)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => input == output,
+    } || matches!(
+        (input.canonicalize(), output.canonicalize()),
+        (Ok(a), Ok(b)) if a == b
+    );
+    if same {
+        return Err(Failure::usage(format!(
+            "{flag} {} is the input file; choose another path",
+            output.display()
+        )));
+    }
+    Ok(())
 }
 
 /// A row whose `started` entry is on its way to disk, waiting for a permit.
