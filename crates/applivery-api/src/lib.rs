@@ -1,14 +1,25 @@
 //! Wire types and the raw client for the Applivery **Create OEM user** endpoint.
 //!
-//! Everything in [`generated`] (re-exported here) is produced by `cargo xtask codegen` from
-//! `openapi/applivery-oem-users.json` and must not be edited by hand. Most users want the
-//! `applivery` facade crate instead, which adds validation, typed errors and retries.
+//! [`types`] and the client re-exported here (from `client.rs`) are produced by
+//! `cargo xtask codegen` from `openapi/applivery-oem-users.json` and must not be edited by hand.
+//! Most users want the `applivery` facade crate instead, which adds validation, typed errors and
+//! retries.
+//!
+//! The client needs the `client` feature (on by default). Without it the crate is just the wire
+//! types (serde + schemars), which is what the mock server and the WebAssembly package use.
 
+/// The request and response bodies of the endpoint, as the spec describes them.
 #[allow(missing_docs, clippy::all, clippy::pedantic, rust_2018_idioms)]
 #[rustfmt::skip]
-mod generated;
+pub mod types;
 
-pub use generated::*;
+#[cfg(feature = "client")]
+#[allow(missing_docs, clippy::all, clippy::pedantic, rust_2018_idioms)]
+#[rustfmt::skip]
+mod client;
+
+#[cfg(feature = "client")]
+pub use client::*;
 
 /// The OpenAPI document this crate was generated from, for tools that validate against it.
 pub const OPENAPI_SPEC: &str = include_str!("../../../openapi/applivery-oem-users.json");
@@ -18,13 +29,14 @@ pub const OPENAPI_SPEC: &str = include_str!("../../../openapi/applivery-oem-user
 /// the client buffer an unbounded body.
 pub const MAX_RESPONSE_BYTES: u64 = 1024 * 1024;
 
-/// The prefix of the [`Error::Custom`] message for a response over [`MAX_RESPONSE_BYTES`].
+/// The prefix of the `Error::Custom` message for a response over [`MAX_RESPONSE_BYTES`].
 pub const RESPONSE_TOO_LARGE: &str = "response body too large";
 
 /// Removes the `api-version` header progenitor adds to every request.
 ///
 /// The endpoint does not use it, and in a browser it is a non-safelisted header that makes the
 /// real API's CORS preflight fail. Wired in by `cargo xtask codegen` as a pre-request hook.
+#[cfg(feature = "client")]
 async fn strip_api_version(request: &mut reqwest::Request) -> Result<(), std::convert::Infallible> {
     request.headers_mut().remove("api-version");
     Ok(())
@@ -33,6 +45,7 @@ async fn strip_api_version(request: &mut reqwest::Request) -> Result<(), std::co
 /// Refuses a response whose declared length exceeds [`MAX_RESPONSE_BYTES`].
 ///
 /// Wired in by `cargo xtask codegen` as a post-response hook, before the body is read.
+#[cfg(feature = "client")]
 async fn refuse_oversized_response(
     result: &reqwest::Result<reqwest::Response>,
 ) -> Result<(), String> {
