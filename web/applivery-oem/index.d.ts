@@ -22,6 +22,13 @@ export declare class AppliveryClient {
   ): Promise<Collaborator>;
 }
 
+/**
+ * Validates a user exactly as {@link AppliveryClient.createOemUser} does (the Rust rules), without
+ * sending anything: every problem, in order, or an empty array when the user is valid. Useful to
+ * check a whole import file before creating anyone.
+ */
+export declare function validateOemUser(user: NewOemUser): FieldError[];
+
 /** Per-call options of {@link AppliveryClient.createOemUser}. */
 export interface RequestOptions {
   /** Cancels the call, including retries and the wait between them. */

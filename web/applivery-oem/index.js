@@ -3,7 +3,7 @@
 // Everything that decides (validation, error kinds, retries, response decoding) runs in the
 // wasm module; this file only loads it and gives it JS manners: a class, promises, an Error
 // subclass and AbortSignal. The API key lives in wasm memory, never on a JS object.
-import init, { Client } from './applivery_oem.js';
+import init, { Client, validateOemUser } from './applivery_oem.js';
 
 // Loaded once, at import, with top-level await: no init call for users. Node 20's fetch cannot
 // read file: URLs, so there the bytes come from the file system.
@@ -14,6 +14,9 @@ await init({
       ? (await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs/promises')).readFile(wasmUrl)
       : wasmUrl,
 });
+
+/** The field errors `createOemUser` would report for this user (empty: valid); sends nothing. */
+export { validateOemUser };
 
 /** A failed call; its fields come from the Rust error (`applivery::Error`). */
 export class AppliveryError extends Error {

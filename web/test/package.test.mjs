@@ -16,12 +16,13 @@ const ORG = 'demo-org';
 let mock;
 let AppliveryClient;
 let AppliveryError;
+let validateOemUser;
 let packedFiles;
 
 before(async () => {
   const installed = installPackedPackage();
   packedFiles = installed.files;
-  ({ AppliveryClient, AppliveryError } = await importInstalled(installed.dir));
+  ({ AppliveryClient, AppliveryError, validateOemUser } = await importInstalled(installed.dir));
   mock = await startMock();
 });
 
@@ -105,6 +106,21 @@ test('invalid input is refused with every problem, and nothing is sent', async (
   const next = await failure(client().createOemUser(ORG, { email: 'ok@example.com' }));
   assert.equal(next.kind, 'server_error');
   assert.deepEqual(await mock.users(), []);
+});
+
+test('validateOemUser reports what createOemUser would refuse, sending nothing', async () => {
+  await mock.faults(['status=500']);
+  assert.deepEqual(validateOemUser({ email: 'ada@example.com', tags: ['a', 'b'] }), []);
+  const problems = validateOemUser({ email: 'nope', lastName: 7, tags: ['a', 'a'] });
+  assert.deepEqual(
+    problems.map((e) => e.field),
+    ['email', 'lastName', 'tags'],
+  );
+  assert.ok(problems.every((e) => typeof e.message === 'string' && e.message.length > 0));
+  assert.deepEqual(validateOemUser(undefined).map((e) => e.field), ['email']);
+  // The queued fault is still there: validation sent nothing.
+  const next = await failure(client().createOemUser(ORG, { email: 'ok@example.com' }));
+  assert.equal(next.kind, 'server_error');
 });
 
 test('a second registration is already_registered (403, 4009)', async () => {

@@ -73,7 +73,7 @@ impl Client {
             let result = async {
                 let signal = read_signal(signal)?;
                 let organization_id = organization_id.as_string().unwrap_or_default();
-                let user = read_user(&organization_id, &user)?;
+                let user = read_user(Some(&organization_id), &user)?;
                 config
                     .create(&organization_id, &user, signal.as_ref())
                     .await
@@ -84,6 +84,16 @@ impl Client {
                 Err(Stop::Aborted(reason)) => Err(reason),
             }
         })
+    }
+}
+
+/// Validates a user as `createOemUser` does, sending nothing: its field errors, in the facade's
+/// order, empty when the user is valid (for checking a whole file before a bulk run).
+#[wasm_bindgen(js_name = validateOemUser)]
+pub fn validate_oem_user(user: JsValue) -> JsValue {
+    match read_user(None, &user) {
+        Ok(_) => Array::new().into(),
+        Err(error) => to_js(error.field_errors()).unwrap_or_else(|_| Array::new().into()),
     }
 }
 
@@ -128,7 +138,12 @@ impl Config {
         let body = to_js(&user.to_wire())
             .ok()
             .and_then(|value| js_sys::JSON::stringify(&value).ok())
-            .ok_or_else(|| Error::invalid_input(Vec::new()))?;
+            .ok_or_else(|| {
+                Error::new(
+                    applivery::ErrorKind::InvalidInput,
+                    "the user could not be encoded as JSON",
+                )
+            })?;
         let started = js_sys::Date::now();
         let mut state = RetryState::new(self.policy);
         loop {
@@ -166,6 +181,8 @@ impl Config {
 fn failure_to_error(failure: Failure) -> Error {
     match failure {
         Failure::Timeout => Error::timeout("no complete answer within timeoutMs"),
+        // The facade retries both; only after `network` may a later 4009 be our own user.
+        Failure::Connect(message) => Error::connect(message),
         Failure::Network(message) => Error::network(message),
         Failure::TooLarge => Error::invalid_response(None, "response body too large", b""),
         Failure::Aborted(_) => Error::network("aborted"),
@@ -288,10 +305,10 @@ fn read_signal(signal: JsValue) -> Result<Option<AbortSignal>, Error> {
         .map_err(|_| Error::config("options.signal must be an AbortSignal"))
 }
 
-/// Reads `{ email, firstName?, lastName?, tags? }` and validates it with the organization id
-/// through `applivery::validate_request`. A wrongly typed field is reported like an invalid one,
+/// Reads `{ email, firstName?, lastName?, tags? }` and validates it, with the organization id
+/// when given, through `applivery::validate_request` (else `NewOemUser::validate`). A wrongly typed field is reported like an invalid one,
 /// together with the problems of the other fields.
-fn read_user(organization_id: &str, user: &JsValue) -> Result<NewOemUser, Error> {
+fn read_user(organization_id: Option<&str>, user: &JsValue) -> Result<NewOemUser, Error> {
     let [email, first_name, last_name, tags] = NEW_USER_FIELD_NAMES.map(|name| get(user, name));
     let mut problems = Vec::new();
     let mut text = |value: JsValue, field: &'static str| {
@@ -325,7 +342,11 @@ fn read_user(organization_id: &str, user: &JsValue) -> Result<NewOemUser, Error>
     if let Some(last_name) = last_name {
         built = built.last_name(last_name);
     }
-    match applivery::validate_request(organization_id, &built) {
+    let checked = match organization_id {
+        Some(organization_id) => applivery::validate_request(organization_id, &built),
+        None => built.validate(),
+    };
+    match checked {
         Ok(()) if problems.is_empty() => return Ok(built),
         Ok(()) => {}
         Err(error) => problems.extend(

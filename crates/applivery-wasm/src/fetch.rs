@@ -33,7 +33,10 @@ pub(crate) enum Failure {
     Aborted(JsValue),
     /// The per-attempt timeout fired.
     Timeout,
-    /// The connection failed or broke; the message is the host's (it never holds the key).
+    /// The connection could not be made (known in Node only): nothing was sent.
+    Connect(String),
+    /// The connection failed or broke, perhaps after sending; the message is the host's (it
+    /// never holds the key).
     Network(String),
     /// The response announced a body over the limit; it was not read.
     TooLarge,
@@ -148,11 +151,36 @@ async fn exchange(
     })
 }
 
-/// The host's message for a failed call: `error.message` when it is an `Error`.
+/// The host's message for a failed call: `error.message`, plus Node's `error.cause.message`
+/// ("fetch failed: connect ECONNREFUSED 127.0.0.1:9"); browsers say no more than "Failed to
+/// fetch".
 fn network(error: JsValue) -> Failure {
-    let message = error
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .unwrap_or_else(|| String::from("fetch failed"));
+    let mut message = String::from("fetch failed");
+    if let Some(error) = error.dyn_ref::<js_sys::Error>() {
+        message = String::from(error.message());
+        let cause = error.cause();
+        if let Some(cause) = cause.dyn_ref::<js_sys::Error>() {
+            message.push_str(": ");
+            message.push_str(&String::from(cause.message()));
+            // Node names the failures that happen before anything is sent.
+            let code = Reflect::get(cause, &JsValue::from_str("code"))
+                .ok()
+                .and_then(|code| code.as_string())
+                .unwrap_or_default();
+            if CONNECT_CODES.contains(&code.as_str()) {
+                return Failure::Connect(message);
+            }
+        }
+    }
     Failure::Network(message)
 }
+
+/// Node's error codes for a connection that was never made: nothing reached the server.
+const CONNECT_CODES: [&str; 6] = [
+    "ECONNREFUSED",
+    "ENOTFOUND",
+    "EAI_AGAIN",
+    "EHOSTUNREACH",
+    "ENETUNREACH",
+    "UND_ERR_CONNECT_TIMEOUT",
+];

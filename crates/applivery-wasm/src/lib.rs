@@ -21,7 +21,7 @@ mod host_json;
 mod js_value;
 
 #[cfg(target_arch = "wasm32")]
-pub use client::Client;
+pub use client::{Client, validate_oem_user};
 
 /// See Cargo.toml: the smallest allocator that frees and coalesces; the package's allocations
 /// are few and short-lived.

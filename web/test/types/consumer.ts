@@ -5,13 +5,17 @@ import {
   type ClientOptions,
   type Collaborator,
   type ErrorKind,
+  type FieldError,
   type NewOemUser,
+  validateOemUser,
 } from 'applivery-oem';
 
 const options: ClientOptions = { apiKey: 'key', baseUrl: 'http://127.0.0.1:4010', timeoutMs: 5000 };
 const client = new AppliveryClient(options);
 const user: NewOemUser = { email: 'ada@example.com', firstName: 'Ada', tags: ['beta'] };
 const controller = new AbortController();
+const problems: FieldError[] = validateOemUser(user);
+console.log(problems.map((p) => p.field));
 
 try {
   const created: Collaborator = await client.createOemUser('demo-org', user, {
