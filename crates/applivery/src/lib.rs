@@ -86,7 +86,9 @@
 //!
 //! - `client` (default): the async [`Client`] on reqwest. Without it the crate is the
 //!   transport-agnostic core (validation, [`classify`], [`RetryPolicy`], [`RetryState`]) and
-//!   builds for `wasm32-unknown-unknown` without reqwest's client code paths or tokio.
+//!   builds for `wasm32-unknown-unknown` without reqwest, tokio or the `url` crate (it uses
+//!   only the wire types of `applivery-api`). With it, it also builds for wasm32 (reqwest over
+//!   `fetch`, JS timers for backoff; no timeouts there).
 //! - `rustls` (default): TLS through rustls (reqwest's `rustls` feature, aws-lc-rs provider).
 //! - `native-tls`: TLS through the platform library.
 
