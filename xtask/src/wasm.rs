@@ -13,8 +13,8 @@ use std::process::Command;
 /// issue. Not reached yet: see ARCHITECTURE.md ("npm package size") for what costs what.
 pub const TARGET_GZIP_BYTES: u64 = 40 * 1000;
 /// The ceiling CI enforces meanwhile, so that the size cannot grow unnoticed: the measured
-/// size (70.7 KB) plus a little room. Lower it with every fix; 40 KB is the goal.
-pub const BUDGET_GZIP_BYTES: u64 = 74 * 1000;
+/// size (63.5 KB) plus a little room. Lower it with every fix; 40 KB is the goal.
+pub const BUDGET_GZIP_BYTES: u64 = 66 * 1000;
 
 /// Where the built package goes (gitignored; `npm pack web/pkg` makes the tarball).
 pub const PKG_DIR: &str = "web/pkg";
