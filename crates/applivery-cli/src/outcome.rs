@@ -66,6 +66,15 @@ impl RowOutcome {
         }
     }
 
+    /// A row not sent because the import stopped first.
+    pub fn not_sent() -> RowOutcome {
+        RowOutcome::with_kind(
+            Outcome::NotSent,
+            "not_sent",
+            "the import stopped before this row was sent; the next run sends it",
+        )
+    }
+
     /// An outcome with a kind and message.
     pub fn with_kind(outcome: Outcome, kind: &str, message: impl Into<String>) -> RowOutcome {
         RowOutcome {

@@ -10,7 +10,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use super::not_sent;
 use super::scan::Scan;
 use crate::journal::JournalHandle;
 use crate::limiter::Limiter;
@@ -162,7 +161,7 @@ impl Recorder {
                 journaled,
                 ambiguous,
             } => {
-                let mut outcome = not_sent();
+                let mut outcome = RowOutcome::not_sent();
                 outcome.ambiguous = ambiguous;
                 if let (Some(journal), Some(fingerprint)) = (&self.journal, journaled) {
                     journal.done(line, fingerprint, &outcome);

@@ -1,0 +1,219 @@
+//! Pass 2: stream the file again and hand each valid row to a task once the limiter allows.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use applivery::NewOemUser;
+use tokio::sync::mpsc;
+
+use super::recorder::Event;
+use super::row_user::{invalid_reason, to_user};
+use super::send::Sender;
+use crate::args::ImportArgs;
+use crate::failure::Failure;
+use crate::input::{FileError, Record, Row, RowReader};
+use crate::journal::{Durable, Journal, JournalIndex, Lookup};
+use crate::limiter::Limiter;
+
+/// Rows read ahead of the senders.
+const READ_AHEAD: usize = 256;
+
+/// A row whose `started` entry is on its way to disk, waiting for a permit.
+struct Primed {
+    row: Row,
+    user: NewOemUser,
+    fingerprint: u64,
+    ambiguous: bool,
+    durable: Option<Durable>,
+}
+
+/// Sends every valid row the journal does not record as finished.
+///
+/// Up to `--concurrency` rows ahead of the senders are journaled as `started` before they get
+/// a permit, so by the time a permit frees up their entry is usually on disk: the fsync is off
+/// the critical path. The price: after a crash, up to twice `--concurrency` rows (in flight or
+/// primed) are re-sent and reconciled, instead of only those in flight.
+pub(super) async fn dispatch(
+    args: &ImportArgs,
+    index: &JournalIndex,
+    sender: &Arc<Sender>,
+    limiter: &Limiter,
+    stop: &AtomicBool,
+    journal: Option<&Journal>,
+    events: mpsc::Sender<Event>,
+) -> Result<(), Failure> {
+    let (rows_tx, mut rows) = mpsc::channel::<Result<Record, FileError>>(READ_AHEAD);
+    let path = args.file.clone();
+    let format = args.format;
+    let reader = tokio::task::spawn_blocking(move || {
+        let reader = match RowReader::open(&path, format) {
+            Ok(reader) => reader,
+            Err(e) => {
+                let _ = rows_tx.blocking_send(Err(e));
+                return;
+            }
+        };
+        for record in reader {
+            if rows_tx.blocking_send(record).is_err() {
+                return;
+            }
+        }
+    });
+    let journal = journal.map(Journal::handle);
+    let window = usize::from(args.concurrency);
+    let mut primed: VecDeque<Primed> = VecDeque::with_capacity(window);
+    let mut end_of_file = false;
+    let mut result = Ok(());
+    loop {
+        // Top up the primed rows: wait for a row only when none is primed.
+        while !end_of_file && primed.len() < window && !stop.load(Ordering::SeqCst) {
+            let record = if primed.is_empty() {
+                rows.recv().await
+            } else {
+                match rows.try_recv() {
+                    Ok(record) => Some(record),
+                    Err(mpsc::error::TryRecvError::Empty) => break,
+                    Err(mpsc::error::TryRecvError::Disconnected) => None,
+                }
+            };
+            let Some(record) = record else {
+                end_of_file = true;
+                break;
+            };
+            let row = match record {
+                Ok(Record::Row(row)) => row,
+                Ok(Record::Invalid { .. }) => continue, // reported by pass 1
+                Err(e) => {
+                    // The file changed under us: stop sending; what was sent is journaled.
+                    stop.store(true, Ordering::SeqCst);
+                    result = Err(Failure::usage(format!("{}: {e}", args.file.display())));
+                    end_of_file = true;
+                    break;
+                }
+            };
+            let user = to_user(&row);
+            if invalid_reason(&user).is_some() {
+                continue; // reported by pass 1
+            }
+            let fingerprint = row.fingerprint();
+            let ambiguous = match index.lookup(row.line, fingerprint) {
+                Lookup::Finished(prior) => {
+                    let event = Event::FromJournal {
+                        line: row.line,
+                        email: row.email,
+                        outcome: prior.to_outcome(),
+                    };
+                    if events.send(event).await.is_err() {
+                        return result;
+                    }
+                    continue;
+                }
+                Lookup::Unfinished { ambiguous } => ambiguous,
+                Lookup::New | Lookup::Changed => false,
+            };
+            let durable = journal
+                .as_ref()
+                .map(|journal| journal.begin_started(row.line, fingerprint));
+            primed.push_back(Primed {
+                row,
+                user,
+                fingerprint,
+                ambiguous,
+                durable,
+            });
+        }
+        if stop.load(Ordering::SeqCst) {
+            break;
+        }
+        let Some(next) = primed.pop_front() else {
+            break;
+        };
+        let permit = limiter.acquire().await;
+        if stop.load(Ordering::SeqCst) {
+            primed.push_front(next);
+            break;
+        }
+        let sender = Arc::clone(sender);
+        let events = events.clone();
+        tokio::spawn(async move {
+            let Primed {
+                row,
+                user,
+                fingerprint,
+                ambiguous,
+                durable,
+            } = next;
+            if let Some(durable) = durable
+                && let Err(e) = durable.wait().await
+            {
+                // Never send a row without a durable trace of it.
+                drop(permit);
+                let _ = events
+                    .send(Event::JournalFailed {
+                        line: row.line,
+                        email: row.email,
+                        error: e.to_string(),
+                    })
+                    .await;
+                return;
+            }
+            let sent = sender.send(&user, permit, ambiguous).await;
+            let _ = events
+                .send(Event::Sent {
+                    line: row.line,
+                    fingerprint,
+                    email: row.email,
+                    outcome: sent.outcome,
+                    fatal: sent.fatal,
+                })
+                .await;
+        });
+    }
+    // Stopped early: the primed rows and the rest of the file are not sent. Primed rows get a
+    // `done` entry so the next run knows they never left.
+    for primed in primed.drain(..) {
+        let event = Event::NotSent {
+            line: primed.row.line,
+            email: primed.row.email,
+            journaled: primed.durable.is_some().then_some(primed.fingerprint),
+            ambiguous: primed.ambiguous,
+        };
+        if events.send(event).await.is_err() {
+            break;
+        }
+    }
+    while !end_of_file {
+        let Some(record) = rows.recv().await else {
+            end_of_file = true;
+            continue;
+        };
+        let row = match record {
+            Ok(Record::Row(row)) => row,
+            Ok(Record::Invalid { .. }) => continue,
+            Err(_) => break,
+        };
+        if invalid_reason(&to_user(&row)).is_some() {
+            continue;
+        }
+        let event = match index.lookup(row.line, row.fingerprint()) {
+            Lookup::Finished(prior) => Event::FromJournal {
+                line: row.line,
+                email: row.email,
+                outcome: prior.to_outcome(),
+            },
+            _ => Event::NotSent {
+                line: row.line,
+                email: row.email,
+                journaled: None,
+                ambiguous: false,
+            },
+        };
+        if events.send(event).await.is_err() {
+            break;
+        }
+    }
+    drop(rows);
+    let _ = reader.await;
+    result
+}
