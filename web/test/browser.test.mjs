@@ -75,7 +75,7 @@ after(async () => {
   if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
-test('a page on another port creates a user on the mock, through a CORS preflight', async () => {
+test('a page on another port creates a user on the mock (CORS preflight), times out, aborts', async () => {
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send('Network.enable');
@@ -122,6 +122,15 @@ test('a page on another port creates a user on the mock, through a CORS prefligh
     'authorization',
     'content-type',
   ]);
+  // timeoutMs and an abort in flight, in the browser (the mock never answers these).
+  await mock.faults(['hang']);
+  const timedOut = await page.evaluate(() => window.timeoutCall());
+  assert.equal(timedOut.error?.kind, 'timeout', JSON.stringify(timedOut));
+  assert.equal(timedOut.error.isAppliveryError, true);
+  await mock.faults(['hang']);
+  const abortedInFlight = await page.evaluate(() => window.abortInFlight());
+  assert.equal(abortedInFlight.error?.name, 'AbortError', JSON.stringify(abortedInFlight));
+
   const sent = Object.keys(posts[0].headers).map((h) => h.toLowerCase());
   assert.ok(sent.includes('authorization') && sent.includes('content-type'), sent.join());
   for (const header of sent) {
