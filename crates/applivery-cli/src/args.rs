@@ -86,6 +86,10 @@ pub struct Target {
         value_name = "KEY"
     )]
     pub api_key: Option<String>,
+    /// Seconds allowed for one request (a timeout counts as a failed attempt).
+    #[arg(long, default_value_t = 30, value_name = "SECONDS",
+          value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub timeout: u64,
 }
 
 /// `applivery oem-users create`.
@@ -141,10 +145,6 @@ pub struct ImportArgs {
     #[arg(long, default_value_t = 10, value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..=100))]
     pub max_attempts: u32,
-    /// Seconds allowed for one request.
-    #[arg(long, default_value_t = 30, value_name = "SECONDS",
-          value_parser = clap::value_parser!(u64).range(1..=600))]
-    pub timeout: u64,
     /// No progress output on stderr.
     #[arg(long, short)]
     pub quiet: bool,

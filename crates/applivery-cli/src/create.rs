@@ -13,7 +13,7 @@ pub async fn run(global: &GlobalArgs, args: CreateArgs) -> Result<(), Failure> {
         global,
         &args.target,
         RetryPolicy::default(),
-        Duration::from_secs(30),
+        Duration::from_secs(args.target.timeout),
     )?;
     let mut user = NewOemUser::new(args.email).tags(args.tags);
     if let Some(first_name) = args.first_name {

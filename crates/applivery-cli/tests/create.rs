@@ -107,6 +107,12 @@ fn api_errors_have_their_kind_message_and_exit_code() {
             "network",
         ),
         (
+            &["--email", "x@example.com", "--timeout", "1"],
+            &["hang", "hang", "hang"],
+            9,
+            "timeout",
+        ),
+        (
             &["--email", "x@example.com"],
             &["malformed-json"],
             10,

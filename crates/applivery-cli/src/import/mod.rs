@@ -44,7 +44,7 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs) -> Result<u8, Failure> {
         global,
         &args.target,
         RetryPolicy::none(),
-        Duration::from_secs(args.timeout),
+        Duration::from_secs(args.target.timeout),
     )?;
     let run_info = RunInfo {
         input: args.file.display().to_string(),
