@@ -4,6 +4,8 @@
 //
 // Run by `cargo xtask test` (after `cargo xtask wasm`); by hand: `node --test web/test/`.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
 import { inspect } from 'node:util';
 
@@ -18,10 +20,12 @@ let AppliveryClient;
 let AppliveryError;
 let validateOemUser;
 let packedFiles;
+let installedDir;
 
 before(async () => {
   const installed = installPackedPackage();
   packedFiles = installed.files;
+  installedDir = installed.dir;
   ({ AppliveryClient, AppliveryError, validateOemUser } = await importInstalled(installed.dir));
   mock = await startMock();
 });
@@ -56,6 +60,13 @@ test('the tarball holds the package and its README', () => {
     assert.ok(packedFiles.includes(file), `${file} missing from ${packedFiles}`);
   }
   assert.ok(packedFiles.some((f) => f.endsWith('.wasm')));
+  const manifest = JSON.parse(
+    readFileSync(join(installedDir, 'node_modules', 'applivery-oem', 'package.json'), 'utf8'),
+  );
+  assert.equal(manifest.name, 'applivery-oem');
+  assert.equal(manifest.type, 'module');
+  // TypeScript takes the first matching condition: "types" must come before "default".
+  assert.deepEqual(Object.keys(manifest.exports['.']), ['types', 'default']);
 });
 
 test('creates a user and resolves to the collaborator', async () => {

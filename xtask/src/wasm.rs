@@ -106,15 +106,20 @@ fn copy_template(root: &Path, pkg: &Path) -> Result<(), String> {
     }
     let manifest = std::fs::read_to_string(template.join("package.json"))
         .map_err(|e| format!("cannot read {TEMPLATE_DIR}/package.json: {e}"))?;
-    let mut manifest: serde_json::Value =
-        serde_json::from_str(&manifest).map_err(|e| format!("{TEMPLATE_DIR}/package.json: {e}"))?;
-    manifest["version"] = env!("CARGO_PKG_VERSION").into();
-    let text = serde_json::to_string_pretty(&manifest).map_err(|e| e.to_string())? + "\n";
-    std::fs::write(pkg.join("package.json"), text)
-        .map_err(|e| format!("cannot write {PKG_DIR}/package.json: {e}"))
+    // A text substitution, not a JSON round trip: the order of the `exports` conditions matters
+    // ("types" first).
+    const PLACEHOLDER: &str = "\"version\": \"0.0.0\"";
+    if !manifest.contains(PLACEHOLDER) {
+        return Err(format!("{TEMPLATE_DIR}/package.json lacks {PLACEHOLDER}"));
+    }
+    let version = format!("\"version\": \"{}\"", env!("CARGO_PKG_VERSION"));
+    std::fs::write(
+        pkg.join("package.json"),
+        manifest.replace(PLACEHOLDER, &version),
+    )
+    .map_err(|e| format!("cannot write {PKG_DIR}/package.json: {e}"))
 }
 
-/// `index.d.ts`: the JSON Schema of the Rust types (printed by the `applivery-wasm-schema`
 /// binary) converted by json-schema-to-typescript, after the wrapper's class declarations.
 fn generate_dts(root: &Path, pkg: &Path) -> Result<(), String> {
     println!("$ cargo run -p applivery-wasm --bin applivery-wasm-schema");
