@@ -71,8 +71,8 @@ pub enum OemUsersCommand {
     Schema,
 }
 
-/// Where to send requests and as whom.
-#[derive(Args, Debug)]
+/// Where to send requests and as whom. `Debug` never shows the key.
+#[derive(Args)]
 pub struct Target {
     /// Organization to create users in.
     #[arg(long, env = "APPLIVERY_ORGANIZATION_ID", value_name = "ORG")]
@@ -90,6 +90,19 @@ pub struct Target {
     #[arg(long, default_value_t = 30, value_name = "SECONDS",
           value_parser = clap::value_parser!(u64).range(1..=600))]
     pub timeout: u64,
+}
+
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Target")
+            .field("org", &self.org)
+            .field(
+                "api_key",
+                &self.api_key.as_ref().map(|_| applivery::REDACTED),
+            )
+            .field("timeout", &self.timeout)
+            .finish()
+    }
 }
 
 /// `applivery oem-users create`.
@@ -186,6 +199,26 @@ mod tests {
         assert_eq!(args.concurrency, 64);
         assert!(args.dry_run);
         assert_eq!(args.target.org, "demo-org");
+        let cli = Cli::try_parse_from([
+            "applivery",
+            "oem-users",
+            "create",
+            "--org",
+            "o",
+            "--email",
+            "e@example.com",
+            "--api-key",
+            "sk-very-secret",
+        ])
+        .unwrap();
+        let Command::OemUsers(OemUsersCommand::Create(args)) = cli.command else {
+            panic!("not a create");
+        };
+        let shown = format!("{args:?}");
+        assert!(
+            !shown.contains("sk-very-secret") && shown.contains("redacted"),
+            "{shown}"
+        );
         assert!(
             Cli::try_parse_from([
                 "applivery",
