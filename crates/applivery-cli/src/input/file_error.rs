@@ -45,12 +45,6 @@ pub enum FileError {
         /// Why.
         source: io::Error,
     },
-    /// The file changed while it was being imported (a row seen valid in the first pass is not
-    /// the same in the second).
-    Changed {
-        /// Line of the file.
-        line: u64,
-    },
 }
 
 impl FileError {
@@ -91,11 +85,6 @@ impl fmt::Display for FileError {
                 super::MAX_LINE_BYTES
             ),
             FileError::Read { line, source } => write!(f, "line {line}: cannot read: {source}"),
-            FileError::Changed { line } => write!(
-                f,
-                "line {line}: the file changed during the import; run it again (the journal \
-                 keeps what was done)"
-            ),
         }
     }
 }
