@@ -221,6 +221,9 @@ $('#bulk-start').addEventListener('click', async () => {
     while (queue.length && !bulkAbort.signal.aborted) await createRow(api, organizationId, queue.shift(), bulkAbort.signal);
   };
   await Promise.all(Array.from({ length: BULK_CONCURRENCY }, worker));
+  // Rows finish out of order; once all are done, show them in file order.
+  const body = $('#bulk-results tbody');
+  body.append(...[...body.rows].sort((a, b) => a.cells[0].textContent - b.cells[0].textContent));
   $('#bulk-cancel').disabled = true;
   $('#bulk-start').disabled = false;
   $('#bulk-download').disabled = bulkResults.length === 0;

@@ -100,9 +100,21 @@ fn project_root() -> PathBuf {
 
 /// Runs `program args` in `dir`, echoing it, and fails unless it succeeds.
 fn run_step(program: &str, args: &[&str], dir: &Path) -> Result<(), String> {
-    println!("$ {program} {}", args.join(" "));
+    run_with_env(program, args, dir, &[])
+}
+
+/// Like [`run_step`], with extra environment variables (echoed too).
+fn run_with_env(
+    program: &str,
+    args: &[&str],
+    dir: &Path,
+    env: &[(&str, &str)],
+) -> Result<(), String> {
+    let shown: String = env.iter().map(|(k, v)| format!("{k}={v} ")).collect();
+    println!("$ {shown}{program} {}", args.join(" "));
     let status = Command::new(program)
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(dir)
         .status()
         .map_err(|e| format!("cannot run {program}: {e}"))?;

@@ -1,10 +1,20 @@
 //! `cargo xtask test`: every check CI runs, in the order that fails fastest.
+//!
+//! First it installs, only when missing, what a fresh machine (Rust, Node 20, npm) lacks: the
+//! wasm32 target, wasm-bindgen-cli, the web/ dev packages and Chromium.
 
-use crate::{project_root, run_step};
+use crate::{project_root, run_step, setup, wasm};
+
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 pub fn run() -> Result<(), String> {
     let root = project_root();
     let cargo = |args: &[&str]| run_step("cargo", args, &root);
+    setup::wasm_target()?;
+    setup::wasm_bindgen_cli()?;
+    setup::web_node_modules()?;
+    setup::chromium()?;
+
     cargo(&["fmt", "--all", "--check"])?;
     cargo(&["xtask", "codegen", "--check"])?;
     cargo(&[
@@ -15,33 +25,23 @@ pub fn run() -> Result<(), String> {
         "-D",
         "warnings",
     ])?;
+    // The package is built before the workspace tests: the demo test serves it.
+    let package_gzip = wasm::build()?;
     cargo(&["test", "--workspace"])?;
-    crate::setup::wasm_target()?;
-    cargo(&[
-        "build",
-        "-p",
-        "applivery-api",
-        "--target",
-        "wasm32-unknown-unknown",
-    ])?;
-    // The facade compiles for wasm32 both as the core the wasm crate uses and with its client.
+    // The generated client, and the facade both as the core the wasm crate uses and with its
+    // client, compile for wasm32.
+    cargo(&["build", "-p", "applivery-api", "--target", WASM_TARGET])?;
     cargo(&[
         "build",
         "-p",
         "applivery",
         "--target",
-        "wasm32-unknown-unknown",
+        WASM_TARGET,
         "--no-default-features",
     ])?;
-    cargo(&[
-        "build",
-        "-p",
-        "applivery",
-        "--target",
-        "wasm32-unknown-unknown",
-    ])?;
+    cargo(&["build", "-p", "applivery", "--target", WASM_TARGET])?;
     cargo(&["doc", "--workspace", "--no-deps"])?;
-    crate::wasm_tests::run()?;
+    crate::wasm_tests::run(package_gzip)?;
     println!("all checks passed");
     Ok(())
 }

@@ -2,9 +2,7 @@
 //! and its size budget, wasm-bindgen-test under Node and in headless Chromium, and the
 //! `node --test` suites (packed tarball against applivery-mock, tsc, Playwright in Chromium).
 
-use crate::{project_root, run_step, setup, wasm};
-use std::path::Path;
-use std::process::Command;
+use crate::{project_root, run_step, run_with_env, setup, wasm};
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// The node test files under web/, run in one `node --test` (each file in its own process).
@@ -12,12 +10,13 @@ const NODE_TESTS: &[&str] = &[
     "test/package.test.mjs",
     "test/types.test.mjs",
     "test/browser.test.mjs",
+    "test/admin.test.mjs",
 ];
 
-pub fn run() -> Result<(), String> {
+/// `total_gzip` is the size of the package `cargo xtask test` built before the workspace tests;
+/// the budget is checked last, so that a size regression still shows every test's result.
+pub fn run(total_gzip: u64) -> Result<(), String> {
     let root = project_root();
-    // The budget is checked last, so that a size regression still shows every test's result.
-    let total_gzip = wasm::build()?;
     // The wasm-only code is invisible to the workspace's native clippy run.
     run_step(
         "cargo",
@@ -64,26 +63,4 @@ pub fn run() -> Result<(), String> {
         &[("APPLIVERY_MOCK_BIN", mock), ("CHROMIUM", setup::CHROMIUM)],
     )?;
     wasm::check_budget(total_gzip)
-}
-
-/// Like [`run_step`], with extra environment variables (echoed too).
-fn run_with_env(
-    program: &str,
-    args: &[&str],
-    dir: &Path,
-    env: &[(&str, &str)],
-) -> Result<(), String> {
-    let shown: Vec<String> = env.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    println!("$ {} {program} {}", shown.join(" "), args.join(" "));
-    let status = Command::new(program)
-        .args(args)
-        .envs(env.iter().copied())
-        .current_dir(dir)
-        .status()
-        .map_err(|e| format!("cannot run {program}: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("`{program} {}` failed ({status})", args.join(" ")))
-    }
 }
