@@ -1,6 +1,6 @@
 //! `cargo xtask demo`: the whole thing working with one command and no Applivery account.
 //!
-//! Builds what is missing, starts the local mock, creates one OEM user through the Rust SDK (the
+//! Builds what is missing or stale, starts the local mock, creates one OEM user through the Rust SDK (the
 //! `applivery` command is built on it) and prints it, then serves the admin page pointed at the
 //! mock until Ctrl-C.
 
@@ -23,9 +23,8 @@ pub struct Options {
 pub fn run(options: &Options) -> Result<(), String> {
     let root = project_root();
     run_step("cargo", &["build", "--quiet", "-p", "applivery-cli"], &root)?;
-    if !root.join(crate::wasm::PKG_DIR).join("index.js").is_file() {
-        crate::wasm::run()?;
-    }
+    // Rebuilt every time (seconds when nothing changed) so the page never runs a stale package.
+    crate::wasm::build()?;
     let cli = root.join("target/debug/applivery");
 
     let (mut mock, mock_url) = start_mock(&cli, &options.mock_addr)?;
