@@ -1,8 +1,9 @@
 // applivery-oem: the JS face of the applivery Rust SDK compiled to WebAssembly.
 //
-// Everything that decides (validation, error kinds, retries, response decoding) runs in the
-// wasm module; this file only loads it and gives it JS manners: a class, promises, an Error
-// subclass and AbortSignal. The API key lives in wasm memory, never on a JS object.
+// Everything that decides (validation, error kinds, retries, response classification) runs in
+// the wasm module; this file loads it and does the I/O it asks for: `fetch`, the per-attempt
+// timeout, the waits between retries and AbortSignal. The API key lives in wasm memory and is
+// only handed to `fetch` in each attempt's headers, never kept on a JS object.
 import init, { Client, validateOemUser } from './applivery_oem.js';
 
 // Loaded once, at import, with top-level await: no init call for users. Node 20's fetch cannot
@@ -37,18 +38,75 @@ export class AppliveryClient {
   #inner;
 
   constructor(options) {
-    try {
-      this.#inner = new Client(options);
-    } catch (fields) {
-      throw fields instanceof Error ? fields : new AppliveryError(fields);
-    }
+    this.#inner = rethrow(() => new Client(options));
   }
 
-  // Resolves to `{ ok }` or `{ error }` from the wasm side; only an abort rejects (with the
-  // caller's reason, untouched, as `fetch` does).
   async createOemUser(organizationId, user, options) {
-    const outcome = await this.#inner.createOemUser(organizationId, user, options?.signal);
-    if (outcome.error) throw new AppliveryError(outcome.error);
-    return outcome.ok;
+    const signal = options?.signal;
+    const call = rethrow(() => this.#inner.prepare(organizationId, user, signal));
+    try {
+      for (;;) {
+        signal?.throwIfAborted();
+        const step = await attempt(call, signal);
+        if (step.retryInMs === undefined) {
+          if (step.error) throw new AppliveryError(step.error);
+          return step.ok;
+        }
+        await sleep(step.retryInMs, signal);
+      }
+    } finally {
+      call.free();
+    }
   }
+}
+
+// The wasm side throws an `AppliveryError`'s fields; anything else is a bug and passes through.
+function rethrow(build) {
+  try {
+    return build();
+  } catch (fields) {
+    throw fields instanceof Error ? fields : new AppliveryError(fields);
+  }
+}
+
+// One HTTP exchange; resolves to the call's next step. Only the caller's abort rejects, with
+// the signal's reason, as `fetch` does.
+async function attempt(call, signal) {
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  const timer = call.timeoutMs > 0 ? setTimeout(abort, call.timeoutMs) : undefined;
+  signal?.addEventListener('abort', abort);
+  try {
+    const init = call.attempt();
+    init.signal = controller.signal;
+    const response = await fetch(call.url, init);
+    const retryAfter = response.headers.get('retry-after') ?? undefined;
+    if (Number(response.headers.get('content-length')) > call.maxResponseBytes) {
+      // Closes the connection instead of downloading what will be refused.
+      controller.abort();
+      return call.tooLarge(response.status);
+    }
+    const body = new Uint8Array(await response.arrayBuffer());
+    return call.answered(response.status, retryAfter, body);
+  } catch (error) {
+    signal?.throwIfAborted();
+    return call.failed(error, controller.signal.aborted);
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', abort);
+  }
+}
+
+// Waits between attempts; an abort ends the wait and rejects with the signal's reason.
+function sleep(ms, signal) {
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      if (signal?.aborted) reject(signal.reason);
+      else resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done);
+  });
 }

@@ -1,26 +1,20 @@
-//! The `Client` class the JS wrapper (`web/applivery-oem/index.js`) builds `AppliveryClient` on.
+//! The `Client` class the JS wrapper (`web/applivery-oem/index.js`) builds `AppliveryClient`
+//! on: options, validation and the start of a [`Call`].
 //!
-//! Every decision comes from the `applivery` crate: [`applivery::validate_request`],
-//! [`applivery::check_parsed_base_url`], [`applivery::classify_with`] and
-//! [`applivery::RetryState`].
-//! This file only moves values between JS and those functions, and drives [`crate::fetch`].
-//!
-//! A call resolves to `{ ok: collaborator }` or `{ error: fields }`, the fields being
-//! `applivery::Error`'s `Serialize` form, which the wrapper turns into an `AppliveryError`; an
-//! abort rejects with the signal's own `reason`.
+//! Every decision comes from the `applivery` crate: [`applivery::validate_request`] and
+//! [`applivery::check_parsed_base_url`] here, classification and retries in [`crate::call`].
+//! Failures cross to JS as the fields of an `AppliveryError` (see [`crate::js::error_fields`]).
 
-use std::time::Duration;
+use std::rc::Rc;
 
-use applivery::{Error, FieldError, NewOemUser, RetryPolicy, RetryState, Step};
-use js_sys::{Array, Promise, Reflect};
+use applivery::{Error, FieldError, NewOemUser, RetryPolicy};
+use js_sys::Array;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::{JsFuture, future_to_promise};
 use web_sys::AbortSignal;
 
-use crate::fetch::{self, Failure};
-use crate::host_json::HostJson;
-use crate::js_value::to_js;
+use crate::call::{Call, Config};
+use crate::js::{error_fields, field_errors, get, is_absent, message_of};
 use crate::shapes::{CLIENT_OPTION_NAMES, NEW_USER_FIELD_NAMES};
 
 /// The scheme of the `Authorization` header.
@@ -34,16 +28,7 @@ const DEFAULT_MAX_RETRIES: u32 = 2;
 /// A configured client; the wrapper keeps it in a private field.
 #[wasm_bindgen]
 pub struct Client {
-    config: std::rc::Rc<Config>,
-}
-
-struct Config {
-    /// `Bearer <key>`: the only form the key is kept in.
-    authorization: String,
-    /// Base URL plus the endpoint's path up to the organization id.
-    organizations_url: String,
-    timeout_ms: f64,
-    policy: RetryPolicy,
+    config: Rc<Config>,
 }
 
 #[wasm_bindgen]
@@ -54,173 +39,39 @@ impl Client {
     pub fn new(options: JsValue) -> Result<Client, JsValue> {
         read_config(&options)
             .map(|config| Client {
-                config: std::rc::Rc::new(config),
+                config: Rc::new(config),
             })
-            .map_err(|error| error_to_js(&error))
+            .map_err(|error| error_fields(&error))
     }
 
-    /// Creates the user; resolves to `{ ok: collaborator }` or `{ error: fields }`, rejects
-    /// with the signal's reason on abort.
-    #[wasm_bindgen(js_name = createOemUser)]
-    pub fn create_oem_user(
+    /// Validates one `createOemUser` call and starts it; throws the fields of an
+    /// `invalid_input` (or, for a `signal` that is not an `AbortSignal`, `config`) error, in
+    /// which case nothing may be sent.
+    pub fn prepare(
         &self,
         organization_id: JsValue,
         user: JsValue,
         signal: JsValue,
-    ) -> Promise {
-        let config = self.config.clone();
-        future_to_promise(async move {
-            let result = async {
-                let signal = read_signal(signal)?;
-                let organization_id = organization_id.as_string().unwrap_or_default();
-                let user = read_user(Some(&organization_id), &user)?;
-                config
-                    .create(&organization_id, &user, signal.as_ref())
-                    .await
-            };
-            match result.await {
-                Ok(collaborator) => Ok(outcome("ok", to_js(&collaborator).unwrap_or_default())),
-                Err(Stop::Failed(error)) => Ok(outcome("error", error_to_js(&error))),
-                Err(Stop::Aborted(reason)) => Err(reason),
-            }
-        })
+    ) -> Result<Call, JsValue> {
+        if !(is_absent(&signal) || signal.is_instance_of::<AbortSignal>()) {
+            let error = Error::config("options.signal must be an AbortSignal");
+            return Err(error_fields(&error));
+        }
+        let organization_id = organization_id.as_string().unwrap_or_default();
+        read_user(Some(&organization_id), &user)
+            .and_then(|user| Call::new(self.config.clone(), &organization_id, &user))
+            .map_err(|error| error_fields(&error))
     }
 }
 
 /// Validates a user as `createOemUser` does, sending nothing: its field errors, in the facade's
 /// order, empty when the user is valid (for checking a whole file before a bulk run).
 #[wasm_bindgen(js_name = validateOemUser)]
-pub fn validate_oem_user(user: JsValue) -> JsValue {
+pub fn validate_oem_user(user: JsValue) -> Array {
     match read_user(None, &user) {
-        Ok(_) => Array::new().into(),
-        Err(error) => to_js(error.field_errors()).unwrap_or_else(|_| Array::new().into()),
+        Ok(_) => Array::new(),
+        Err(error) => field_errors(error.field_errors()),
     }
-}
-
-/// How a call ends without a collaborator.
-enum Stop {
-    /// An `AppliveryError`.
-    Failed(Error),
-    /// The caller's signal fired: reject with its reason.
-    Aborted(JsValue),
-}
-
-impl From<Error> for Stop {
-    fn from(error: Error) -> Self {
-        Stop::Failed(error)
-    }
-}
-
-/// `{ [name]: value }`.
-fn outcome(name: &str, value: JsValue) -> JsValue {
-    let object = js_sys::Object::new();
-    let _ = Reflect::set(&object, &JsValue::from_str(name), &value);
-    object.into()
-}
-
-impl Config {
-    /// The key, for scrubbing errors only.
-    fn key(&self) -> &str {
-        self.authorization.strip_prefix(BEARER).unwrap_or_default()
-    }
-
-    /// The retry loop of the facade's `RetryState`, over `fetch`.
-    async fn create(
-        &self,
-        organization_id: &str,
-        user: &NewOemUser,
-        signal: Option<&AbortSignal>,
-    ) -> Result<applivery::Collaborator, Stop> {
-        let mut url = String::with_capacity(self.organizations_url.len() + 64);
-        url.push_str(&self.organizations_url);
-        url.push_str(organization_id);
-        url.push_str("/oem/users");
-        let body = to_js(&user.to_wire())
-            .ok()
-            .and_then(|value| js_sys::JSON::stringify(&value).ok())
-            .ok_or_else(|| {
-                Error::new(
-                    applivery::ErrorKind::InvalidInput,
-                    "the user could not be encoded as JSON",
-                )
-            })?;
-        let started = js_sys::Date::now();
-        let mut state = RetryState::new(self.policy);
-        loop {
-            state.begin_attempt();
-            let outcome = match fetch::post_json(
-                &url,
-                &self.authorization,
-                &body,
-                self.timeout_ms,
-                applivery::MAX_RESPONSE_BYTES,
-                signal,
-            )
-            .await
-            {
-                Ok(answer) => applivery::classify_with(
-                    &HostJson,
-                    answer.status,
-                    answer.retry_after.as_deref(),
-                    &answer.body,
-                ),
-                Err(Failure::Aborted(reason)) => return Err(Stop::Aborted(reason)),
-                Err(failure) => Err(failure_to_error(failure)),
-            };
-            let elapsed = Duration::from_millis((js_sys::Date::now() - started).max(0.0) as u64);
-            match state.after_attempt(outcome, elapsed, js_sys::Math::random) {
-                // A server that echoes the request must not put the key on the JS error.
-                Step::Done(result) => return result.map_err(|e| e.scrub(self.key()).into()),
-                Step::Retry { delay, .. } => sleep(delay, signal).await.map_err(Stop::Aborted)?,
-                _ => return Err(Error::new(applivery::ErrorKind::Api, "unknown retry step").into()),
-            }
-        }
-    }
-}
-
-fn failure_to_error(failure: Failure) -> Error {
-    match failure {
-        Failure::Timeout => Error::timeout("no complete answer within timeoutMs"),
-        // The facade retries both; only after `network` may a later 4009 be our own user.
-        Failure::Connect(message) => Error::connect(message),
-        Failure::Network(message) => Error::network(message),
-        Failure::TooLarge => Error::invalid_response(None, "response body too large", b""),
-        Failure::Aborted(_) => Error::network("aborted"),
-    }
-}
-
-/// Waits `delay`, or less if `signal` aborts (then rejects with its reason).
-async fn sleep(delay: Duration, signal: Option<&AbortSignal>) -> Result<(), JsValue> {
-    let mut wake = None;
-    let mut timer = JsValue::UNDEFINED;
-    let promise = Promise::new(&mut |resolve, _reject| {
-        timer = fetch::set_timeout(&resolve, delay.as_millis() as f64);
-        if let Some(signal) = signal {
-            let _ = signal.add_event_listener_with_callback("abort", &resolve);
-        }
-        wake = Some(resolve);
-    });
-    let _ = JsFuture::from(promise).await;
-    // An abort ends the wait early: the timer must not keep a Node process alive.
-    fetch::clear_timeout(&timer);
-    if let Some(signal) = signal {
-        if let Some(wake) = &wake {
-            let _ = signal.remove_event_listener_with_callback("abort", wake);
-        }
-        if signal.aborted() {
-            return Err(signal.reason());
-        }
-    }
-    Ok(())
-}
-
-/// The fields of an `AppliveryError`: `applivery::Error`'s `Serialize` form.
-fn error_to_js(error: &Error) -> JsValue {
-    to_js(error).unwrap_or_else(|_| js_sys::Error::new("unserializable error").into())
-}
-
-fn get(object: &JsValue, name: &str) -> JsValue {
-    Reflect::get(object, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
 }
 
 fn read_config(options: &JsValue) -> Result<Config, Error> {
@@ -230,7 +81,7 @@ fn read_config(options: &JsValue) -> Result<Config, Error> {
         .as_string()
         .filter(|key| !key.trim().is_empty())
         .ok_or_else(|| Error::config("apiKey is required (a non-empty string)"))?;
-    let base_url = if base_url.is_undefined() || base_url.is_null() {
+    let base_url = if is_absent(&base_url) {
         applivery::DEFAULT_BASE_URL.to_owned()
     } else {
         let text = base_url
@@ -265,7 +116,7 @@ fn read_config(options: &JsValue) -> Result<Config, Error> {
 fn parse_base_url(text: &str) -> Result<String, Error> {
     let url = web_sys::Url::new(text.trim()).map_err(|e| {
         let mut message = String::from("base URL is not a valid URL: ");
-        message.push_str(&js_message(&e));
+        message.push_str(&message_of(&e).unwrap_or_default());
         Error::config(message)
     })?;
     let (href, protocol, host) = (url.href(), url.protocol(), url.hostname());
@@ -278,31 +129,13 @@ fn parse_base_url(text: &str) -> Result<String, Error> {
     })
 }
 
-/// `error.message` of a JS exception, or a generic text.
-pub(crate) fn js_message(error: &JsValue) -> String {
-    error
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .unwrap_or_else(|| String::from("unknown error"))
-}
-
 /// `undefined`/`null` give `None`; anything not a number gives `Some(NaN)` (refused).
 fn optional_number(value: &JsValue) -> Option<f64> {
-    if value.is_undefined() || value.is_null() {
+    if is_absent(value) {
         None
     } else {
         Some(value.as_f64().unwrap_or(f64::NAN))
     }
-}
-
-fn read_signal(signal: JsValue) -> Result<Option<AbortSignal>, Error> {
-    if signal.is_undefined() || signal.is_null() {
-        return Ok(None);
-    }
-    signal
-        .dyn_into::<AbortSignal>()
-        .map(Some)
-        .map_err(|_| Error::config("options.signal must be an AbortSignal"))
 }
 
 /// Reads `{ email, firstName?, lastName?, tags? }` and validates it, with the organization id
@@ -312,7 +145,7 @@ fn read_user(organization_id: Option<&str>, user: &JsValue) -> Result<NewOemUser
     let [email, first_name, last_name, tags] = NEW_USER_FIELD_NAMES.map(|name| get(user, name));
     let mut problems = Vec::new();
     let mut text = |value: JsValue, field: &'static str| {
-        if value.is_undefined() || value.is_null() {
+        if is_absent(&value) {
             None
         } else if let Some(text) = value.as_string() {
             Some(text)
@@ -324,7 +157,7 @@ fn read_user(organization_id: Option<&str>, user: &JsValue) -> Result<NewOemUser
     let email = text(email, "email").unwrap_or_default();
     let first_name = text(first_name, "firstName");
     let last_name = text(last_name, "lastName");
-    let tags = if tags.is_undefined() || tags.is_null() {
+    let tags = if is_absent(&tags) {
         Vec::new()
     } else if let Some(items) = tags
         .dyn_ref::<Array>()

@@ -2,9 +2,9 @@
 //!
 //! JS users never import this module's exports directly; `web/applivery-oem/index.js` wraps
 //! them as `AppliveryClient` and `AppliveryError` (see ARCHITECTURE.md and `cargo xtask wasm`).
-//! Validation, error kinds, retry decisions and response decoding are the facade's
-//! ([`applivery`] with `default-features = false`); this crate adds the `fetch` transport and
-//! the JS conversions.
+//! Validation, error kinds, retry decisions and response classification are the facade's
+//! ([`applivery`] with `default-features = false`). This crate is sans-I/O: the wrapper does
+//! `fetch`, timers and `AbortSignal`, and asks a [`Call`] what each answer means.
 //!
 //! On native targets only [`shapes`] is compiled: the Rust description of the JS API that the
 //! package's `.d.ts` is generated from.
@@ -12,14 +12,16 @@
 pub mod shapes;
 
 #[cfg(target_arch = "wasm32")]
+mod call;
+#[cfg(target_arch = "wasm32")]
 mod client;
 #[cfg(target_arch = "wasm32")]
-mod fetch;
+mod decode;
 #[cfg(target_arch = "wasm32")]
-mod host_json;
-#[cfg(target_arch = "wasm32")]
-mod js_value;
+mod js;
 
+#[cfg(target_arch = "wasm32")]
+pub use call::Call;
 #[cfg(target_arch = "wasm32")]
 pub use client::{Client, validate_oem_user};
 

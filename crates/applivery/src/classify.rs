@@ -51,25 +51,32 @@ pub fn classify(
     classify_with(&SerdeJson, status, retry_after, body)
 }
 
-/// Decodes a response body into the generated wire types for [`classify_with`].
+/// Decodes a response body for [`classify_with`].
 ///
-/// [`classify`] uses [`SerdeJson`]. The wasm package decodes with the host's `JSON.parse` and
-/// the same generated `Deserialize` impls, which keeps serde_json's parser and its error
-/// formatting out of the download.
+/// [`classify`] uses [`SerdeJson`] and the generated wire types. The wasm package decodes with
+/// the host's `JSON.parse` and hands the success body back to JavaScript as the parsed object,
+/// which keeps serde_json's parser, its `Map`/`Value` and their formatting out of the download.
 pub trait WireDecoder {
-    /// The success envelope, or why the body is not one (a short text, never the body).
-    fn success(&self, body: &[u8]) -> Result<applivery_api::types::CreateOemUserResponse, String>;
+    /// What a success body decodes to.
+    type Output;
+    /// The collaborator of a success envelope, or why the body is not one (a short text, never
+    /// the body).
+    fn success(&self, body: &[u8]) -> Result<Self::Output, String>;
     /// The error envelope, when the body is one.
     fn error(&self, body: &[u8]) -> Option<applivery_api::types::ErrorResponse>;
 }
 
-/// The [`WireDecoder`] of [`classify`]: serde_json.
+/// The [`WireDecoder`] of [`classify`]: serde_json into the generated wire types.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct SerdeJson;
 
 impl WireDecoder for SerdeJson {
-    fn success(&self, body: &[u8]) -> Result<applivery_api::types::CreateOemUserResponse, String> {
-        serde_json::from_slice(body).map_err(|e| e.to_string())
+    type Output = Collaborator;
+
+    fn success(&self, body: &[u8]) -> Result<Collaborator, String> {
+        serde_json::from_slice::<applivery_api::types::CreateOemUserResponse>(body)
+            .map(|envelope| envelope.data.collaborator.into())
+            .map_err(|e| e.to_string())
     }
 
     fn error(&self, body: &[u8]) -> Option<applivery_api::types::ErrorResponse> {
@@ -78,15 +85,15 @@ impl WireDecoder for SerdeJson {
 }
 
 /// [`classify`] with another way of decoding the body; the classification is the same.
-pub fn classify_with(
-    decoder: &impl WireDecoder,
+pub fn classify_with<D: WireDecoder>(
+    decoder: &D,
     status: u16,
     retry_after: Option<&str>,
     body: &[u8],
-) -> Result<Collaborator, Error> {
+) -> Result<D::Output, Error> {
     if (200..300).contains(&status) {
         return match decoder.success(body) {
-            Ok(envelope) => Ok(envelope.data.collaborator.into()),
+            Ok(collaborator) => Ok(collaborator),
             Err(reason) => Err(Error::invalid_response(
                 Some(status),
                 format!("the success response could not be decoded: {reason}"),

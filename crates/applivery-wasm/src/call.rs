@@ -1,0 +1,207 @@
+//! One `createOemUser` call as a state machine, driven by the JS wrapper: the wrapper does the
+//! I/O (`fetch`, timers, `AbortSignal`), this decides everything else.
+//!
+//! Sans-I/O keeps promises, closures and the fetch bindings out of the wasm, and the wrapper's
+//! loop is short:
+//!
+//! ```js
+//! const call = client.prepare(organizationId, user, signal); // validates, sends nothing
+//! for (;;) {
+//!   const init = call.attempt();                              // { method, headers, body }
+//!   const step = /* fetch(call.url, init) */ call.answered(status, retryAfter, bytes);
+//!   if (step.retryInMs === undefined) return step;            // { ok } or { error }
+//!   /* wait step.retryInMs */
+//! }
+//! ```
+//!
+//! Each step is the facade's: [`applivery::classify_with`] then [`RetryState::after_attempt`].
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use applivery::{Error, NewOemUser, RetryPolicy, RetryState, Step};
+use js_sys::Object;
+use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::wasm_bindgen;
+
+use crate::decode::HostJson;
+use crate::js::{error_fields, get, message_of, set, single};
+
+/// A client's settings, shared by its calls.
+pub(crate) struct Config {
+    /// `Bearer <key>`: the only form the key is kept in.
+    pub authorization: String,
+    /// Base URL plus the endpoint's path up to the organization id.
+    pub organizations_url: String,
+    pub timeout_ms: f64,
+    pub policy: RetryPolicy,
+}
+
+impl Config {
+    /// The key, for scrubbing errors only.
+    fn key(&self) -> &str {
+        self.authorization
+            .strip_prefix("Bearer ")
+            .unwrap_or_default()
+    }
+}
+
+/// A validated call: its request, and the facade's retry state.
+#[wasm_bindgen]
+pub struct Call {
+    config: Rc<Config>,
+    url: String,
+    /// The JSON body: the generated wire type, as serde_json writes it.
+    body: String,
+    state: RetryState,
+    /// `Date.now()` at the start, for the policy's time budget.
+    started: f64,
+}
+
+impl Call {
+    pub(crate) fn new(
+        config: Rc<Config>,
+        organization_id: &str,
+        user: &NewOemUser,
+    ) -> Result<Call, Error> {
+        let body = serde_json::to_string(&user.to_wire()).map_err(|_| {
+            Error::new(
+                applivery::ErrorKind::InvalidInput,
+                "the user could not be encoded as JSON",
+            )
+        })?;
+        let mut url = String::with_capacity(config.organizations_url.len() + 64);
+        url.push_str(&config.organizations_url);
+        url.push_str(organization_id);
+        url.push_str("/oem/users");
+        Ok(Call {
+            state: RetryState::new(config.policy),
+            config,
+            url,
+            body,
+            started: js_sys::Date::now(),
+        })
+    }
+
+    /// The facade's decision after an attempt, as `{ ok }`, `{ error }` or `{ retryInMs }`.
+    fn step(&mut self, outcome: Result<JsValue, Error>) -> JsValue {
+        let elapsed = Duration::from_millis((js_sys::Date::now() - self.started).max(0.0) as u64);
+        match self
+            .state
+            .after_attempt(outcome, elapsed, js_sys::Math::random)
+        {
+            Step::Done(Ok(collaborator)) => single("ok", collaborator),
+            // A server that echoes the request must not put the key on the JS error.
+            Step::Done(Err(error)) => {
+                single("error", error_fields(&error.scrub(self.config.key())))
+            }
+            Step::Retry { delay, .. } => single("retryInMs", delay.as_millis() as f64),
+            _ => single(
+                "error",
+                error_fields(&Error::new(applivery::ErrorKind::Api, "unknown retry step")),
+            ),
+        }
+    }
+}
+
+#[wasm_bindgen]
+impl Call {
+    /// Where to POST.
+    #[wasm_bindgen(getter)]
+    pub fn url(&self) -> String {
+        self.url.clone()
+    }
+
+    /// Milliseconds allowed for each attempt; 0 for no limit.
+    #[wasm_bindgen(getter, js_name = timeoutMs)]
+    pub fn timeout_ms(&self) -> f64 {
+        self.config.timeout_ms
+    }
+
+    /// Largest response body accepted, in bytes.
+    #[wasm_bindgen(getter, js_name = maxResponseBytes)]
+    pub fn max_response_bytes(&self) -> f64 {
+        applivery::MAX_RESPONSE_BYTES as f64
+    }
+
+    /// Starts an attempt: the `fetch` init for it, without `signal`.
+    ///
+    /// Only `Authorization` and `Content-Type` are sent, so a browser's CORS preflight asks for
+    /// nothing a server would refuse.
+    pub fn attempt(&mut self) -> Object {
+        self.state.begin_attempt();
+        let headers = Object::new();
+        set(
+            &headers,
+            "Authorization",
+            self.config.authorization.as_str(),
+        );
+        set(&headers, "Content-Type", "application/json");
+        let init = Object::new();
+        set(&init, "method", "POST");
+        set(&init, "headers", headers);
+        set(&init, "body", self.body.as_str());
+        init
+    }
+
+    /// The attempt's complete answer: the next step.
+    pub fn answered(&mut self, status: u16, retry_after: Option<String>, body: &[u8]) -> JsValue {
+        let outcome = if body.len() as u64 > applivery::MAX_RESPONSE_BYTES {
+            Err(too_large(status))
+        } else {
+            applivery::classify_with(&HostJson, status, retry_after.as_deref(), body)
+        };
+        self.step(outcome)
+    }
+
+    /// The answer announced a body over [`Call::max_response_bytes`]; the wrapper did not read
+    /// it.
+    #[wasm_bindgen(js_name = tooLarge)]
+    pub fn too_large(&mut self, status: u16) -> JsValue {
+        self.step(Err(too_large(status)))
+    }
+
+    /// No answer: `timed_out` when the wrapper's timer fired, else `error` is what `fetch`
+    /// threw.
+    pub fn failed(&mut self, error: JsValue, timed_out: bool) -> JsValue {
+        let error = if timed_out {
+            Error::timeout("no complete answer within timeoutMs")
+        } else {
+            fetch_error(&error)
+        };
+        self.step(Err(error))
+    }
+}
+
+fn too_large(status: u16) -> Error {
+    Error::invalid_response(Some(status), "response body too large", b"")
+}
+
+/// What `fetch` threw, as the facade's error: a connection never made (known in Node only) is
+/// safe to retry, anything else may have reached the server.
+///
+/// The message is the host's: `error.message`, plus Node's `error.cause.message` ("fetch failed:
+/// connect ECONNREFUSED 127.0.0.1:9"); browsers say no more than "Failed to fetch".
+fn fetch_error(error: &JsValue) -> Error {
+    let mut message = message_of(error).unwrap_or_else(|| String::from("fetch failed"));
+    let cause = get(error, "cause");
+    if let Some(cause_message) = message_of(&cause) {
+        message.push_str(": ");
+        message.push_str(&cause_message);
+        let code = get(&cause, "code").as_string().unwrap_or_default();
+        if CONNECT_CODES.contains(&code.as_str()) {
+            return Error::connect(message);
+        }
+    }
+    Error::network(message)
+}
+
+/// Node's error codes for a connection that was never made: nothing reached the server.
+const CONNECT_CODES: [&str; 6] = [
+    "ECONNREFUSED",
+    "ENOTFOUND",
+    "EAI_AGAIN",
+    "EHOSTUNREACH",
+    "ENETUNREACH",
+    "UND_ERR_CONNECT_TIMEOUT",
+];

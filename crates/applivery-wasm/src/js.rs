@@ -1,0 +1,80 @@
+//! Small helpers for reading and building plain JS objects, and the JS form of an
+//! [`applivery::Error`].
+//!
+//! Written out field by field with `Reflect` instead of through serde: a generic serializer and
+//! deserializer over `JsValue` were a third of the package's wasm.
+
+use applivery::{Error, FieldError};
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+/// `object[name]`, `undefined` when absent or when `object` is not an object.
+pub(crate) fn get(object: &JsValue, name: &str) -> JsValue {
+    Reflect::get(object, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// `object[name] = value`.
+pub(crate) fn set(object: &Object, name: &str, value: impl Into<JsValue>) {
+    let _ = Reflect::set(object, &JsValue::from_str(name), &value.into());
+}
+
+/// `undefined` or `null`.
+pub(crate) fn is_absent(value: &JsValue) -> bool {
+    value.is_undefined() || value.is_null()
+}
+
+/// `{ [name]: value }`.
+pub(crate) fn single(name: &str, value: impl Into<JsValue>) -> JsValue {
+    let object = Object::new();
+    set(&object, name, value);
+    object.into()
+}
+
+/// `value`, or `null` for `None`.
+pub(crate) fn or_null<T: Into<JsValue>>(value: Option<T>) -> JsValue {
+    value.map_or(JsValue::NULL, Into::into)
+}
+
+/// The fields of an `AppliveryError`: the same names and values as `applivery::Error`'s
+/// `Serialize` form (a wasm test compares the two).
+pub(crate) fn error_fields(error: &Error) -> JsValue {
+    let object = Object::new();
+    set(&object, "kind", error.kind().as_str());
+    set(&object, "message", error.message());
+    set(&object, "status", or_null(error.status()));
+    // Applivery codes are small; a JS number holds them exactly.
+    set(
+        &object,
+        "code",
+        or_null(error.code().map(|code| code as f64)),
+    );
+    set(&object, "retryable", error.is_retryable());
+    set(
+        &object,
+        "retryAfterSeconds",
+        or_null(error.retry_after().map(|delay| delay.as_secs_f64())),
+    );
+    set(&object, "fieldErrors", field_errors(error.field_errors()));
+    set(&object, "attempts", error.attempts());
+    object.into()
+}
+
+/// `[{ field, message }, ...]`.
+pub(crate) fn field_errors(errors: &[FieldError]) -> Array {
+    errors
+        .iter()
+        .map(|error| {
+            let object = Object::new();
+            set(&object, "field", error.field);
+            set(&object, "message", error.message.as_str());
+            JsValue::from(object)
+        })
+        .collect()
+}
+
+/// `error.message` of a JS exception, or a generic text.
+pub(crate) fn message_of(error: &JsValue) -> Option<String> {
+    error
+        .dyn_ref::<js_sys::Error>()
+        .map(|error| String::from(error.message()))
+}
