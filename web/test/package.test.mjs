@@ -67,6 +67,9 @@ test('the tarball holds the package and its README', () => {
   assert.equal(manifest.type, 'module');
   // TypeScript takes the first matching condition: "types" must come before "default".
   assert.deepEqual(Object.keys(manifest.exports['.']), ['types', 'default']);
+  // The wrapper is minified, but bundlers must still leave its Node-only import alone.
+  const wrapper = readFileSync(join(installedDir, 'node_modules', 'applivery-oem', 'index.js'), 'utf8');
+  assert.match(wrapper, /import\(\/\* webpackIgnore: true \*\/ \/\* @vite-ignore \*\/ "node:fs\/promises"\)/);
 });
 
 test('creates a user and resolves to the collaborator', async () => {
@@ -310,4 +313,5 @@ test('the API key never shows on the client, on errors or in console output', as
     Object.keys(secretClient).join(),
   ].join('\n');
   assert.ok(!shown.includes(apiKey), shown);
+  assert.match(inspect(secretClient), /^AppliveryClient /);
 });

@@ -9,12 +9,10 @@ use crate::{project_root, run_step, setup};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The goal for what a browser downloads (wasm + every JS file, each gzip -9, summed), from the
-/// issue. Not reached yet: see ARCHITECTURE.md ("npm package size") for what costs what.
-pub const TARGET_GZIP_BYTES: u64 = 40 * 1000;
-/// The ceiling CI enforces meanwhile, so that the size cannot grow unnoticed: the measured
-/// size (63.5 KB) plus a little room. Lower it with every fix; 40 KB is the goal.
-pub const BUDGET_GZIP_BYTES: u64 = 66 * 1000;
+/// The size budget CI enforces on what a browser downloads: the wasm, the glue and the wrapper,
+/// each gzip -9, summed. The issue asks 40 KB for wasm + glue; the wrapper is counted too. See
+/// ARCHITECTURE.md ("npm package size") for what costs what.
+pub const BUDGET_GZIP_BYTES: u64 = 40 * 1000;
 
 /// Where the built package goes (gitignored; `npm pack web/pkg` makes the tarball).
 pub const PKG_DIR: &str = "web/pkg";
@@ -86,13 +84,16 @@ pub fn build() -> Result<u64, String> {
         ],
         &root,
     )?;
-    // The generated glue is read by no one: minified, it downloads 1.7 KB less (gzip).
+    copy_template(&root, &pkg)?;
+    // Minified, the glue downloads 1.7 KB less (gzip) and the wrapper 0.7 KB.
+    let glue = format!("{PKG_DIR}/{OUT_NAME}.js");
+    let wrapper = format!("{PKG_DIR}/index.js");
+    run_step("node", &["web/tools/minify.mjs", &glue], &root)?;
     run_step(
         "node",
-        &["web/tools/minify.mjs", &format!("{PKG_DIR}/{OUT_NAME}.js")],
+        &["web/tools/minify.mjs", &wrapper, "--keep-names"],
         &root,
     )?;
-    copy_template(&root, &pkg)?;
     generate_dts(&root, &pkg)?;
     report_sizes(&root, &pkg)
 }
@@ -202,15 +203,9 @@ fn report_sizes(root: &Path, pkg: &Path) -> Result<u64, String> {
         }
     }
     println!(
-        "{:<24} {:>9} {:>9} {:>9}   (enforced: gzip <= {BUDGET_GZIP_BYTES}; goal: <= {TARGET_GZIP_BYTES})",
+        "{:<24} {:>9} {:>9} {:>9}   (budget: gzip <= {BUDGET_GZIP_BYTES})",
         "total", total[0], total[1], total[2]
     );
-    if total[1] > TARGET_GZIP_BYTES {
-        println!(
-            "note: {} bytes gzip above the {TARGET_GZIP_BYTES}-byte goal",
-            total[1] - TARGET_GZIP_BYTES
-        );
-    }
     Ok(total[1])
 }
 

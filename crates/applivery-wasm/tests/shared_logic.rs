@@ -90,6 +90,8 @@ fn options_are_checked_with_the_facade_base_url_rule() {
         "https://api.applivery.io",
         "http://127.0.0.1:4010/",
         "http://[::1]:1",
+        "http://127.1",
+        "http://[0:0::1]",
     ] {
         let url = ("baseUrl", JsValue::from_str(base_url));
         assert!(

@@ -4,8 +4,6 @@
 //! package can use the host's WHATWG `URL` parser instead of compiling the `url` crate;
 //! [`validate_base_url`] (with the `client` feature) parses with the `url` crate first.
 
-use std::net::IpAddr;
-
 use crate::error::Error;
 
 /// The production API.
@@ -35,21 +33,18 @@ pub fn check_parsed_base_url(url: &ParsedUrl<'_>) -> Result<String, Error> {
         .host
         .filter(|h| !h.is_empty())
         .ok_or_else(|| Error::config("base URL has no host"))?;
-    let bare = host.trim_start_matches('[').trim_end_matches(']');
-    let loopback = bare.eq_ignore_ascii_case("localhost")
-        || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback());
     match url.scheme.to_ascii_lowercase().as_str() {
         "https" => {}
-        "http" if loopback => {}
+        "http" if is_loopback(host) => {}
         "http" => {
             return Err(Error::config(
                 "base URL must use https (plain http is only allowed to a loopback address)",
             ));
         }
         other => {
-            return Err(Error::config(format!(
-                "base URL scheme {other:?} is not http(s)"
-            )));
+            // A parsed scheme is `[a-z0-9+.-]+`: nothing to escape.
+            let message = ["base URL scheme '", other, "' is not http(s)"].concat();
+            return Err(Error::config(message));
         }
     }
     if url.has_credentials {
@@ -59,6 +54,24 @@ pub fn check_parsed_base_url(url: &ParsedUrl<'_>) -> Result<String, Error> {
         return Err(Error::config("base URL must not have a query or fragment"));
     }
     Ok(url.href.trim_end_matches('/').to_owned())
+}
+
+/// Whether a parsed host is `localhost`, in `127.0.0.0/8` or `::1`.
+///
+/// URL parsers write IP addresses in one canonical form (`127.1` and `0x7f.1` become
+/// `127.0.0.1`, `[0:0::1]` becomes `[::1]`), so comparing text is exact here; `std::net`'s
+/// address parser would add 3.6 KB to the wasm package.
+fn is_loopback(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    if bare.eq_ignore_ascii_case("localhost") || bare == "::1" {
+        return true;
+    }
+    let octets: Vec<&str> = bare.split('.').collect();
+    octets.len() == 4
+        && octets[0] == "127"
+        && octets
+            .iter()
+            .all(|octet| octet.bytes().all(|b| b.is_ascii_digit()) && octet.parse::<u8>().is_ok())
 }
 
 /// Parses and checks a base URL and returns it normalised (no trailing `/`); see
@@ -94,7 +107,10 @@ mod tests {
             "http://LOCALHOST:4010",
             "http://127.0.0.1:4010",
             "http://127.8.9.10",
+            "http://127.1:4010",
+            "http://0x7f.0.0.1",
             "http://[::1]:8080",
+            "http://[0:0:0:0:0:0:0:1]:8080",
         ] {
             assert!(validate_base_url(ok).is_ok(), "{ok}");
         }
@@ -104,6 +120,10 @@ mod tests {
             "http://localhost.evil.com",
             "http://127.0.0.1.nip.io",
             "http://[::2]",
+            "http://[::ffff:127.0.0.1]",
+            "http://128.0.0.1",
+            "http://127.0.0.256",
+            "http://localhost6",
             "ftp://localhost",
             "https://user:pw@api.applivery.io",
             "https://api.applivery.io/?x=1",

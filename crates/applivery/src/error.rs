@@ -340,17 +340,12 @@ impl Error {
         if secret.is_empty() {
             return self;
         }
-        let redact = |text: &mut String| {
-            if text.contains(secret) {
-                *text = text.replace(secret, crate::secret::REDACTED);
-            }
-        };
-        redact(&mut self.inner.message);
+        redact(&mut self.inner.message, secret);
         if let Some(snippet) = self.inner.snippet.as_mut() {
-            redact(snippet);
+            redact(snippet, secret);
         }
         if let Some(source) = &self.inner.source
-            && format!("{source} {source:?}").contains(secret)
+            && contains(&format!("{source} {source:?}"), secret)
         {
             self.inner.source = None;
         }
@@ -359,6 +354,37 @@ impl Error {
 }
 
 /// The first characters of a body, lossily decoded, control characters replaced by spaces.
+/// Whether `text` contains the non-empty `secret`.
+///
+/// This and [`redact`] compare bytes rather than calling `str::contains`/`str::replace`, whose
+/// substring searcher and its panic messages add 5 KB to the wasm package.
+fn contains(text: &str, secret: &str) -> bool {
+    text.as_bytes()
+        .windows(secret.len())
+        .any(|window| window == secret.as_bytes())
+}
+
+/// Replaces every occurrence of the non-empty `secret` in `text` with `[redacted]`.
+/// A match of valid UTF-8 in valid UTF-8 starts and ends
+/// on character boundaries, so the result is valid UTF-8 again.
+fn redact(text: &mut String, secret: &str) {
+    let (bytes, secret) = (text.as_bytes(), secret.as_bytes());
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        if bytes[at..].starts_with(secret) {
+            out.extend_from_slice(crate::secret::REDACTED.as_bytes());
+            at += secret.len();
+        } else {
+            out.push(bytes[at]);
+            at += 1;
+        }
+    }
+    if out != bytes {
+        *text = String::from_utf8_lossy(&out).into_owned();
+    }
+}
+
 pub(crate) fn snippet(body: &[u8]) -> String {
     const MAX_CHARS: usize = 200;
     let head = &body[..body.len().min(MAX_CHARS * 4)];
@@ -468,6 +494,17 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), ErrorKind::ALL.len());
+    }
+
+    #[test]
+    fn redaction_replaces_every_occurrence_and_keeps_other_text() {
+        let mut text = String::from("key=sk-1 and ünïcode sk-1sk-1 end");
+        redact(&mut text, "sk-1");
+        assert_eq!(text, "key=[redacted] and ünïcode [redacted][redacted] end");
+        let mut untouched = String::from("nothing to hide: sk-");
+        redact(&mut untouched, "sk-1");
+        assert_eq!(untouched, "nothing to hide: sk-");
+        assert!(contains("abc sk-1", "sk-1") && !contains("sk-", "sk-1"));
     }
 
     #[test]
