@@ -81,12 +81,13 @@ async function attempt(call, signal) {
     init.signal = controller.signal;
     const response = await fetch(call.url, init);
     const retryAfter = response.headers.get('retry-after') ?? undefined;
-    if (Number(response.headers.get('content-length')) > call.maxResponseBytes) {
+    const max = call.maxResponseBytes;
+    const body = Number(response.headers.get('content-length')) > max ? undefined : await read(response, max);
+    if (!body) {
       // Closes the connection instead of downloading what will be refused.
       controller.abort();
       return call.tooLarge(response.status);
     }
-    const body = new Uint8Array(await response.arrayBuffer());
     return call.answered(response.status, retryAfter, body);
   } catch (error) {
     signal?.throwIfAborted();
@@ -95,6 +96,28 @@ async function attempt(call, signal) {
     clearTimeout(timer);
     signal?.removeEventListener('abort', abort);
   }
+}
+
+// The whole body, or undefined as soon as it exceeds `max` bytes (announced or not): a huge
+// answer is never held in memory.
+async function read(response, max) {
+  const chunks = [];
+  let size = 0;
+  const reader = response.body?.getReader();
+  while (reader) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > max) return undefined;
+    chunks.push(value);
+  }
+  const body = new Uint8Array(size);
+  size = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, size);
+    size += chunk.length;
+  }
+  return body;
 }
 
 // Waits between attempts; an abort ends the wait and rejects with the signal's reason.

@@ -197,7 +197,7 @@ test('an HTML error page is server_error with a snippet of the page', async () =
 });
 
 test('undecodable answers are invalid_response', async () => {
-  for (const fault of ['malformed-json', 'oversized']) {
+  for (const fault of ['malformed-json', 'oversized', 'oversized-chunked']) {
     await mock.faults([fault]);
     const error = await failure(client().createOemUser(ORG, { email: `${fault}@example.com` }));
     assert.equal(error.kind, 'invalid_response', `${fault}: ${error.message}`);

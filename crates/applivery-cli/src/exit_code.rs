@@ -15,7 +15,7 @@
 //! | 10 | `invalid_response`: the answer could not be understood |
 //! | 11 | `api_error`: any other API error |
 //! | 12 | import: done, but some rows were invalid and not sent (also `--dry-run` with invalid rows) |
-//! | 13 | the journal or the results file could not be written |
+//! | 13 | the journal or the results file could not be written, or another import holds the journal |
 //! | 130 | interrupted (Ctrl-C); the journal keeps the import resumable |
 
 use applivery::ErrorKind;

@@ -1,5 +1,6 @@
 //! Crash safety: an import killed with SIGKILL at several points, then resumed, ends with every
-//! valid row created exactly once and a results file that accounts for every line.
+//! valid row created exactly once and a results file that accounts for every line; and one
+//! import at a time per journal, with no stale lock after a crash.
 
 #![cfg(unix)]
 
@@ -181,4 +182,48 @@ fn ctrl_c_lets_requests_in_flight_finish_and_the_rerun_sends_each_row_once() {
     assert_eq!(mock.created_emails().len(), rows);
     // A graceful stop leaves nothing ambiguous: no row was sent twice.
     assert_eq!(mock.request_count(), rows as u64);
+}
+
+#[test]
+fn a_second_import_on_a_journal_in_use_is_refused_and_a_killed_one_leaves_no_lock() {
+    let mock = Mock::start(|_| {});
+    let dir = tempfile::tempdir().unwrap();
+    let rows = 20;
+    let file = write(dir.path(), "users.csv", users_csv(rows, &[]));
+    let journal = dir.path().join("users.csv.journal");
+    let import = || {
+        let mut command = mock.applivery();
+        command.args(["oem-users", "import"]).arg(&file).args([
+            "--org",
+            "demo-org",
+            "--concurrency",
+            "1",
+        ]);
+        command
+    };
+    // The first run's first request never gets an answer: the run stays in the middle.
+    mock.server().push_faults(["hang"]);
+    let mut first = import()
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    while journal_lines(&journal) < 2 {
+        assert!(first.try_wait().unwrap().is_none(), "finished too early");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+
+    let second = run(&mut import());
+    assert_exit(&second, 13);
+    assert!(
+        common::stderr(&second).contains("in use by another import"),
+        "{}",
+        common::stderr(&second)
+    );
+    assert_eq!(mock.request_count(), 1, "the refused run sent nothing");
+
+    first.kill().unwrap(); // SIGKILL: the lock goes with the process
+    first.wait().unwrap();
+    assert_exit(&run(&mut import()), 0);
+    assert_eq!(mock.created_emails().len(), rows);
 }

@@ -14,6 +14,8 @@ pub(crate) enum FaultKind {
     TruncatedJson,
     /// 200 (or `status`) with an 8 MiB JSON body and its Content-Length.
     Oversized,
+    /// The same body streamed in chunks, without a Content-Length: only reading tells its size.
+    OversizedChunked,
     /// The connection is closed without any response.
     Drop,
     /// No answer until the client gives up (or the server shuts down).
@@ -94,12 +96,16 @@ impl Fault {
                 "malformed-json" => set(&mut fault.kind, flag(FaultKind::MalformedJson)?, &error)?,
                 "truncated-json" => set(&mut fault.kind, flag(FaultKind::TruncatedJson)?, &error)?,
                 "oversized" => set(&mut fault.kind, flag(FaultKind::Oversized)?, &error)?,
+                "oversized-chunked" => {
+                    set(&mut fault.kind, flag(FaultKind::OversizedChunked)?, &error)?
+                }
                 "drop" => set(&mut fault.kind, flag(FaultKind::Drop)?, &error)?,
                 "hang" => set(&mut fault.kind, flag(FaultKind::Hang)?, &error)?,
                 _ => {
                     return Err(error(
                         "unknown; use latency=MS, status=CODE, code=N, retry-after=S, html, \
-                         malformed-json, truncated-json, oversized, drop, hang, after-create",
+                         malformed-json, truncated-json, oversized, oversized-chunked, drop, hang, \
+                         after-create",
                     ));
                 }
             }

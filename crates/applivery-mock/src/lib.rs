@@ -55,7 +55,8 @@
 //! # Faults
 //!
 //! A fault spec is comma-separated directives, each at most once, with at most one response
-//! shape (`html`, `malformed-json`, `truncated-json`, `oversized`, `drop`, `hang`). It comes from
+//! shape (`html`, `malformed-json`, `truncated-json`, `oversized`, `oversized-chunked`, `drop`,
+//! `hang`). It comes from
 //! the `x-mock-fault` request header, the queue ([`MockServer::push_faults`],
 //! `POST /__mock/faults`), or periodically ([`MockConfig::periodic_faults`], `--fault-every`).
 //! When several apply to one request they are combined directive by directive, the header's
@@ -71,6 +72,7 @@
 //! | `malformed-json` | answer 200 (or `status=`) with a body that is not JSON |
 //! | `truncated-json` | answer 200 with a Content-Length, send half the JSON, close the connection |
 //! | `oversized` | answer 200 with an 8 MiB JSON body (Content-Length set) |
+//! | `oversized-chunked` | the same body in chunks, without Content-Length |
 //! | `drop` | close the connection without any response |
 //! | `hang` | never answer (until the client gives up or the server shuts down) |
 //! | `after-create` | first handle the request normally (creating the user if it is valid), then apply the fault: an *ambiguous* failure. Without it, a fault happens before anything is created. |

@@ -97,6 +97,11 @@ pub(crate) fn faulty(fault: &Fault) -> Response {
             "application/json",
             Body::from(OVERSIZED_BODY.clone()),
         ),
+        Some(FaultKind::OversizedChunked) => with_body(
+            status(StatusCode::OK),
+            "application/json",
+            Body::new(Chunked(OVERSIZED_BODY.clone())),
+        ),
         Some(FaultKind::Drop | FaultKind::Hang) => {
             let mut response = Response::new(Body::empty());
             response.extensions_mut().insert(DropConnection);
@@ -177,6 +182,26 @@ static OVERSIZED_BODY: LazyLock<Bytes> = LazyLock::new(|| {
     );
     Bytes::from(serde_json::to_vec(&success_envelope(collaborator)).expect("serializes"))
 });
+
+/// A body sent in 64 KiB chunks with no announced length, so hyper uses chunked encoding.
+struct Chunked(Bytes);
+
+impl http_body::Body for Chunked {
+    type Data = Bytes;
+    type Error = io::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
+        let rest = &mut self.0;
+        if rest.is_empty() {
+            return Poll::Ready(None);
+        }
+        let chunk = rest.split_to(rest.len().min(64 * 1024));
+        Poll::Ready(Some(Ok(Frame::data(chunk))))
+    }
+}
 
 /// A body that announces `full_len` bytes, sends half, pauses so the half is flushed, then fails:
 /// hyper then closes the connection mid-body, which is what a truncated response looks like.

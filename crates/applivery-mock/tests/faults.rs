@@ -128,6 +128,20 @@ async fn oversized_announces_8_mib() {
 }
 
 #[tokio::test]
+async fn oversized_chunked_announces_nothing() {
+    let mock = start().await;
+    let response = faulty(&mock, "a@example.com", "oversized-chunked")
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.content_length(), None);
+    assert_eq!(response.headers()["transfer-encoding"], "chunked");
+    let body = response.bytes().await.unwrap();
+    assert!(body.len() >= 8 * 1024 * 1024, "{}", body.len());
+    serde_json::from_slice::<CreateOemUserResponse>(&body).unwrap();
+}
+
+#[tokio::test]
 async fn drop_closes_without_a_response() {
     let mock = start().await;
     let error = faulty(&mock, "a@example.com", "drop")

@@ -2,9 +2,10 @@
 //! and the result is checked against the wire format's required fields.
 //!
 //! The success body goes back to JavaScript as the parsed object itself, shaped as
-//! `applivery::Collaborator` serializes (an `oemSecret` redacted, absent nullable fields `null`,
-//! null optional ones dropped). The rules are those of the generated `applivery-api` types; the
-//! wasm tests run both decoders over the same bodies and require the same result.
+//! `applivery::Collaborator` serializes: an `oemSecret` redacted, a `null` user dropped, and the
+//! user's `null` and unknown fields dropped. The rules are those of the generated
+//! `applivery-api` types; the wasm tests run both decoders over the same bodies and require the
+//! same result.
 //!
 //! Why not serde here: the generated `Deserialize` impls need serde_json's `Map`/`Value` (for
 //! `detected` and unknown fields) and a serde bridge to JS values; together they were about

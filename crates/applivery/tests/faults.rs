@@ -24,6 +24,7 @@ const SHAPES: &[&str] = &[
     "malformed-json",
     "truncated-json",
     "oversized",
+    "oversized-chunked",
     "drop",
     "hang",
     "latency=50",

@@ -138,6 +138,7 @@ async fn injected_answers_map_to_their_kinds() {
         case("html", ServerError, Some(502), None, Ambiguous),
         case("malformed-json", InvalidResponse, Some(200), None, Never),
         case("oversized", InvalidResponse, Some(200), None, Never),
+        case("oversized-chunked", InvalidResponse, Some(200), None, Never),
         case("truncated-json", Network, Some(200), None, Ambiguous),
         case("drop", Network, None, None, Ambiguous),
         case("hang", Timeout, None, None, Ambiguous),

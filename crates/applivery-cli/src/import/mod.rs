@@ -21,7 +21,7 @@ use applivery::RetryPolicy;
 use crate::args::{GlobalArgs, ImportArgs, OutputFormat};
 use crate::exit_code;
 use crate::failure::Failure;
-use crate::journal::{self, Journal, JournalError, JournalIndex, RunInfo};
+use crate::journal::{self, Journal, JournalError, JournalIndex, JournalLock, RunInfo};
 use crate::limiter::Limiter;
 use crate::results::ResultsWriter;
 use crate::summary::Summary;
@@ -56,6 +56,13 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs) -> Result<u8, Failure> {
             .clone()
             .unwrap_or_else(|| journal::default_path(&args.file))
     });
+    // Held until the run ends: the index below must not change under us. A dry run only reads.
+    let _lock = match &journal_path {
+        Some(path) if !args.dry_run => {
+            Some(JournalLock::acquire(path).map_err(|e| Failure::local_io(e.to_string()))?)
+        }
+        _ => None,
+    };
     let index = match &journal_path {
         Some(path) => JournalIndex::load(path, &run_info).map_err(|e| match e {
             JournalError::Io { .. } => Failure::local_io(e.to_string()),

@@ -14,10 +14,12 @@
 
 mod entry;
 mod index;
+mod lock;
 mod writer;
 
 pub use entry::{Entry, RunInfo};
 pub use index::{JournalIndex, Lookup};
+pub use lock::JournalLock;
 pub use writer::{Durable, Journal, JournalError, JournalHandle};
 
 /// Where the journal of `input` goes by default: `<input>.journal` next to it.

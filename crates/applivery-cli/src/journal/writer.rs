@@ -46,6 +46,11 @@ pub enum JournalError {
         /// The base URL it was written for.
         base_url: String,
     },
+    /// Another import holds the journal's lock.
+    Busy {
+        /// The journal.
+        path: PathBuf,
+    },
     /// The writer stopped after an earlier failure.
     Stopped(String),
 }
@@ -79,6 +84,12 @@ impl fmt::Display for JournalError {
                 f,
                 "journal {} records an import into organization {organization} at {base_url}; \
                  pass another --journal (or delete it) to import elsewhere",
+                path.display()
+            ),
+            JournalError::Busy { path } => write!(
+                f,
+                "journal {} is in use by another import; wait for it to finish, or pass another \
+                 --journal",
                 path.display()
             ),
             JournalError::Stopped(message) => write!(f, "journal: {message}"),
