@@ -3,8 +3,6 @@
 
 mod common;
 
-use std::collections::HashSet;
-
 use common::{
     Mock, SECRET_KEY, assert_exit, assert_no_key, read_results_csv, run, stderr, stdout, users_csv,
     write,
@@ -21,7 +19,8 @@ fn import(mock: &Mock, file: &std::path::Path, extra: &[&str]) -> std::process::
     output
 }
 
-/// Every line of the file has exactly one result, and every valid email was created once.
+/// Every line of the file has exactly one result, in file order, and every valid email was
+/// created once.
 fn assert_complete(
     mock: &Mock,
     results: &std::path::Path,
@@ -30,11 +29,11 @@ fn assert_complete(
 ) -> Vec<(u64, String, String, String)> {
     let entries = read_results_csv(results);
     assert_eq!(entries.len(), rows, "one result per row");
-    let lines: HashSet<u64> = entries.iter().map(|e| e.0).collect();
+    let lines: Vec<u64> = entries.iter().map(|e| e.0).collect();
     assert_eq!(
         lines,
-        (2..=rows as u64 + 1).collect(),
-        "every line accounted for"
+        (2..=rows as u64 + 1).collect::<Vec<_>>(),
+        "every line accounted for, in file order"
     );
     for (line, email, outcome, _) in &entries {
         let index = (*line - 1) as usize;

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use applivery::NewOemUser;
 use tokio::sync::mpsc;
 
-use super::recorder::Event;
+use super::recorder::{Event, InvalidRow, Numbered};
 use super::row_user::{invalid_reason, to_user};
 use super::send::Sender;
 use crate::args::ImportArgs;
@@ -21,6 +21,8 @@ const READ_AHEAD: usize = 256;
 
 /// A row whose `started` entry is on its way to disk, waiting for a permit.
 struct Primed {
+    /// Position in the file, for the order of the results.
+    position: u64,
     row: Row,
     user: NewOemUser,
     fingerprint: u64,
@@ -41,7 +43,7 @@ pub(super) async fn dispatch(
     limiter: &Limiter,
     stop: &AtomicBool,
     journal: Option<&Journal>,
-    events: mpsc::Sender<Event>,
+    events: mpsc::Sender<Numbered>,
 ) -> Result<(), Failure> {
     let (rows_tx, mut rows) = mpsc::channel::<Result<Record, FileError>>(READ_AHEAD);
     let path = args.file.clone();
@@ -65,6 +67,7 @@ pub(super) async fn dispatch(
     let mut primed: VecDeque<Primed> = VecDeque::with_capacity(window);
     let mut end_of_file = false;
     let mut result = Ok(());
+    let mut position = 0u64;
     loop {
         // Top up the primed rows: wait for a row only when none is primed.
         while !end_of_file && primed.len() < window && !stop.load(Ordering::SeqCst) {
@@ -81,9 +84,8 @@ pub(super) async fn dispatch(
                 end_of_file = true;
                 break;
             };
-            let row = match record {
-                Ok(Record::Row(row)) => row,
-                Ok(Record::Invalid { .. }) => continue, // reported by pass 1
+            let record = match record {
+                Ok(record) => record,
                 Err(e) => {
                     // The file changed under us: stop sending; what was sent is journaled.
                     stop.store(true, Ordering::SeqCst);
@@ -92,10 +94,18 @@ pub(super) async fn dispatch(
                     break;
                 }
             };
-            let user = to_user(&row);
-            if invalid_reason(&user).is_some() {
-                continue; // reported by pass 1
-            }
+            let at = position;
+            position += 1;
+            let (row, user) = match checked(record) {
+                Ok(valid) => valid,
+                Err(invalid) => {
+                    let event = Event::Invalid(invalid);
+                    if events.send((at, event)).await.is_err() {
+                        return result;
+                    }
+                    continue;
+                }
+            };
             let fingerprint = row.fingerprint();
             let ambiguous = match index.lookup(row.line, fingerprint) {
                 Lookup::Finished(prior) => {
@@ -104,7 +114,7 @@ pub(super) async fn dispatch(
                         email: row.email,
                         outcome: prior.to_outcome(),
                     };
-                    if events.send(event).await.is_err() {
+                    if events.send((at, event)).await.is_err() {
                         return result;
                     }
                     continue;
@@ -116,6 +126,7 @@ pub(super) async fn dispatch(
                 .as_ref()
                 .map(|journal| journal.begin_started(row.line, fingerprint));
             primed.push_back(Primed {
+                position: at,
                 row,
                 user,
                 fingerprint,
@@ -138,6 +149,7 @@ pub(super) async fn dispatch(
         let events = events.clone();
         tokio::spawn(async move {
             let Primed {
+                position,
                 row,
                 user,
                 fingerprint,
@@ -149,25 +161,23 @@ pub(super) async fn dispatch(
             {
                 // Never send a row without a durable trace of it.
                 drop(permit);
-                let _ = events
-                    .send(Event::JournalFailed {
-                        line: row.line,
-                        email: row.email,
-                        error: e.to_string(),
-                    })
-                    .await;
+                let failed = Event::JournalFailed {
+                    line: row.line,
+                    email: row.email,
+                    error: e.to_string(),
+                };
+                let _ = events.send((position, failed)).await;
                 return;
             }
             let sent = sender.send(&user, permit, ambiguous).await;
-            let _ = events
-                .send(Event::Sent {
-                    line: row.line,
-                    fingerprint,
-                    email: row.email,
-                    outcome: sent.outcome,
-                    fatal: sent.fatal,
-                })
-                .await;
+            let event = Event::Sent {
+                line: row.line,
+                fingerprint,
+                email: row.email,
+                outcome: sent.outcome,
+                fatal: sent.fatal,
+            };
+            let _ = events.send((position, event)).await;
         });
     }
     // Stopped early: the primed rows and the rest of the file are not sent. Primed rows get a
@@ -179,41 +189,64 @@ pub(super) async fn dispatch(
             journaled: primed.durable.is_some().then_some(primed.fingerprint),
             ambiguous: primed.ambiguous,
         };
-        if events.send(event).await.is_err() {
+        if events.send((primed.position, event)).await.is_err() {
             break;
         }
     }
-    while !end_of_file {
-        let Some(record) = rows.recv().await else {
-            end_of_file = true;
-            continue;
-        };
-        let row = match record {
-            Ok(Record::Row(row)) => row,
-            Ok(Record::Invalid { .. }) => continue,
-            Err(_) => break,
-        };
-        if invalid_reason(&to_user(&row)).is_some() {
-            continue;
-        }
-        let event = match index.lookup(row.line, row.fingerprint()) {
-            Lookup::Finished(prior) => Event::FromJournal {
-                line: row.line,
-                email: row.email,
-                outcome: prior.to_outcome(),
-            },
-            _ => Event::NotSent {
-                line: row.line,
-                email: row.email,
-                journaled: None,
-                ambiguous: false,
-            },
-        };
-        if events.send(event).await.is_err() {
-            break;
+    if !end_of_file {
+        // The rest of the file: listed in the results, not sent.
+        while let Some(Ok(record)) = rows.recv().await {
+            let at = position;
+            position += 1;
+            let event = match checked(record) {
+                Err(invalid) => Event::Invalid(invalid),
+                Ok((row, _)) => match index.lookup(row.line, row.fingerprint()) {
+                    Lookup::Finished(prior) => Event::FromJournal {
+                        line: row.line,
+                        email: row.email,
+                        outcome: prior.to_outcome(),
+                    },
+                    _ => Event::NotSent {
+                        line: row.line,
+                        email: row.email,
+                        journaled: None,
+                        ambiguous: false,
+                    },
+                },
+            };
+            if events.send((at, event)).await.is_err() {
+                break;
+            }
         }
     }
     drop(rows);
     let _ = reader.await;
     result
+}
+
+/// A valid row with its user, or what lists it as invalid in the results (pass 1 counted and
+/// reported it already).
+fn checked(record: Record) -> Result<(Row, NewOemUser), InvalidRow> {
+    match record {
+        Record::Row(row) => {
+            let user = to_user(&row);
+            match invalid_reason(&user) {
+                None => Ok((row, user)),
+                Some(message) => Err(InvalidRow {
+                    line: row.line,
+                    email: row.email,
+                    message,
+                }),
+            }
+        }
+        Record::Invalid {
+            line,
+            email,
+            message,
+        } => Err(InvalidRow {
+            line,
+            email: email.unwrap_or_default(),
+            message,
+        }),
+    }
 }

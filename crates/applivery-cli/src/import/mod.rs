@@ -83,13 +83,9 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs) -> Result<u8, Failure> {
         Some(path) => Some(ResultsWriter::create(path).map_err(Failure::local_io)?),
         None => None,
     };
-    let scan = match scan::scan(
-        &args.file,
-        args.format,
-        &index,
-        results.as_mut(),
-        args.quiet,
-    ) {
+    // A real run lists invalid rows in pass 2, where the results are written in file order.
+    let dry_run_results = results.as_mut().filter(|_| args.dry_run);
+    let scan = match scan::scan(&args.file, args.format, &index, dry_run_results, args.quiet) {
         Ok(scan) => scan,
         Err(ScanError::File(e)) => {
             return Err(Failure::usage(format!("{}: {e}", args.file.display())));

@@ -1,8 +1,11 @@
 //! The one place row outcomes go: journal `done` entries, the results file, counts, progress.
 //!
 //! A single task owns them, so the results file needs no lock and counts are exact; senders
-//! reach it through a bounded channel.
+//! reach it through a bounded channel. Each event carries its record's position in the file,
+//! and the results file is written in that order: rows that finish while an earlier one is
+//! still in flight wait here (at most a few seconds' worth, since every call has a deadline).
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -17,6 +20,10 @@ use crate::outcome::{Outcome, RowOutcome};
 use crate::progress::Progress;
 use crate::results::{ResultRow, ResultsWriter};
 use crate::summary::Counts;
+
+/// An [`Event`] with the position of its record in the file (0 for the first data row): the
+/// order of the results file.
+pub type Numbered = (u64, Event);
 
 /// Something that happened to a row in pass 2.
 pub enum Event {
@@ -53,6 +60,8 @@ pub enum Event {
         /// An earlier run may have created the user (kept for the next run).
         ambiguous: bool,
     },
+    /// The row is invalid (counted in pass 1; listed here so that the results keep file order).
+    Invalid(InvalidRow),
     /// The journal could not record the row's start, so it was not sent.
     JournalFailed {
         /// Line of the file.
@@ -62,6 +71,16 @@ pub enum Event {
         /// Why.
         error: String,
     },
+}
+
+/// A row pass 1 found invalid.
+pub struct InvalidRow {
+    /// Line of the file.
+    pub line: u64,
+    /// The email, as far as it could be read.
+    pub email: String,
+    /// What is wrong.
+    pub message: String,
 }
 
 /// What the recorder saw, for the summary and the exit code.
@@ -88,6 +107,10 @@ pub struct Recorder {
     limiter: Limiter,
     stop: Arc<AtomicBool>,
     report: Report,
+    /// Position of the next result to write.
+    next_result: u64,
+    /// Results that arrived before an earlier one: (line, email, outcome) by position.
+    waiting: BTreeMap<u64, (u64, String, RowOutcome)>,
 }
 
 impl Recorder {
@@ -99,7 +122,7 @@ impl Recorder {
         limiter: Limiter,
         stop: Arc<AtomicBool>,
         quiet: bool,
-    ) -> (mpsc::Sender<Event>, JoinHandle<Report>) {
+    ) -> (mpsc::Sender<Numbered>, JoinHandle<Report>) {
         let (sender, mut events) = mpsc::channel(1024);
         let mut counts = Counts::default();
         for _ in 0..scan.invalid {
@@ -119,17 +142,19 @@ impl Recorder {
                 results_error: None,
                 journal_error: None,
             },
+            next_result: 0,
+            waiting: BTreeMap::new(),
         };
         let task = tokio::spawn(async move {
-            while let Some(event) = events.recv().await {
-                recorder.record(event);
+            while let Some((position, event)) = events.recv().await {
+                recorder.record(position, event);
             }
             recorder.finish()
         });
         (sender, task)
     }
 
-    fn record(&mut self, event: Event) {
+    fn record(&mut self, position: u64, event: Event) {
         match event {
             Event::Sent {
                 line,
@@ -148,13 +173,21 @@ impl Recorder {
                     self.stop.store(true, Ordering::SeqCst);
                     self.report.fatal = Some(fatal);
                 }
-                self.row(line, &email, &outcome, true);
+                self.row(position, line, email, outcome, true);
             }
             Event::FromJournal {
                 line,
                 email,
                 outcome,
-            } => self.row(line, &email, &outcome, false),
+            } => self.row(position, line, email, outcome, false),
+            Event::Invalid(InvalidRow {
+                line,
+                email,
+                message,
+            }) => {
+                let outcome = RowOutcome::with_kind(Outcome::Invalid, "invalid_input", message);
+                self.result(position, line, email, outcome);
+            }
             Event::NotSent {
                 line,
                 email,
@@ -166,23 +199,50 @@ impl Recorder {
                 if let (Some(journal), Some(fingerprint)) = (&self.journal, journaled) {
                     journal.done(line, fingerprint, &outcome);
                 }
-                self.row(line, &email, &outcome, true);
+                self.row(position, line, email, outcome, true);
             }
             Event::JournalFailed { line, email, error } => {
                 self.stop.store(true, Ordering::SeqCst);
                 let outcome = RowOutcome::with_kind(Outcome::NotSent, "io", error.clone());
                 self.report.journal_error.get_or_insert(error);
-                self.row(line, &email, &outcome, true);
+                self.row(position, line, email, outcome, true);
             }
         }
     }
 
-    fn row(&mut self, line: u64, email: &str, outcome: &RowOutcome, this_run: bool) {
+    fn row(
+        &mut self,
+        position: u64,
+        line: u64,
+        email: String,
+        outcome: RowOutcome,
+        this_run: bool,
+    ) {
         self.report.counts.add(outcome.outcome);
         if this_run {
             self.progress
                 .row_done(&self.report.counts, self.limiter.limit());
         }
+        self.result(position, line, email, outcome);
+    }
+
+    /// Writes the row's result once every earlier one is written.
+    fn result(&mut self, position: u64, line: u64, email: String, outcome: RowOutcome) {
+        if self.results.is_none() {
+            return;
+        }
+        self.waiting.insert(position, (line, email, outcome));
+        while let Some(entry) = self.waiting.first_entry() {
+            if *entry.key() != self.next_result {
+                break;
+            }
+            let (line, email, outcome) = entry.remove();
+            self.write_result(line, &email, &outcome);
+            self.next_result += 1;
+        }
+    }
+
+    fn write_result(&mut self, line: u64, email: &str, outcome: &RowOutcome) {
         if let Some(results) = &mut self.results
             && let Err(e) = results.write(&ResultRow::new(line, email, outcome))
         {
@@ -192,6 +252,11 @@ impl Recorder {
     }
 
     fn finish(mut self) -> Report {
+        // Positions never reported (the file changed, the run stopped early) leave gaps: what
+        // did arrive is still written, in order.
+        for (line, email, outcome) in std::mem::take(&mut self.waiting).into_values() {
+            self.write_result(line, &email, &outcome);
+        }
         self.progress
             .finish(&self.report.counts, self.limiter.limit());
         if let Some(results) = self.results.take() {

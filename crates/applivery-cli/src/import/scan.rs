@@ -27,7 +27,8 @@ pub struct Scan {
     pub changed: u64,
 }
 
-/// Reads and validates `path`, writing invalid rows to `results`.
+/// Reads and validates `path`, writing invalid rows to `results` when given (a dry run; a real
+/// run lists them in pass 2, in file order).
 pub fn scan(
     path: &Path,
     format: Option<Format>,
