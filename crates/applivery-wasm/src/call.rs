@@ -27,22 +27,25 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use crate::decode::HostJson;
 use crate::js::{error_fields, get, message_of, set, single};
 
+/// The scheme of the `Authorization` header.
+pub(crate) const BEARER: &str = "Bearer ";
+
 /// A client's settings, shared by its calls.
 pub(crate) struct Config {
     /// `Bearer <key>`: the only form the key is kept in.
     pub authorization: String,
     /// Base URL plus the endpoint's path up to the organization id.
     pub organizations_url: String,
+    /// Milliseconds allowed for each attempt; 0 for no limit.
     pub timeout_ms: f64,
+    /// The facade's retry policy, from `maxRetries`.
     pub policy: RetryPolicy,
 }
 
 impl Config {
     /// The key, for scrubbing errors only.
     fn key(&self) -> &str {
-        self.authorization
-            .strip_prefix("Bearer ")
-            .unwrap_or_default()
+        self.authorization.strip_prefix(BEARER).unwrap_or_default()
     }
 }
 

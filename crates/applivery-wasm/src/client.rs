@@ -13,12 +13,10 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::AbortSignal;
 
-use crate::call::{Call, Config};
+use crate::call::{BEARER, Call, Config};
 use crate::js::{error_fields, field_errors, get, is_absent, message_of};
 use crate::shapes::{CLIENT_OPTION_NAMES, NEW_USER_FIELD_NAMES};
 
-/// The scheme of the `Authorization` header.
-const BEARER: &str = "Bearer ";
 /// Per-attempt timeout when `timeoutMs` is not given.
 const DEFAULT_TIMEOUT_MS: f64 = 30_000.0;
 /// Retries after the first attempt when `maxRetries` is not given (the facade's default of 3
