@@ -36,9 +36,13 @@ export class AppliveryError extends Error {
 
 export class AppliveryClient {
   #inner;
+  #fetch;
 
   constructor(options) {
     this.#inner = rethrow(() => new Client(options));
+    // Called unbound: a browser's `fetch` throws when called as a method of another object.
+    const custom = options.fetch;
+    this.#fetch = custom ? (url, init) => custom(url, init) : (url, init) => fetch(url, init);
   }
 
   async createOemUser(organizationId, user, options) {
@@ -47,7 +51,7 @@ export class AppliveryClient {
     try {
       for (;;) {
         signal?.throwIfAborted();
-        const step = await attempt(call, signal);
+        const step = await attempt(call, signal, this.#fetch);
         if (step.retryInMs === undefined) {
           if (step.error) throw new AppliveryError(step.error);
           return step.ok;
@@ -71,7 +75,7 @@ function rethrow(build) {
 
 // One HTTP exchange; resolves to the call's next step. Only the caller's abort rejects, with
 // the signal's reason, as `fetch` does.
-async function attempt(call, signal) {
+async function attempt(call, signal, send) {
   const controller = new AbortController();
   const abort = () => controller.abort();
   const timer = call.timeoutMs > 0 ? setTimeout(abort, call.timeoutMs) : undefined;
@@ -79,7 +83,7 @@ async function attempt(call, signal) {
   try {
     const init = call.attempt();
     init.signal = controller.signal;
-    const response = await fetch(call.url, init);
+    const response = await send(call.url, init);
     const retryAfter = response.headers.get('retry-after') ?? undefined;
     const max = call.maxResponseBytes;
     const body = Number(response.headers.get('content-length')) > max ? undefined : await read(response, max);

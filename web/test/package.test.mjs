@@ -279,6 +279,26 @@ test('hundreds of calls in a row stay correct (allocator reuse)', async () => {
   assert.equal((await mock.users()).length, 300);
 });
 
+test('a custom fetch sends every attempt, with only the two headers', async () => {
+  const seen = [];
+  const recording = (url, init) => {
+    seen.push({ url, method: init.method, headers: Object.keys(init.headers), signal: init.signal });
+    return fetch(url, init);
+  };
+  await mock.faults(['status=503,retry-after=0']);
+  const created = await client({ fetch: recording, maxRetries: 1 }).createOemUser(ORG, {
+    email: 'custom-fetch@example.com',
+  });
+  assert.equal(created.user.email, 'custom-fetch@example.com');
+  assert.equal(seen.length, 2, 'the retry goes through it too');
+  for (const call of seen) {
+    assert.equal(call.url, `${mock.baseUrl}/v1/organizations/${ORG}/oem/users`);
+    assert.equal(call.method, 'POST');
+    assert.deepEqual(call.headers.sort(), ['Authorization', 'Content-Type']);
+    assert.ok(call.signal instanceof AbortSignal);
+  }
+});
+
 test('bad options are config errors', () => {
   for (const options of [
     {},
@@ -288,6 +308,7 @@ test('bad options are config errors', () => {
     { apiKey: 'k', baseUrl: 'https://user:pw@example.com' },
     { apiKey: 'k', timeoutMs: -1 },
     { apiKey: 'k', maxRetries: 1.5 },
+    { apiKey: 'k', fetch: 'not a function' },
   ]) {
     assert.throws(
       () => new AppliveryClient(options),

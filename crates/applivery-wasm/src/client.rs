@@ -73,8 +73,12 @@ pub fn validate_oem_user(user: JsValue) -> Array {
 }
 
 fn read_config(options: &JsValue) -> Result<Config, Error> {
-    let [api_key, base_url, timeout_ms, max_retries] =
+    let [api_key, base_url, timeout_ms, max_retries, fetch] =
         CLIENT_OPTION_NAMES.map(|name| get(options, name));
+    // Used by the wrapper; checked here with the other options.
+    if !(is_absent(&fetch) || fetch.is_function()) {
+        return Err(Error::config("fetch must be a function"));
+    }
     let api_key = api_key
         .as_string()
         .filter(|key| !key.trim().is_empty())

@@ -14,7 +14,7 @@ pub use applivery_api::types::{Collaborator, NewOemUser, OemUser};
 /// Options of `new AppliveryClient(options)`.
 #[derive(JsonSchema)]
 #[serde(rename_all = "camelCase")]
-#[allow(dead_code)] // read field by field from the JS object; see `options.rs`
+#[allow(dead_code)] // read field by field from the JS object; see `client.rs`
 pub struct ClientOptions {
     /// The organization's API key, sent as `Authorization: Bearer <key>`. Never shown on the
     /// client, on errors or in logs.
@@ -27,10 +27,15 @@ pub struct ClientOptions {
     /// Retries after a retryable failure (rate limit, server error, timeout, network), 0 for
     /// none; default 2.
     pub max_retries: Option<u32>,
+    /// The `fetch` to send with (a proxy, instrumentation, a test double); default the global
+    /// `fetch`. It is called with the URL and an init holding `method`, `headers`, `body` and
+    /// `signal`.
+    pub fetch: Option<FetchFunction>,
 }
 
 /// The names [`ClientOptions`] is read with, in declaration order.
-pub const CLIENT_OPTION_NAMES: [&str; 4] = ["apiKey", "baseUrl", "timeoutMs", "maxRetries"];
+pub const CLIENT_OPTION_NAMES: [&str; 5] =
+    ["apiKey", "baseUrl", "timeoutMs", "maxRetries", "fetch"];
 /// The names a [`NewOemUser`] is read with from a JS object.
 pub const NEW_USER_FIELD_NAMES: [&str; 4] = ["email", "firstName", "lastName", "tags"];
 
@@ -66,6 +71,28 @@ pub struct FieldError {
     pub field: FieldName,
     /// What is wrong with it. Never contains the rejected value.
     pub message: String,
+}
+
+/// A function with the signature of the global `fetch` (JSON Schema cannot say so; the
+/// `tsType` keyword tells json-schema-to-typescript).
+pub struct FetchFunction;
+
+impl JsonSchema for FetchFunction {
+    fn schema_name() -> String {
+        "FetchFunction".into()
+    }
+
+    fn is_referenceable() -> bool {
+        false
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        let mut schema = SchemaObject::default();
+        schema
+            .extensions
+            .insert("tsType".into(), "typeof globalThis.fetch".into());
+        schema.into()
+    }
 }
 
 /// The stable error kind names: `applivery::ErrorKind::ALL`, as strings.

@@ -10,7 +10,12 @@ import {
   validateOemUser,
 } from 'applivery-oem';
 
-const options: ClientOptions = { apiKey: 'key', baseUrl: 'http://127.0.0.1:4010', timeoutMs: 5000 };
+const options: ClientOptions = {
+  apiKey: 'key',
+  baseUrl: 'http://127.0.0.1:4010',
+  timeoutMs: 5000,
+  fetch: (input, init) => fetch(input, init),
+};
 const client = new AppliveryClient(options);
 const user: NewOemUser = { email: 'ada@example.com', firstName: 'Ada', tags: ['beta'] };
 const controller = new AbortController();
