@@ -204,11 +204,13 @@ test('undecodable answers are invalid_response', async () => {
   }
 });
 
-test('a dropped connection is network', async () => {
-  await mock.faults(['drop']);
-  const error = await failure(client().createOemUser(ORG, { email: 'a@example.com' }));
-  assert.equal(error.kind, 'network');
-  assert.equal(error.retryable, true);
+test('a dropped connection, before or in the middle of the body, is network', async () => {
+  for (const fault of ['drop', 'truncated-json']) {
+    await mock.faults([fault]);
+    const error = await failure(client().createOemUser(ORG, { email: `${fault}@example.com` }));
+    assert.equal(error.kind, 'network', `${fault}: ${error.message}`);
+    assert.equal(error.retryable, true);
+  }
 });
 
 test('no answer within timeoutMs is timeout', async () => {
