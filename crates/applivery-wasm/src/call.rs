@@ -152,6 +152,9 @@ impl Call {
         let outcome = if body.len() as u64 > applivery::MAX_RESPONSE_BYTES {
             Err(too_large(status))
         } else {
+            let now = (js_sys::Date::now() / 1000.0) as u64;
+            let retry_after =
+                retry_after.map(|value| applivery::retry_after_in_seconds(&value, now));
             applivery::classify_with(&HostJson, status, retry_after.as_deref(), body)
         };
         self.step(outcome)

@@ -194,6 +194,19 @@ fn a_timeout_then_4009_is_already_registered_after_retry() {
 }
 
 #[wasm_bindgen_test]
+fn a_retry_after_date_is_read_with_the_host_clock() {
+    let mut call = call(0);
+    call.attempt();
+    // Ten minutes from now, as an IMF-fixdate (what `toUTCString` writes).
+    let at = js_sys::Date::new(&JsValue::from(js_sys::Date::now() + 600_000.0));
+    let date = String::from(at.to_utc_string());
+    let error = field(&call.answered(429, Some(date.clone()), b""), "error");
+    assert_eq!(field(&error, "kind"), "rate_limited");
+    let seconds = field(&error, "retryAfterSeconds").as_f64().unwrap();
+    assert!((598.0..=600.0).contains(&seconds), "{date}: {seconds}");
+}
+
+#[wasm_bindgen_test]
 fn the_key_is_scrubbed_from_errors_that_echo_it() {
     let mut call = call(0);
     call.attempt();

@@ -221,12 +221,30 @@ pub fn parse_http_date(value: &str) -> Option<u64> {
 }
 
 /// Parses a `Retry-After` header given in seconds. An HTTP-date value gives `None` here
-/// (this function has no clock); the native client converts dates to seconds first (see
-/// [`parse_http_date`]).
+/// (this function has no clock); transports convert dates with [`retry_after_in_seconds`]
+/// first.
 pub fn parse_retry_after(value: &str) -> Option<Duration> {
     let seconds: u64 = value.trim().parse().ok()?;
     // Anything beyond a day is nonsense; cap it rather than sleeping forever.
     Some(Duration::from_secs(seconds.min(86_400)))
+}
+
+/// A `Retry-After` value as delta-seconds: an HTTP date becomes the seconds left until it at
+/// `now` (Unix seconds; 0 when past), anything else is returned as it is. Both transports run
+/// this before [`classify`], each with its own clock.
+///
+/// ```
+/// let now = applivery::parse_http_date("Sun, 06 Nov 1994 08:49:30 GMT").unwrap();
+/// assert_eq!(applivery::retry_after_in_seconds("Sun, 06 Nov 1994 08:49:37 GMT", now), "7");
+/// assert_eq!(applivery::retry_after_in_seconds("120", now), "120");
+/// ```
+pub fn retry_after_in_seconds(value: &str, now_unix_seconds: u64) -> String {
+    match parse_http_date(value) {
+        Some(at) if value.trim().parse::<u64>().is_err() => {
+            at.saturating_sub(now_unix_seconds).to_string()
+        }
+        _ => value.to_owned(),
+    }
 }
 
 #[cfg(test)]

@@ -117,7 +117,7 @@ pub use base_url::validate_base_url;
 pub use base_url::{DEFAULT_BASE_URL, ParsedUrl, check_parsed_base_url};
 pub use classify::{
     MAX_RESPONSE_BYTES, SerdeJson, WireDecoder, classify, classify_with, codes, kind_for_code,
-    parse_http_date, parse_retry_after,
+    parse_http_date, parse_retry_after, retry_after_in_seconds,
 };
 pub use collaborator::{Collaborator, OemUser};
 pub use error::{Error, ErrorKind, FieldError, RetryClass};

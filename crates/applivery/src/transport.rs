@@ -143,11 +143,8 @@ async fn read_bounded(response: reqwest::Response, status: u16) -> Result<bytes:
 /// system clock natively (wasm32 has no `SystemTime`; its dates are then ignored).
 fn retry_after_in_seconds(value: &str) -> String {
     #[cfg(not(target_arch = "wasm32"))]
-    if value.trim().parse::<u64>().is_err()
-        && let Some(at) = crate::classify::parse_http_date(value)
-        && let Ok(now) = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)
-    {
-        return at.saturating_sub(now.as_secs()).to_string();
+    if let Ok(now) = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
+        return crate::classify::retry_after_in_seconds(value, now.as_secs());
     }
     value.to_owned()
 }
