@@ -40,7 +40,8 @@ export class AppliveryClient {
 
   constructor(options) {
     this.#inner = rethrow(() => new Client(options));
-    // Called unbound: a browser's `fetch` throws when called as a method of another object.
+    // The global is looked up per call (test tools patch it), and neither is called as a
+    // method: a browser's `fetch` throws then.
     const custom = options.fetch;
     this.#fetch = custom ? (url, init) => custom(url, init) : (url, init) => fetch(url, init);
   }
@@ -86,7 +87,8 @@ async function attempt(call, signal, send) {
     const response = await send(call.url, init);
     const retryAfter = response.headers.get('retry-after') ?? undefined;
     const max = call.maxResponseBytes;
-    const body = Number(response.headers.get('content-length')) > max ? undefined : await read(response, max);
+    const announced = Number(response.headers.get('content-length'));
+    const body = announced > max ? undefined : await read(response, max);
     if (!body) {
       // Closes the connection instead of downloading what will be refused.
       controller.abort();
