@@ -353,7 +353,6 @@ impl Error {
     }
 }
 
-/// The first characters of a body, lossily decoded, control characters replaced by spaces.
 /// Whether `text` contains the non-empty `secret`.
 ///
 /// This and [`redact`] compare bytes rather than calling `str::contains`/`str::replace`, whose
@@ -365,8 +364,9 @@ fn contains(text: &str, secret: &str) -> bool {
 }
 
 /// Replaces every occurrence of the non-empty `secret` in `text` with `[redacted]`.
-/// A match of valid UTF-8 in valid UTF-8 starts and ends
-/// on character boundaries, so the result is valid UTF-8 again.
+///
+/// A match of valid UTF-8 in valid UTF-8 starts and ends on character boundaries, so the result
+/// is valid UTF-8 again.
 fn redact(text: &mut String, secret: &str) {
     let (bytes, secret) = (text.as_bytes(), secret.as_bytes());
     let mut out = Vec::with_capacity(bytes.len());
@@ -385,6 +385,7 @@ fn redact(text: &mut String, secret: &str) {
     }
 }
 
+/// The first characters of a body, lossily decoded, control characters replaced by spaces.
 pub(crate) fn snippet(body: &[u8]) -> String {
     const MAX_CHARS: usize = 200;
     let head = &body[..body.len().min(MAX_CHARS * 4)];
