@@ -170,6 +170,12 @@ fn send_error(e: reqwest::Error) -> Error {
         if e.is_timeout() {
             Error::timeout(format!("could not connect in time: {detail}"))
                 .with_retry_class(RetryClass::Safe)
+        } else if certificate_refused(&e) {
+            // A proxy in the way or a wrong base URL: trying again cannot help.
+            Error::network(format!(
+                "the server's TLS certificate was refused: {detail}"
+            ))
+            .with_retry_class(RetryClass::Never)
         } else {
             Error::connect(format!("could not connect: {detail}"))
         }
@@ -181,6 +187,30 @@ fn send_error(e: reqwest::Error) -> Error {
         Error::network(format!("the connection failed: {detail}"))
     };
     error.with_source(e)
+}
+
+/// Whether rustls refused the server's certificate somewhere in the error's chain. I/O errors
+/// are entered through `get_ref`: their `source()` skips the error they wrap.
+#[cfg(all(feature = "rustls", not(target_arch = "wasm32")))]
+fn certificate_refused(error: &reqwest::Error) -> bool {
+    let mut next: Option<&(dyn StdError + 'static)> = Some(error);
+    while let Some(current) = next {
+        if let Some(rustls::Error::InvalidCertificate(_)) = current.downcast_ref::<rustls::Error>()
+        {
+            return true;
+        }
+        next = match current.downcast_ref::<std::io::Error>() {
+            Some(io) => io.get_ref().map(|inner| inner as &(dyn StdError + 'static)),
+            None => current.source(),
+        };
+    }
+    false
+}
+
+/// Without rustls (native-tls, or the browser's fetch) the refusal is not told apart.
+#[cfg(not(all(feature = "rustls", not(target_arch = "wasm32"))))]
+fn certificate_refused(_: &reqwest::Error) -> bool {
+    false
 }
 
 /// Errors while reading the body: the server answered, so the user may well exist.

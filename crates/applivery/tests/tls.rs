@@ -83,13 +83,13 @@ async fn creates_a_user_over_https_with_a_trusted_certificate() {
 }
 
 #[tokio::test]
-async fn an_untrusted_certificate_is_a_network_error_and_nothing_is_sent() {
+async fn an_untrusted_certificate_is_a_network_error_not_retried_and_nothing_is_sent() {
     let (mock, base_url) = mock_behind_tls().await;
     // The facade's own HTTP client: the platform's roots, which do not include the test CA.
     let client = Client::builder()
         .api_key(DEFAULT_API_KEY)
         .base_url(&base_url)
-        .retry_policy(RetryPolicy::none())
+        .retry_policy(RetryPolicy::default())
         .build()
         .unwrap();
     let error = client
@@ -97,6 +97,9 @@ async fn an_untrusted_certificate_is_a_network_error_and_nothing_is_sent() {
         .await
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Network, "{error}");
+    assert!(!error.is_retryable(), "{error}");
+    assert_eq!(error.attempts(), 1, "a refused certificate is not retried");
+    assert!(error.message().contains("certificate"), "{error}");
     assert!(!error.to_string().contains(DEFAULT_API_KEY), "{error}");
     assert_eq!(mock.request_count(), 0);
     assert!(mock.users().is_empty());
