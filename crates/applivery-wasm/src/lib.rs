@@ -4,7 +4,7 @@
 //! them as `AppliveryClient` and `AppliveryError` (see ARCHITECTURE.md and `cargo xtask wasm`).
 //! Validation, error kinds, retry decisions and response classification are the facade's
 //! ([`applivery`] with `default-features = false`). This crate is sans-I/O: the wrapper does
-//! `fetch`, timers and `AbortSignal`, and asks a [`Call`] what each answer means.
+//! `fetch`, timers and `AbortSignal`, and asks a `Call` what each answer means.
 //!
 //! On native targets only [`shapes`] is compiled: the Rust description of the JS API that the
 //! package's `.d.ts` is generated from.
