@@ -3,7 +3,7 @@
 //! First it installs, only when missing, what a fresh machine (Rust, Node 20, npm) lacks: the
 //! wasm32 target, wasm-bindgen-cli, the web/ dev packages and Chromium.
 
-use crate::{project_root, run_step, setup, wasm};
+use crate::{project_root, run_step, run_with_env, setup, wasm};
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
@@ -40,7 +40,13 @@ pub fn run() -> Result<(), String> {
         "--no-default-features",
     ])?;
     cargo(&["build", "-p", "applivery", "--target", WASM_TARGET])?;
-    cargo(&["doc", "--workspace", "--no-deps"])?;
+    // A broken intra-doc link fails the run, as clippy's warnings do.
+    run_with_env(
+        "cargo",
+        &["doc", "--workspace", "--no-deps"],
+        &root,
+        &[("RUSTDOCFLAGS", "-D warnings")],
+    )?;
     crate::wasm_tests::run(package_gzip)?;
     println!("all checks passed");
     Ok(())
