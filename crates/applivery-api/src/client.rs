@@ -10,9 +10,9 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[derive(Clone, Debug)]
 /**Client for Applivery API: OEM users
 
-The Applivery endpoint that creates an OEM user (a collaborator) in an organization.
-Transformed from the public Applivery API reference page for `POST /v1/organizations/{organizationId}/oem/users`.
-The source page's example email addresses were obfuscated when it was captured; they are shown here as `user@example.com`.
+The Applivery endpoints that provision OEM users in an organization.
+Transformed from Applivery's public API reference (docs.applivery.com, "Create OEM-provisioned user"); every constraint here is one those pages state. Where the SDK has to assume something the pages do not say, the schema or operation carries an `x-assumption` note.
+The source pages' example email addresses were obfuscated when they were captured; they are shown here as `user@example.com`.
 
 Version: 1.0.0*/
 pub struct Client {
@@ -67,12 +67,12 @@ impl ClientHooks<()> for &Client {}
 impl Client {
     /**Create OEM user
 
-Creates an OEM user in the organization and returns the created collaborator. Not idempotent: sending the same email twice answers 403 with code 4009.
+Creates an OEM user in the organization and returns the created collaborator and the user's OEM secret. Not idempotent: sending an email that is already registered answers 403 with code 4009.
 
 Sends a `POST` request to `/v1/organizations/{organizationId}/oem/users`
 
 Arguments:
-- `organization_id`: Identifier of the organization the user is created in.
+- `organization_id`: Identifier of the organization: its 24-hex id, or its slug (3 or more of `A-Z a-z 0-9 -`).
 - `body`
 */
     pub async fn create_oem_user<'a>(

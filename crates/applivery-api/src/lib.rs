@@ -1,6 +1,6 @@
 //! Wire types and the raw client for the Applivery **Create OEM user** endpoint.
 //!
-//! [`types`] and the client re-exported here (from `client.rs`) are produced by
+//! [`types`], [`validation`] and the client re-exported here (from `client.rs`) are produced by
 //! `cargo xtask codegen` from `openapi/applivery-oem-users.json` and must not be edited by hand.
 //! Most users want the `applivery` facade crate instead, which adds validation, typed errors and
 //! retries.
@@ -20,6 +20,16 @@ mod client;
 
 #[cfg(feature = "client")]
 pub use client::*;
+
+/// The spec's constraints on requests: `problems()` on each request body type and a
+/// `<parameter>_problems` function per constrained parameter, generated from the spec's
+/// `maxLength`, `minLength`, `pattern`, `enum`, `minItems` and `maxItems`.
+#[allow(missing_docs, clippy::all, clippy::pedantic, rust_2018_idioms)]
+#[rustfmt::skip]
+pub mod validation;
+
+pub mod patterns;
+pub mod rules;
 
 /// The OpenAPI document this crate was generated from, for tools that validate against it.
 pub const OPENAPI_SPEC: &str = include_str!("../../../openapi/applivery-oem-users.json");

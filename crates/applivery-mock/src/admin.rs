@@ -27,16 +27,34 @@ pub(crate) async fn users(
 ) -> Response {
     let organization = match query {
         Ok(Query(query)) => query.organization,
-        Err(e) => {
-            return responses::error(
-                StatusCode::BAD_REQUEST,
-                errors::INVALID_BODY_CODE,
-                e.body_text(),
-            );
-        }
+        Err(e) => return bad_query(e),
     };
     let users = shared.store().users(organization.as_deref());
     responses::json(StatusCode::OK, &users)
+}
+
+/// `GET /__mock/oem-secrets[?organization=ID]`: `{organization, email, collaboratorId,
+/// oemSecret}` of every created user, for tests that check the secret a client received. The
+/// only place the mock shows a secret.
+pub(crate) async fn oem_secrets(
+    State(shared): State<Arc<Shared>>,
+    query: Result<Query<UsersQuery>, QueryRejection>,
+) -> Response {
+    match query {
+        Ok(Query(query)) => {
+            let secrets = shared.store().secrets(query.organization.as_deref());
+            responses::json(StatusCode::OK, &secrets)
+        }
+        Err(e) => bad_query(e),
+    }
+}
+
+fn bad_query(e: QueryRejection) -> Response {
+    responses::error(
+        StatusCode::BAD_REQUEST,
+        errors::MOCK_REQUEST_CODE,
+        e.body_text(),
+    )
 }
 
 /// `POST /__mock/reset`: forget users, queued faults and the request count.
@@ -49,7 +67,7 @@ pub(crate) async fn reset(State(shared): State<Arc<Shared>>) -> Response {
 /// All or nothing: one invalid spec queues none.
 pub(crate) async fn push_faults(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
     let bad_request = |message: String| {
-        responses::error(StatusCode::BAD_REQUEST, errors::INVALID_BODY_CODE, message)
+        responses::error(StatusCode::BAD_REQUEST, errors::MOCK_REQUEST_CODE, message)
     };
     let specs: Vec<String> = match serde_json::from_slice(&body) {
         Ok(specs) => specs,

@@ -24,6 +24,14 @@ pub const FAULT_HEADER: &str = "x-mock-fault";
 /// Largest request body read; a real one is a few hundred bytes.
 const MAX_REQUEST_BYTES: usize = 1024 * 1024;
 
+/// The role of a created collaborator: one of the documented collaborator roles (owner, admin,
+/// editor, viewer, unassigned). Which one Applivery gives an OEM user is not documented; the
+/// mock assumes `unassigned`.
+pub const COLLABORATOR_ROLE: &str = "unassigned";
+
+/// The platform role of a created OEM user: `user`, one of the documented user roles.
+pub const USER_ROLE: &str = "user";
+
 /// The 1-based number of an API request since start or reset, set by the connection layer.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct RequestNumber(pub(crate) u64);
@@ -36,11 +44,9 @@ pub(crate) async fn create_oem_user(
     body: Body,
 ) -> Response {
     let Some(body) = read_body(body).await else {
-        return responses::error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            errors::INVALID_BODY_CODE,
-            "body is larger than 1 MiB",
-        );
+        let mut response = responses::validation_failed("body is larger than 1 MiB");
+        *response.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
+        return response;
     };
     let header_fault = match headers.get(FAULT_HEADER).map(|v| v.to_str()) {
         None => Fault::default(),
@@ -67,11 +73,7 @@ pub(crate) async fn create_oem_user(
     }
     let response = match organization {
         Ok(Path(organization)) => create(&shared, &organization, &headers, &body),
-        Err(e) => responses::error(
-            StatusCode::BAD_REQUEST,
-            errors::INVALID_BODY_CODE,
-            e.body_text(),
-        ),
+        Err(e) => responses::validation_failed(&e.body_text()),
     };
     if fault.after_create
         && let Some(faulty) = apply(&fault).await
@@ -117,18 +119,23 @@ async fn apply(fault: &Fault) -> Option<Response> {
 fn invalid_fault_header(why: String) -> Response {
     responses::error(
         StatusCode::BAD_REQUEST,
-        errors::INVALID_BODY_CODE,
+        errors::MOCK_REQUEST_CODE,
         format!("invalid {FAULT_HEADER} header: {why}"),
     )
 }
 
 /// The endpoint's own behaviour, in the order Applivery checks: token, organization, body, email.
+/// The organization id and the body are checked with the same generated rules as the SDK's.
 fn create(shared: &Shared, organization: &str, headers: &HeaderMap, body: &[u8]) -> Response {
     let Some(token) = bearer_token(headers) else {
         return responses::documented(StatusCode::UNAUTHORIZED, errors::NO_AUTH_TOKEN);
     };
     if !shared.api_keys.contains(token) {
         return responses::documented(StatusCode::UNAUTHORIZED, errors::INVALID_TOKEN);
+    }
+    if let Some(problem) = applivery_api::validation::organization_id_problems(organization).first()
+    {
+        return responses::validation_failed(&format!("{} {}", problem.field, problem.message));
     }
     if shared.blocked_orgs.contains(organization) {
         return responses::documented(StatusCode::BAD_REQUEST, errors::FEATURE_BLOCKED);
@@ -138,13 +145,15 @@ fn create(shared: &Shared, organization: &str, headers: &HeaderMap, body: &[u8])
     }
     let user = match parse_new_user(body) {
         Ok(user) => user,
-        Err(message) => {
-            return responses::error(StatusCode::BAD_REQUEST, errors::INVALID_BODY_CODE, message);
-        }
+        Err(detail) => return responses::validation_failed(&detail),
     };
-    let collaborator = new_collaborator(organization, user);
-    match shared.store().insert(&collaborator) {
-        Ok(()) => responses::created(collaborator),
+    let collaborator = new_collaborator(organization, token, user);
+    let oem_secret = crate::ids::secret();
+    match shared
+        .store()
+        .insert(organization, &collaborator, &oem_secret)
+    {
+        Ok(()) => responses::created(collaborator, oem_secret),
         Err(_) => responses::documented(StatusCode::FORBIDDEN, errors::ALREADY_REGISTERED),
     }
 }
@@ -158,16 +167,14 @@ fn bearer_token(headers: &HeaderMap) -> Option<&str> {
         .then_some(token)
 }
 
-/// A complete collaborator as Applivery returns it, echoing the input.
-fn new_collaborator(organization: &str, user: NewOemUser) -> Collaborator {
+/// A complete collaborator as Applivery documents it, echoing the input: 24-hex ids for itself,
+/// its user, its organization and its creator (the service account behind `token`).
+fn new_collaborator(organization: &str, token: &str, user: NewOemUser) -> Collaborator {
     let now = crate::timestamp::now_iso8601();
-    let mut extra = serde_json::Map::new();
-    // Newer servers return a per-user secret; clients must keep it out of logs and Debug.
-    extra.insert("oemSecret".into(), crate::ids::secret().into());
     Collaborator {
         id: crate::ids::object_id(),
-        organization: organization.to_string(),
-        role: "user".into(),
+        organization: crate::ids::organization_object_id(organization),
+        role: COLLABORATOR_ROLE.into(),
         tags: user.tags,
         user: Some(OemUser {
             id: Some(crate::ids::object_id()),
@@ -175,13 +182,13 @@ fn new_collaborator(organization: &str, user: NewOemUser) -> Collaborator {
             first_name: user.first_name,
             last_name: user.last_name,
             picture: None,
-            role: Some("user".into()),
-            sso_user: Some(false),
+            role: Some(USER_ROLE.into()),
+            sso_user: Some(false.into()),
         }),
         detected: serde_json::Map::new(),
-        created_by: Some("api-key".into()),
+        created_by: Some(crate::ids::stable_object_id("service-account", token)),
         created_at: Some(now.clone()),
         updated_at: Some(now),
-        extra,
+        extra: serde_json::Map::new(),
     }
 }

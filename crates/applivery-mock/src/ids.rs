@@ -18,9 +18,36 @@ pub(crate) fn object_id() -> String {
     format!("{seconds:08x}{:016x}", random_u64())
 }
 
-/// 32 hex digits, unique per call: the fake `oemSecret`.
+/// 48 hex digits, unique per call and unpredictable across runs: an `oemSecret`.
 pub(crate) fn secret() -> String {
-    format!("{:016x}{:016x}", random_u64(), random_u64())
+    format!(
+        "{:016x}{:016x}{:016x}",
+        random_u64(),
+        random_u64(),
+        RandomState::new().hash_one(random_u64())
+    )
+}
+
+/// The 24-hex id of an organization the mock knows by `name`: the name itself when it is a
+/// 24-hex id (lower-cased), else one derived from it, the same in every run.
+pub(crate) fn organization_object_id(name: &str) -> String {
+    if name.len() == 24 && name.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return name.to_ascii_lowercase();
+    }
+    stable_object_id("organization", name)
+}
+
+/// A 24-hex id derived from `(kind, value)` with FNV-1a: the same in every run. For the
+/// service account behind an API key, the key is only hashed, never shown.
+pub(crate) fn stable_object_id(kind: &str, value: &str) -> String {
+    let fnv = |seed: u64| {
+        [kind.as_bytes(), b":", value.as_bytes()]
+            .concat()
+            .iter()
+            .fold(seed, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    };
+    let (high, low) = (fnv(0xcbf2_9ce4_8422_2325), fnv(0x8422_2325_cbf2_9ce4));
+    format!("{high:016x}{:08x}", low as u32)
 }
 
 /// splitmix64 over a counter: distinct inputs give distinct outputs (it is a bijection).
@@ -43,6 +70,13 @@ mod tests {
         assert_eq!(a.len(), 24);
         assert!(a.chars().all(|c| c.is_ascii_hexdigit()));
         assert_ne!(a, b);
-        assert_eq!(secret().len(), 32);
+        assert_eq!(secret().len(), 48);
+        assert_ne!(secret(), secret());
+        assert_eq!(organization_object_id("demo-org"), organization_object_id("demo-org"));
+        assert_eq!(organization_object_id("demo-org").len(), 24);
+        assert_eq!(
+            organization_object_id("5F3A9C0E1B2C3D4E5F6A7B8C"),
+            "5f3a9c0e1b2c3d4e5f6a7b8c"
+        );
     }
 }

@@ -27,22 +27,38 @@
 //! | request | answer |
 //! |---|---|
 //! | no `Authorization`, or not `Bearer <token>` | 401, code 4002 `No auth token` |
-//! | a token not in `api_keys` | 401, code 4004 `Invalid token` |
+//! | a token not in `api_keys` | 401, code 4004 `Invalid Token` |
+//! | an organization id that breaks the spec's pattern (`_`, `/`, fewer than 3 characters) | 400, code 6001 `Database Validation Error` |
 //! | an organization in `blocked_orgs` | 400, code 5187 `Feature block by platform configuration` |
 //! | an organization not in `orgs` | 404, code 3001 `Entity not found` |
-//! | body not JSON, no `email`, an invalid email, a field of the wrong type | 400, code 4000, the message names the field (`email is required`) |
+//! | body not JSON, no `email`, a field of the wrong type, or a rule of the spec broken (the email pattern, 256 / 128 characters) | 400, code 6001 `Database Validation Error`; the `x-mock-detail` header names the field (`email must contain '@'`) |
 //! | an email already created in that organization (case-insensitive) | 403, code 4009 |
-//! | otherwise | 200 `{"status":true,"data":{"collaborator":{...}}}` |
+//! | otherwise | 200 `{"status":true,"data":{"collaborator":{...},"oemSecret":"..."}}` |
 //!
-//! The collaborator has a fresh 24-hex `id`, `role` `"user"`, the input's `tags`, a `user` echoing
-//! the input (`email`, `firstName`, `lastName`, a fresh `id`, `role` `"user"`, `ssoUser` false),
-//! `detected` `{}`, `createdBy` `"api-key"`, ISO-8601 UTC `createdAt`/`updatedAt`, and an
-//! `oemSecret` extra field (random; clients must keep it out of logs). Parallel creates of one
-//! email yield exactly one 200: the check and the insert happen under one lock.
+//! The rules are the spec's, checked by the same generated code the SDK runs
+//! (`applivery_api::validation`): nothing else is refused (no limits on tags, blank names pass).
+//!
+//! Assumptions, where Applivery's documentation is silent: 6001 is the code for invalid input
+//! (documented only on another endpoint of the same API); emails are unique per organization,
+//! compared case-insensitively; a created collaborator's role is `unassigned`.
+//!
+//! The collaborator has a fresh 24-hex `id`, `organization` the organization's 24-hex id (the
+//! path's id itself when it is one, else one derived from the slug, the same in every run),
+//! `role` `"unassigned"` (a documented collaborator role), the input's `tags`, a `user` echoing
+//! the input (`email`, `firstName`, `lastName`, a fresh 24-hex `id`, `role` `"user"` (a
+//! documented user role), `ssoUser` false), `detected` `{}`, `createdBy` the 24-hex id of the
+//! service account behind the key (derived from it; the key is never shown), and ISO-8601 UTC
+//! `createdAt`/`updatedAt`. Beside the collaborator, `data.oemSecret` is a fresh random secret
+//! of 48 characters. Parallel creates of one email yield exactly one 200: the check and the
+//! insert happen under one lock.
 //!
 //! # Test routes
 //!
-//! - `GET /__mock/users` (optional `?organization=ID`): JSON array of created collaborators.
+//! - `GET /__mock/users` (optional `?organization=ID`): JSON array of created collaborators,
+//!   without secrets ([`MockServer::users`] too).
+//! - `GET /__mock/oem-secrets` (optional `?organization=ID`): `[{organization, email,
+//!   collaboratorId, oemSecret}]`, the one place the mock shows secrets
+//!   ([`MockServer::oem_secret`] too), so tests can check what a client received.
 //! - `POST /__mock/reset`: forget users, queued faults, the request count and the rate window.
 //! - `POST /__mock/faults` with a JSON array of fault specs: queue them (FIFO), each consumed by
 //!   the next API request.

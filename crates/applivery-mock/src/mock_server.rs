@@ -51,9 +51,21 @@ impl MockServer {
         format!("http://{}", self.addr)
     }
 
-    /// The collaborators created since start or the last reset, in creation order.
+    /// The collaborators created since start or the last reset, in creation order. Their OEM
+    /// secrets are not in them: see [`MockServer::oem_secret`].
     pub fn users(&self) -> Vec<Collaborator> {
         self.shared.store().users(None)
+    }
+
+    /// The OEM secret the mock gave the user with this email (compared case-insensitively) in
+    /// this organization (as addressed in the request path), if it created one.
+    pub fn oem_secret(&self, organization: &str, email: &str) -> Option<String> {
+        self.shared
+            .store()
+            .secrets(Some(organization))
+            .into_iter()
+            .find(|stored| stored.email.eq_ignore_ascii_case(email))
+            .map(|stored| stored.oem_secret)
     }
 
     /// API requests received since start or the last reset, whatever their outcome; requests

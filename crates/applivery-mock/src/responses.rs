@@ -47,9 +47,31 @@ pub(crate) fn documented(status: StatusCode, (code, message): (i64, &str)) -> Re
     error(status, code, message)
 }
 
-/// 200 with the created collaborator in the success envelope.
-pub(crate) fn created(collaborator: Collaborator) -> Response {
-    json(StatusCode::OK, &success_envelope(collaborator))
+/// 200 with the created collaborator and its OEM secret in the success envelope.
+pub(crate) fn created(collaborator: Collaborator, oem_secret: String) -> Response {
+    let mut envelope = success_envelope(collaborator);
+    envelope.data.oem_secret = Some(oem_secret);
+    json(StatusCode::OK, &envelope)
+}
+
+/// The header in which the mock says why it refused a request as invalid.
+pub const DETAIL_HEADER: &str = "x-mock-detail";
+
+/// 400 6001 "Database Validation Error" (see [`errors::DATABASE_VALIDATION`]), with `detail` (which
+/// field, what is wrong) in the [`DETAIL_HEADER`] header, as visible ASCII.
+///
+/// [`errors::DATABASE_VALIDATION`]: crate::errors::DATABASE_VALIDATION
+pub(crate) fn validation_failed(detail: &str) -> Response {
+    let mut response = documented(StatusCode::BAD_REQUEST, crate::errors::DATABASE_VALIDATION);
+    let visible: String = detail
+        .chars()
+        .take(1000)
+        .map(|c| if c == ' ' || c.is_ascii_graphic() { c } else { '?' })
+        .collect();
+    if let Ok(value) = HeaderValue::from_str(&visible) {
+        response.headers_mut().insert(DETAIL_HEADER, value);
+    }
+    response
 }
 
 /// 429 from the rate limit.
@@ -142,7 +164,10 @@ fn with_body(status: StatusCode, content_type: &'static str, body: Body) -> Resp
 fn success_envelope(collaborator: Collaborator) -> CreateOemUserResponse {
     CreateOemUserResponse {
         status: true,
-        data: CreateOemUserData { collaborator },
+        data: CreateOemUserData {
+            collaborator,
+            oem_secret: None,
+        },
     }
 }
 
@@ -150,15 +175,15 @@ fn success_envelope(collaborator: Collaborator) -> CreateOemUserResponse {
 fn sample_collaborator() -> Collaborator {
     Collaborator {
         id: "000000000000000000000000".into(),
-        organization: crate::DEFAULT_ORG.into(),
-        role: "user".into(),
+        organization: crate::ids::organization_object_id(crate::DEFAULT_ORG),
+        role: crate::endpoint::COLLABORATOR_ROLE.into(),
         tags: Vec::new(),
         user: Some(OemUser {
             email: Some("user@example.com".into()),
             ..OemUser::default()
         }),
         detected: serde_json::Map::new(),
-        created_by: Some("api-key".into()),
+        created_by: Some("000000000000000000000000".into()),
         created_at: Some("2026-01-01T00:00:00.000Z".into()),
         updated_at: Some("2026-01-01T00:00:00.000Z".into()),
         extra: serde_json::Map::new(),

@@ -1,4 +1,4 @@
-//! The created users: per organization, emails unique case-insensitively.
+//! The created users: per organization, emails unique case-insensitively, each with its secret.
 
 use std::collections::{HashMap, HashSet};
 
@@ -8,46 +8,90 @@ use applivery_api::types::Collaborator;
 /// check-then-insert is atomic: parallel creates of one email yield exactly one success.
 #[derive(Default)]
 pub(crate) struct Store {
-    /// organization -> lower-cased emails registered there.
+    /// organization (as addressed in the path) -> lower-cased emails registered there.
     emails: HashMap<String, HashSet<String>>,
     /// In creation order.
-    created: Vec<Collaborator>,
+    created: Vec<Entry>,
+}
+
+/// One created user.
+struct Entry {
+    /// The organization as the request's path named it.
+    organization: String,
+    collaborator: Collaborator,
+    oem_secret: String,
 }
 
 /// The email is already registered in that organization.
 pub(crate) struct AlreadyRegistered;
 
+/// What `GET /__mock/oem-secrets` and `MockServer::oem_secret` tell a test about one user.
+#[derive(Clone, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct StoredSecret {
+    pub(crate) organization: String,
+    pub(crate) email: String,
+    pub(crate) collaborator_id: String,
+    pub(crate) oem_secret: String,
+}
+
 impl Store {
-    /// Registers `collaborator` unless its email is taken in its organization.
-    pub(crate) fn insert(&mut self, collaborator: &Collaborator) -> Result<(), AlreadyRegistered> {
-        let email = collaborator
-            .user
-            .as_ref()
-            .and_then(|user| user.email.as_deref())
-            .unwrap_or_default()
-            .to_lowercase();
-        let registered = self
-            .emails
-            .entry(collaborator.organization.clone())
-            .or_default();
+    /// Registers `collaborator` in `organization` unless its email is taken there.
+    pub(crate) fn insert(
+        &mut self,
+        organization: &str,
+        collaborator: &Collaborator,
+        oem_secret: &str,
+    ) -> Result<(), AlreadyRegistered> {
+        let email = email_of(collaborator).to_lowercase();
+        let registered = self.emails.entry(organization.to_owned()).or_default();
         if !registered.insert(email) {
             return Err(AlreadyRegistered);
         }
-        self.created.push(collaborator.clone());
+        self.created.push(Entry {
+            organization: organization.to_owned(),
+            collaborator: collaborator.clone(),
+            oem_secret: oem_secret.to_owned(),
+        });
         Ok(())
     }
 
-    /// Created collaborators in creation order, optionally of one organization only.
+    /// Created collaborators in creation order, optionally of one organization only. Without
+    /// their secrets: see [`Store::secrets`].
     pub(crate) fn users(&self, organization: Option<&str>) -> Vec<Collaborator> {
+        self.of(organization)
+            .map(|entry| entry.collaborator.clone())
+            .collect()
+    }
+
+    /// The OEM secret of every created user, in creation order.
+    pub(crate) fn secrets(&self, organization: Option<&str>) -> Vec<StoredSecret> {
+        self.of(organization)
+            .map(|entry| StoredSecret {
+                organization: entry.organization.clone(),
+                email: email_of(&entry.collaborator).to_owned(),
+                collaborator_id: entry.collaborator.id.clone(),
+                oem_secret: entry.oem_secret.clone(),
+            })
+            .collect()
+    }
+
+    fn of(&self, organization: Option<&str>) -> impl Iterator<Item = &Entry> {
         self.created
             .iter()
-            .filter(|c| organization.is_none_or(|org| c.organization == org))
-            .cloned()
-            .collect()
+            .filter(move |entry| organization.is_none_or(|org| entry.organization == org))
     }
 
     /// Forgets every user.
     pub(crate) fn clear(&mut self) {
         *self = Store::default();
     }
+}
+
+fn email_of(collaborator: &Collaborator) -> &str {
+    collaborator
+        .user
+        .as_ref()
+        .and_then(|user| user.email.as_deref())
+        .unwrap_or_default()
 }

@@ -47,10 +47,14 @@ async fn creates_a_complete_collaborator() {
     let collaborator = created.data.collaborator;
     assert_eq!(collaborator.id.len(), 24);
     assert!(collaborator.id.chars().all(|c| c.is_ascii_hexdigit()));
-    assert_eq!(collaborator.organization, DEFAULT_ORG);
-    assert_eq!(collaborator.role, "user");
+    let is_object_id = |id: &str| id.len() == 24 && id.chars().all(|c| c.is_ascii_hexdigit());
+    assert!(is_object_id(&collaborator.organization), "{collaborator:?}");
+    // Documented collaborator roles: owner, admin, editor, viewer, unassigned.
+    assert_eq!(collaborator.role, "unassigned");
     assert_eq!(collaborator.tags, ["beta", "eu"]);
-    assert_eq!(collaborator.created_by.as_deref(), Some("api-key"));
+    let created_by = collaborator.created_by.as_deref().unwrap();
+    assert!(is_object_id(created_by), "{created_by}");
+    assert!(!created_by.contains(DEFAULT_API_KEY));
     for timestamp in [&collaborator.created_at, &collaborator.updated_at] {
         let timestamp = timestamp.as_deref().unwrap();
         // 2026-11-05T05:35:12.345Z
@@ -66,9 +70,15 @@ async fn creates_a_complete_collaborator() {
     assert_eq!(user.last_name.as_deref(), Some("Lovelace"));
     assert_eq!(user.role.as_deref(), Some("user"));
     assert_eq!(user.id.as_ref().map(String::len), Some(24));
-    assert!(collaborator.extra["oemSecret"].is_string());
+    assert!(collaborator.extra.is_empty(), "{collaborator:?}");
 
+    // The OEM secret is beside the collaborator, fresh, and what the mock stored.
+    let secret = created.data.oem_secret.expect("data.oemSecret");
+    assert!(secret.len() >= 32, "{secret}");
+    assert_eq!(mock.oem_secret(DEFAULT_ORG, "ada@example.com"), Some(secret.clone()));
     assert_eq!(mock.users(), vec![collaborator]);
+    // Neither users() nor Debug shows it.
+    assert!(!format!("{:?} {mock:?}", mock.users()).contains(&secret));
     assert_eq!(mock.request_count(), 1);
 }
 
@@ -109,7 +119,7 @@ async fn an_unknown_key_is_4004() {
         r#"{"email":"a@example.com"}"#,
     )
     .await;
-    assert_error(&answer, 401, 4004, Some("Invalid token"));
+    assert_error(&answer, 401, 4004, Some("Invalid Token"));
     // The scheme is case-insensitive, the token is not.
     let answer = post_raw(
         &mock,
@@ -174,14 +184,16 @@ async fn a_blocked_organization_is_5187() {
 async fn invalid_bodies_are_400_naming_the_field() {
     let mock = MockServer::start(MockConfig::default()).await.unwrap();
     let key = format!("Bearer {DEFAULT_API_KEY}");
-    let cases: [(&'static str, &str); 8] = [
+    let cases: [(&'static str, &str); 10] = [
         ("not json", "body is not valid JSON"),
         ("", "body is not valid JSON"),
         ("[]", "body must be a JSON object"),
         (r#"{"firstName":"A"}"#, "email is required"),
+        (r#"{"email":"no-at-sign"}"#, "email must contain '@'"),
+        (r#"{"email":"a@b.c"}"#, "email the domain must end in"),
         (
-            r#"{"email":"no-at-sign"}"#,
-            "email is not a valid email address",
+            r#"{"email":"josé@example.com"}"#,
+            "email may only use letters A-Z",
         ),
         (r#"{"email":42}"#, "email must be a string"),
         (
@@ -193,11 +205,56 @@ async fn invalid_bodies_are_400_naming_the_field() {
             "tags must be an array of strings",
         ),
     ];
-    for (body, message) in cases {
-        let answer = post_raw(&mock, DEFAULT_ORG, Some(&key), body).await;
-        assert_error(&answer, 400, 4000, None);
-        let got = answer.1["error"]["message"].as_str().unwrap();
-        assert!(got.starts_with(message), "{body}: {got}");
+    for (body, detail) in cases {
+        let response = http()
+            .post(endpoint(&mock, DEFAULT_ORG))
+            .header("authorization", &key)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let got = response.headers()["x-mock-detail"].to_str().unwrap().to_owned();
+        assert!(got.starts_with(detail), "{body}: {got}");
+        let answer = json_of(response).await;
+        assert_error(&answer, 400, 6001, Some("Database Validation Error"));
+    }
+    assert!(mock.users().is_empty());
+}
+
+#[tokio::test]
+async fn accepts_what_the_spec_does_not_forbid() {
+    let config = MockConfig {
+        orgs: vec!["5F3A9C0E1B2C3D4E5F6A7B8C".into(), "a".repeat(1000)],
+        ..MockConfig::default()
+    };
+    let mock = MockServer::start(config).await.unwrap();
+    let key = format!("Bearer {DEFAULT_API_KEY}");
+    let long_org = "a".repeat(1000);
+    let tags = serde_json::to_string(&vec!["dup"; 60]).unwrap();
+    let body: &'static str = format!(
+        r#"{{"email":"o-@x-.io","firstName":" ","lastName":"","tags":{tags}}}"#
+    )
+    .leak();
+    for org in ["5F3A9C0E1B2C3D4E5F6A7B8C", long_org.as_str()] {
+        let answer = post_raw(&mock, org, Some(&key), body).await;
+        assert_eq!(answer.0, StatusCode::OK, "{org}: {}", answer.1);
+    }
+    let hex = &mock.users()[0];
+    assert_eq!(hex.organization, "5f3a9c0e1b2c3d4e5f6a7b8c");
+    assert_eq!(hex.tags.len(), 60);
+}
+
+#[tokio::test]
+async fn organization_ids_breaking_the_pattern_are_400() {
+    let config = MockConfig {
+        orgs: vec!["ab".into(), "a_b".into()],
+        ..MockConfig::default()
+    };
+    let mock = MockServer::start(config).await.unwrap();
+    let key = format!("Bearer {DEFAULT_API_KEY}");
+    for org in ["ab", "a_b"] {
+        let answer = post_raw(&mock, org, Some(&key), r#"{"email":"a@example.com"}"#).await;
+        assert_error(&answer, 400, 6001, Some("Database Validation Error"));
     }
     assert!(mock.users().is_empty());
 }
@@ -427,6 +484,6 @@ async fn a_body_over_1_mib_is_413_in_the_envelope() {
         .send()
         .await
         .unwrap();
-    assert_error(&json_of(response).await, 413, 4000, None);
+    assert_error(&json_of(response).await, 413, 6001, None);
     assert!(mock.users().is_empty());
 }

@@ -290,7 +290,7 @@ async fn faults_can_be_queued_over_http() {
             .unwrap(),
     )
     .await;
-    assert_error(&answer, 400, 4000, None);
+    assert_error(&answer, 400, 6001, None);
     assert!(
         answer.1["error"]["message"]
             .as_str()
@@ -319,7 +319,7 @@ async fn the_header_wins_over_the_queue_which_is_still_consumed() {
 async fn an_invalid_fault_header_is_400() {
     let mock = start().await;
     let answer = json_of(faulty(&mock, "a@example.com", "status=200").await.unwrap()).await;
-    assert_error(&answer, 400, 4000, None);
+    assert_error(&answer, 400, 6001, None);
     assert!(
         answer.1["error"]["message"]
             .as_str()

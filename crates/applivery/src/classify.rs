@@ -23,6 +23,9 @@ pub mod codes {
     pub const ALREADY_REGISTERED: i64 = 4009;
     /// Entity not found (HTTP 404).
     pub const ENTITY_NOT_FOUND: i64 = 3001;
+    /// Database validation error (HTTP 400). Documented on another endpoint of the same API;
+    /// assumed for a body that breaks a rule. Reported as [`ErrorKind::Api`](crate::ErrorKind::Api).
+    pub const DATABASE_VALIDATION: i64 = 6001;
 }
 
 /// Classifies one complete HTTP answer of the Create OEM user endpoint.
@@ -75,7 +78,7 @@ impl WireDecoder for SerdeJson {
 
     fn success(&self, body: &[u8]) -> Result<Collaborator, String> {
         serde_json::from_slice::<applivery_api::types::CreateOemUserResponse>(body)
-            .map(|envelope| envelope.data.collaborator.into())
+            .map(|envelope| Collaborator::from_data(envelope.data))
             .map_err(|e| e.to_string())
     }
 

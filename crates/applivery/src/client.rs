@@ -218,7 +218,8 @@ impl Default for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// The organization's API key (required). Kept as a [`Secret`].
+    /// The API key (required): a **Service Account token** of the workspace. Per-app "App API
+    /// tokens" are for Applivery's Integrations API and are refused here. Kept as a [`Secret`].
     pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
         self.api_key = Some(Secret::new(api_key));
         self

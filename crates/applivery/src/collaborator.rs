@@ -30,12 +30,26 @@ pub struct Collaborator {
     pub created_at: Option<String>,
     /// Time of the last update, ISO-8601.
     pub updated_at: Option<String>,
-    /// The `oemSecret` the server returned, if any. Printed and serialized as `[redacted]`.
+    /// The new user's OEM secret: `data.oemSecret` of the answer (or, leniently, an `oemSecret`
+    /// inside the collaborator). Printed and serialized as `[redacted]`; [`Secret::expose`]
+    /// reads it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oem_secret: Option<Secret>,
     /// Other fields a newer server added, kept as they came (never `oemSecret`).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Collaborator {
+    /// The collaborator of a success answer's `data`, with its OEM secret: `data.oemSecret`,
+    /// else an `oemSecret` inside the collaborator.
+    pub fn from_data(data: applivery_api::types::CreateOemUserData) -> Self {
+        let mut collaborator = Collaborator::from(data.collaborator);
+        if let Some(secret) = data.oem_secret {
+            collaborator.oem_secret = Some(Secret::new(secret));
+        }
+        collaborator
+    }
 }
 
 impl From<applivery_api::types::Collaborator> for Collaborator {
@@ -87,5 +101,20 @@ mod tests {
         );
         assert!(!shown.contains("s3cr3t-value"), "{shown}");
         assert!(shown.contains("\"oemSecret\":\"[redacted]\""), "{shown}");
+    }
+
+    #[test]
+    fn oem_secret_beside_the_collaborator_wins() {
+        let data: applivery_api::types::CreateOemUserData =
+            serde_json::from_value(serde_json::json!({
+                "collaborator": {"id": "c1", "organization": "o", "role": "viewer", "tags": [],
+                    "detected": {}, "oemSecret": "inner"},
+                "oemSecret": "outer"
+            }))
+            .unwrap();
+        let collaborator = Collaborator::from_data(data);
+        assert_eq!(collaborator.oem_secret.unwrap().expose(), "outer");
+        assert!(collaborator.extra.is_empty());
+        assert_eq!(collaborator.created_at, None);
     }
 }

@@ -31,12 +31,14 @@
 //! # Validation
 //!
 //! [`Client::create_oem_user`] validates everything before any I/O and reports every problem at
-//! once ([`ErrorKind::InvalidInput`], [`Error::field_errors`], fields named as on the wire):
-//! the email (at most 256 characters, one `@`, a local part of at most 64 characters, a domain
-//! with a dot), names (at most 128 characters, not blank, no control characters), tags (at most
-//! 50, each non-blank, at most 64 characters, no control characters, no duplicates) and the
-//! organization id (1 to 64 of `A-Z a-z 0-9 - _`, so it can never alter the request path).
-//! Nothing is sent for invalid input.
+//! once ([`ErrorKind::InvalidInput`], [`Error::field_errors`], fields named as on the wire),
+//! against exactly the rules Applivery documents and nothing more: the organization id is a
+//! 24-hex id or a slug of 3 or more of `A-Z a-z 0-9 -` (so it can never alter the request
+//! path); the email is at most 256 characters and matches the documented ASCII pattern
+//! (`^(?!\.)(?!.*\.\.)([A-Za-z0-9_'+\-\.]*)[A-Za-z0-9_+-]@([A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$`);
+//! first and last names are at most 128 characters. Tags have no documented limits, so any
+//! are sent. The checks are generated from the spec (`applivery_api::validation`) and the
+//! mock runs the same ones. Nothing is sent for invalid input.
 //!
 //! # Errors
 //!
@@ -72,8 +74,14 @@
 //!
 //! The API key is held as a [`Secret`], whose `Debug` and `Display` print `[redacted]`; the
 //! `Authorization` header is marked sensitive; errors are scrubbed of the key even if a server
-//! echoes it. An `oemSecret` in a response is kept as a [`Secret`] too
-//! ([`Collaborator::oem_secret`]).
+//! echoes it. The new user's OEM secret (`data.oemSecret` of the answer, or an `oemSecret` inside
+//! the collaborator) is kept as a [`Secret`] too ([`Collaborator::oem_secret`]): call
+//! [`Secret::expose`] to read it.
+//!
+//! # Credentials
+//!
+//! The key is a **Service Account token** of the workspace (`Authorization: Bearer`). Per-app
+//! "App API tokens" belong to Applivery's separate Integrations API and are refused here (401).
 //!
 //! # Tracing
 //!
@@ -124,10 +132,7 @@ pub use error::{Error, ErrorKind, FieldError, RetryClass};
 pub use new_user::{NewOemUser, validate_request};
 pub use retry::{RetryPolicy, RetryState, Step};
 pub use secret::{REDACTED, Secret};
-pub use validate::{
-    MAX_EMAIL_CHARS, MAX_EMAIL_LOCAL_CHARS, MAX_NAME_CHARS, MAX_ORGANIZATION_ID_CHARS,
-    MAX_TAG_CHARS, MAX_TAGS, validate_organization_id,
-};
+pub use validate::validate_organization_id;
 
 #[cfg(feature = "client")]
 pub use client::{

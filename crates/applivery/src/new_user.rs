@@ -1,7 +1,7 @@
 //! The user to create, built fluently and validated before anything is sent.
 
 use crate::error::{Error, FieldError};
-use crate::validate::{email_problem, name_problem, organization_id_problem, tags_problems};
+use crate::validate::{field_errors, into_result};
 
 /// The OEM user to create: an email plus optional names and tags.
 ///
@@ -14,38 +14,33 @@ use crate::validate::{email_problem, name_problem, organization_id_problem, tags
 /// assert!(user.validate().is_ok());
 /// assert!(NewOemUser::new("not-an-email").validate().is_err());
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NewOemUser {
-    email: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    first_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    last_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    tags: Vec<String>,
-}
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct NewOemUser(applivery_api::types::NewOemUser);
+
+// Every field is a string or a list of strings.
+impl Eq for NewOemUser {}
 
 impl NewOemUser {
     /// A user with this email and nothing else.
     pub fn new(email: impl Into<String>) -> Self {
-        NewOemUser {
+        NewOemUser(applivery_api::types::NewOemUser {
             email: email.into(),
             first_name: None,
             last_name: None,
             tags: Vec::new(),
-        }
+        })
     }
 
     /// Sets the first (given) name.
     pub fn first_name(mut self, first_name: impl Into<String>) -> Self {
-        self.first_name = Some(first_name.into());
+        self.0.first_name = Some(first_name.into());
         self
     }
 
     /// Sets the last (family) name.
     pub fn last_name(mut self, last_name: impl Into<String>) -> Self {
-        self.last_name = Some(last_name.into());
+        self.0.last_name = Some(last_name.into());
         self
     }
 
@@ -55,76 +50,56 @@ impl NewOemUser {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.tags = tags.into_iter().map(Into::into).collect();
+        self.0.tags = tags.into_iter().map(Into::into).collect();
         self
     }
 
     /// Adds one tag.
     pub fn tag(mut self, tag: impl Into<String>) -> Self {
-        self.tags.push(tag.into());
+        self.0.tags.push(tag.into());
         self
     }
 
     /// The email.
     pub fn email(&self) -> &str {
-        &self.email
+        &self.0.email
     }
 
     /// The first name, if set.
     pub fn get_first_name(&self) -> Option<&str> {
-        self.first_name.as_deref()
+        self.0.first_name.as_deref()
     }
 
     /// The last name, if set.
     pub fn get_last_name(&self) -> Option<&str> {
-        self.last_name.as_deref()
+        self.0.last_name.as_deref()
     }
 
     /// The tags.
     pub fn get_tags(&self) -> &[String] {
-        &self.tags
+        &self.0.tags
     }
 
-    /// Checks every field and reports all problems at once as [`ErrorKind::InvalidInput`]
-    /// with one [`FieldError`] per problem.
+    /// Checks every field against the spec's rules and reports all problems at once as
+    /// [`ErrorKind::InvalidInput`] with one [`FieldError`] per problem.
     ///
     /// [`ErrorKind::InvalidInput`]: crate::ErrorKind::InvalidInput
     pub fn validate(&self) -> Result<(), Error> {
-        let errors = self.field_errors();
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(Error::invalid_input(errors))
-        }
+        into_result(self.field_errors())
     }
 
     fn field_errors(&self) -> Vec<FieldError> {
-        let mut errors = Vec::new();
-        if let Some(problem) = email_problem(&self.email) {
-            errors.push(FieldError::new("email", problem));
-        }
-        if let Some(problem) = self.first_name.as_deref().and_then(name_problem) {
-            errors.push(FieldError::new("firstName", problem));
-        }
-        if let Some(problem) = self.last_name.as_deref().and_then(name_problem) {
-            errors.push(FieldError::new("lastName", problem));
-        }
-        errors.extend(
-            tags_problems(&self.tags)
-                .into_iter()
-                .map(|problem| FieldError::new("tags", problem)),
-        );
-        errors
+        field_errors(self.0.problems())
     }
 
     /// The wire body sent to the endpoint.
     pub fn to_wire(&self) -> applivery_api::types::NewOemUser {
-        applivery_api::types::NewOemUser {
-            email: self.email.clone(),
-            first_name: self.first_name.clone(),
-            last_name: self.last_name.clone(),
-            tags: self.tags.clone(),
-        }
+        self.0.clone()
+    }
+
+    /// The wire body, borrowed.
+    pub fn as_wire(&self) -> &applivery_api::types::NewOemUser {
+        &self.0
     }
 }
 
@@ -132,37 +107,22 @@ impl NewOemUser {
 ///
 /// This is what `Client::create_oem_user` runs before any I/O; the wasm package calls it too.
 pub fn validate_request(organization_id: &str, user: &NewOemUser) -> Result<(), Error> {
-    let mut errors = Vec::new();
-    if let Some(problem) = organization_id_problem(organization_id) {
-        errors.push(FieldError::new("organizationId", problem));
-    }
+    let mut errors = field_errors(applivery_api::validation::organization_id_problems(
+        organization_id,
+    ));
     errors.extend(user.field_errors());
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::invalid_input(errors))
-    }
+    into_result(errors)
 }
 
 impl From<applivery_api::types::NewOemUser> for NewOemUser {
     fn from(wire: applivery_api::types::NewOemUser) -> Self {
-        NewOemUser {
-            email: wire.email,
-            first_name: wire.first_name,
-            last_name: wire.last_name,
-            tags: wire.tags,
-        }
+        NewOemUser(wire)
     }
 }
 
 impl From<NewOemUser> for applivery_api::types::NewOemUser {
     fn from(user: NewOemUser) -> Self {
-        applivery_api::types::NewOemUser {
-            email: user.email,
-            first_name: user.first_name,
-            last_name: user.last_name,
-            tags: user.tags,
-        }
+        user.0
     }
 }
 
@@ -173,15 +133,25 @@ mod tests {
     #[test]
     fn reports_every_field_at_once() {
         let user = NewOemUser::new("bad")
-            .first_name(" ")
+            .first_name("x".repeat(129))
             .last_name("x".repeat(129))
-            .tags(["", "ok"]);
+            .tags(["", "ok", "ok", " "]);
         let error = validate_request("a/b", &user).unwrap_err();
         let fields: Vec<_> = error.field_errors().iter().map(|e| e.field).collect();
-        assert_eq!(
-            fields,
-            ["organizationId", "email", "firstName", "lastName", "tags"]
-        );
+        assert_eq!(fields, ["organizationId", "email", "firstName", "lastName"]);
+    }
+
+    #[test]
+    fn accepts_what_the_spec_does_not_forbid() {
+        // Blank or control-character names, blank, duplicate, long and many tags: no rule of
+        // Applivery's forbids them, so neither does the SDK.
+        let user = NewOemUser::new("a-@b-.co")
+            .first_name(" ")
+            .last_name("\u{7}")
+            .tags(vec!["a".to_string(); 60])
+            .tag("")
+            .tag("t".repeat(500));
+        assert!(validate_request("a-b", &user).is_ok());
     }
 
     #[test]

@@ -1,0 +1,81 @@
+//! The checks that the generated validation (`validation.rs`) applies, one per spec keyword.
+//!
+//! `cargo xtask codegen` turns each constraint of a request schema or parameter (`maxLength`,
+//! `minLength`, `pattern`, `enum`, `minItems`, `maxItems`) into a call of one of these, so the
+//! client, the mock and the npm package check exactly the spec's rules and nothing else.
+
+/// One broken rule: the property or parameter, by its name in the spec, and what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// The spec's name of the property (`email`, `firstName`) or parameter (`organizationId`).
+    pub field: &'static str,
+    /// What is wrong, as a phrase that follows the field's name ("must be at most 128 characters").
+    pub message: String,
+}
+
+/// Adds a problem unless `value` has at most `max` characters (JSON Schema counts code points).
+pub fn max_length(problems: &mut Vec<Problem>, field: &'static str, value: &str, max: usize) {
+    let chars = value.chars().count();
+    if chars > max {
+        problems.push(Problem {
+            field,
+            message: format!("must be at most {max} characters (got {chars})"),
+        });
+    }
+}
+
+/// Adds a problem unless `value` has at least `min` characters.
+pub fn min_length(problems: &mut Vec<Problem>, field: &'static str, value: &str, min: usize) {
+    let chars = value.chars().count();
+    if chars < min {
+        problems.push(Problem {
+            field,
+            message: format!("must be at least {min} characters (got {chars})"),
+        });
+    }
+}
+
+/// Adds a problem unless `matcher` (a [`crate::patterns`] function) accepts `value`.
+pub fn pattern(
+    problems: &mut Vec<Problem>,
+    field: &'static str,
+    value: &str,
+    matcher: fn(&str) -> Result<(), &'static str>,
+) {
+    if let Err(reason) = matcher(value) {
+        problems.push(Problem {
+            field,
+            message: reason.to_owned(),
+        });
+    }
+}
+
+/// Adds a problem unless `value` is one of `allowed`.
+pub fn one_of(problems: &mut Vec<Problem>, field: &'static str, value: &str, allowed: &[&str]) {
+    if !allowed.contains(&value) {
+        problems.push(Problem {
+            field,
+            message: format!("must be one of {}", allowed.join(", ")),
+        });
+    }
+}
+
+/// Adds a problem unless the array has at most `max` items.
+pub fn max_items(problems: &mut Vec<Problem>, field: &'static str, len: usize, max: usize) {
+    if len > max {
+        problems.push(Problem {
+            field,
+            message: format!("must have at most {max} items (got {len})"),
+        });
+    }
+}
+
+/// Adds a problem unless the array has at least `min` items.
+pub fn min_items(problems: &mut Vec<Problem>, field: &'static str, len: usize, min: usize) {
+    if len < min {
+        problems.push(Problem {
+            field,
+            message: format!("must have at least {min} items (got {len})"),
+        });
+    }
+}
