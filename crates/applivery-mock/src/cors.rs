@@ -52,6 +52,6 @@ pub(crate) fn allow(headers: &mut HeaderMap) {
     );
     headers.insert(
         header::ACCESS_CONTROL_EXPOSE_HEADERS,
-        HeaderValue::from_static("Retry-After"),
+        HeaderValue::from_static("Retry-After, x-mock-detail"),
     );
 }

@@ -21,13 +21,20 @@ async fn creates_a_user_and_returns_the_collaborator() {
         .expect("created");
 
     assert_eq!(created.tags, ["beta", "eu"]);
-    assert_eq!(created.role, "user");
+    assert_eq!(created.role, "unassigned");
     let wire_user = created.user.as_ref().expect("user");
     assert_eq!(wire_user.email.as_deref(), Some(email.as_str()));
     assert_eq!(wire_user.first_name.as_deref(), Some("Ada"));
     assert_eq!(wire_user.last_name.as_deref(), Some("Lovelace"));
-    assert!(created.oem_secret.is_some(), "the mock sends an oemSecret");
+    // The OEM secret reaches the caller, from `data.oemSecret`, equal to what the mock stored.
+    let secret = created.oem_secret.as_ref().expect("the mock sends data.oemSecret");
+    assert_eq!(
+        mock.oem_secret(DEFAULT_ORG, &email).as_deref(),
+        Some(secret.expose())
+    );
     assert!(!created.extra.contains_key("oemSecret"));
+    let shown = format!("{created:?} {}", serde_json::to_string(&created).unwrap());
+    assert!(!shown.contains(secret.expose()), "{shown}");
 
     let stored = mock.users();
     assert_eq!(stored.len(), 1);
