@@ -9,8 +9,8 @@ export declare class AppliveryClient {
   /** @throws {AppliveryError} kind `config` for a missing key or a bad `baseUrl`. */
   constructor(options: ClientOptions);
   /**
-   * Creates an OEM user in the organization and resolves to the created collaborator (an
-   * `oemSecret`, if the server sent one, reads `"[redacted]"`).
+   * Creates an OEM user in the organization and resolves to the created collaborator, with the
+   * new user's OEM secret as `oemSecret` (an {@link OemSecret}: `expose()` reads it).
    *
    * Rejects with an {@link AppliveryError}; when `options.signal` aborts, rejects with the
    * signal's `reason` instead (a `DOMException` named `AbortError` by default), like `fetch`.
@@ -28,6 +28,22 @@ export declare class AppliveryClient {
  * check a whole import file before creating anyone.
  */
 export declare function validateOemUser(user: NewOemUser): FieldError[];
+
+/**
+ * An OEM secret, kept inside the wasm module: `console.log` shows no secret, and
+ * `JSON.stringify` and `String()` give `"[redacted]"`. Call `expose()` where you store it.
+ */
+export declare class OemSecret {
+  private constructor();
+  /** The secret itself. */
+  expose(): string;
+  /** `"[redacted]"`. */
+  toJSON(): string;
+  /** `"[redacted]"`. */
+  toString(): string;
+  /** Releases the wasm memory now instead of at garbage collection. */
+  free(): void;
+}
 
 /** Per-call options of {@link AppliveryClient.createOemUser}. */
 export interface RequestOptions {

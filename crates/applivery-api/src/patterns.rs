@@ -53,7 +53,9 @@ pub fn email(value: &str) -> Result<(), &'static str> {
         }
     }
     if count == 0 || top.len() < 2 || !top.iter().all(u8::is_ascii_alphabetic) {
-        return Err("the domain must end in '.' and a name of two or more letters, as in example.com");
+        return Err(
+            "the domain must end in '.' and a name of two or more letters, as in example.com",
+        );
     }
     Ok(())
 }

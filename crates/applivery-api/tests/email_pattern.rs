@@ -49,8 +49,8 @@ fn the_matcher_equals_the_documented_pattern_on_every_generated_email() {
 #[test]
 fn the_matcher_equals_the_documented_organization_id_pattern() {
     let spec: serde_json::Value = serde_json::from_str(applivery_api::OPENAPI_SPEC).unwrap();
-    let parameter = &spec["paths"]["/v1/organizations/{organizationId}/oem/users"]["post"]
-        ["parameters"][0];
+    let parameter =
+        &spec["paths"]["/v1/organizations/{organizationId}/oem/users"]["post"]["parameters"][0];
     let regex = fancy_regex::Regex::new(parameter["schema"]["pattern"].as_str().unwrap()).unwrap();
     let mut ids: Vec<String> = [
         "5f3a9c0e1b2c3d4e5f6a7b8c",
@@ -80,7 +80,9 @@ fn the_matcher_equals_the_documented_organization_id_pattern() {
     let alphabet = ['a', 'F', '0', '9', '-', '_', '.', '/', '%', ' ', 'é'];
     let mut state = 7u64;
     for _ in 0..3000 {
-        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         let len = (state >> 59) as usize;
         let id: String = (0..len)
             .map(|i| alphabet[((state >> (i * 3 % 56)) % alphabet.len() as u64) as usize])

@@ -44,7 +44,9 @@ pub(crate) fn stable_object_id(kind: &str, value: &str) -> String {
         [kind.as_bytes(), b":", value.as_bytes()]
             .concat()
             .iter()
-            .fold(seed, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+            .fold(seed, |h, &b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+            })
     };
     let (high, low) = (fnv(0xcbf2_9ce4_8422_2325), fnv(0x8422_2325_cbf2_9ce4));
     format!("{high:016x}{:08x}", low as u32)
@@ -72,7 +74,10 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(secret().len(), 48);
         assert_ne!(secret(), secret());
-        assert_eq!(organization_object_id("demo-org"), organization_object_id("demo-org"));
+        assert_eq!(
+            organization_object_id("demo-org"),
+            organization_object_id("demo-org")
+        );
         assert_eq!(organization_object_id("demo-org").len(), 24);
         assert_eq!(
             organization_object_id("5F3A9C0E1B2C3D4E5F6A7B8C"),

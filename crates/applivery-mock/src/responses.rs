@@ -66,7 +66,13 @@ pub(crate) fn validation_failed(detail: &str) -> Response {
     let visible: String = detail
         .chars()
         .take(1000)
-        .map(|c| if c == ' ' || c.is_ascii_graphic() { c } else { '?' })
+        .map(|c| {
+            if c == ' ' || c.is_ascii_graphic() {
+                c
+            } else {
+                '?'
+            }
+        })
         .collect();
     if let Ok(value) = HeaderValue::from_str(&visible) {
         response.headers_mut().insert(DETAIL_HEADER, value);

@@ -74,7 +74,10 @@ mod tests {
         assert_eq!(error(r#"{"email":1}"#), "email must be a string");
         assert_eq!(error(r#"{"email":"x"}"#), "email must contain '@'");
         assert_eq!(
-            error(&format!(r#"{{"email":"a@b.co","lastName":"{}"}}"#, "x".repeat(129))),
+            error(&format!(
+                r#"{{"email":"a@b.co","lastName":"{}"}}"#,
+                "x".repeat(129)
+            )),
             "lastName must be at most 128 characters (got 129)"
         );
         assert_eq!(

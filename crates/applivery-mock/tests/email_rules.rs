@@ -2,9 +2,9 @@
 //! generated corpus as applivery-api's differential test, over HTTP, judged against
 //! fancy-regex running the spec's own pattern.
 
+mod common;
 #[path = "../../applivery-api/tests/support/email_corpus.rs"]
 mod email_corpus;
-mod common;
 
 use applivery_mock::{DEFAULT_API_KEY, DEFAULT_ORG, MockConfig, MockServer};
 use common::*;

@@ -75,7 +75,10 @@ async fn creates_a_complete_collaborator() {
     // The OEM secret is beside the collaborator, fresh, and what the mock stored.
     let secret = created.data.oem_secret.expect("data.oemSecret");
     assert!(secret.len() >= 32, "{secret}");
-    assert_eq!(mock.oem_secret(DEFAULT_ORG, "ada@example.com"), Some(secret.clone()));
+    assert_eq!(
+        mock.oem_secret(DEFAULT_ORG, "ada@example.com"),
+        Some(secret.clone())
+    );
     assert_eq!(mock.users(), vec![collaborator]);
     // Neither users() nor Debug shows it.
     assert!(!format!("{:?} {mock:?}", mock.users()).contains(&secret));
@@ -213,7 +216,10 @@ async fn invalid_bodies_are_400_naming_the_field() {
             .send()
             .await
             .unwrap();
-        let got = response.headers()["x-mock-detail"].to_str().unwrap().to_owned();
+        let got = response.headers()["x-mock-detail"]
+            .to_str()
+            .unwrap()
+            .to_owned();
         assert!(got.starts_with(detail), "{body}: {got}");
         let answer = json_of(response).await;
         assert_error(&answer, 400, 6001, Some("Database Validation Error"));
@@ -231,10 +237,8 @@ async fn accepts_what_the_spec_does_not_forbid() {
     let key = format!("Bearer {DEFAULT_API_KEY}");
     let long_org = "a".repeat(1000);
     let tags = serde_json::to_string(&vec!["dup"; 60]).unwrap();
-    let body: &'static str = format!(
-        r#"{{"email":"o-@x-.io","firstName":" ","lastName":"","tags":{tags}}}"#
-    )
-    .leak();
+    let body: &'static str =
+        format!(r#"{{"email":"o-@x-.io","firstName":" ","lastName":"","tags":{tags}}}"#).leak();
     for org in ["5F3A9C0E1B2C3D4E5F6A7B8C", long_org.as_str()] {
         let answer = post_raw(&mock, org, Some(&key), body).await;
         assert_eq!(answer.0, StatusCode::OK, "{org}: {}", answer.1);

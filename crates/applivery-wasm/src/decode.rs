@@ -2,8 +2,10 @@
 //! and the result is checked against the wire format's required fields.
 //!
 //! The success body goes back to JavaScript as the parsed object itself, shaped as
-//! `applivery::Collaborator` serializes: an `oemSecret` redacted, a `null` user dropped, and the
-//! user's `null` and unknown fields dropped. The rules are those of the generated
+//! `applivery::Collaborator` serializes: the OEM secret (`data.oemSecret`, else an `oemSecret`
+//! inside the collaborator) as an [`OemSecret`] that prints `[redacted]`, missing timestamps and
+//! `createdBy` as `null`, a `null` user dropped, and the user's `null` and unknown fields
+//! dropped. The rules are those of the generated
 //! `applivery-api` types; the wasm tests run both decoders over the same bodies and require the
 //! same result.
 //!
@@ -16,6 +18,7 @@ use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::js::{get, is_absent, set};
+use crate::oem_secret::OemSecret;
 
 /// The [`applivery::WireDecoder`] of the package; the collaborator stays a JS object.
 pub(crate) struct HostJson;
@@ -111,14 +114,20 @@ fn success(envelope: &JsValue) -> Result<JsValue, Invalid> {
     if !is_object(&get(&collaborator, "detected")) {
         return Err("data.collaborator.detected");
     }
-    // Required but nullable: a missing key is an error, as in the generated types.
+    let object: &Object = collaborator.unchecked_ref();
+    // Documented as required, decoded leniently: missing is `null`, as in the generated types.
     for (name, path) in NULLABLE_TEXT_FIELDS {
         let value = get(&collaborator, name);
-        if !(value.is_null() || value.is_string()) || !has(&collaborator, name) {
+        if value.is_undefined() {
+            set(object, name, JsValue::NULL);
+        } else if !(value.is_null() || value.is_string()) {
             return Err(path);
         }
     }
-    let object: &Object = collaborator.unchecked_ref();
+    let beside = get(&data, "oemSecret");
+    if !(is_absent(&beside) || beside.is_string()) {
+        return Err("data.oemSecret");
+    }
     let found = get(&collaborator, "user");
     if is_absent(&found) {
         // `Option::None` is not serialized.
@@ -126,11 +135,19 @@ fn success(envelope: &JsValue) -> Result<JsValue, Invalid> {
     } else {
         set(object, "user", user(&found)?);
     }
-    let secret = get(&collaborator, "oemSecret");
-    if is_absent(&secret) {
-        delete(object, "oemSecret");
-    } else {
-        set(object, "oemSecret", applivery::REDACTED);
+    // As `applivery::Collaborator::from_data`: beside the collaborator first, then inside it,
+    // where any JSON value is taken (a non-string one in its JSON text).
+    let inside = get(&collaborator, "oemSecret");
+    let secret = match beside.as_string() {
+        Some(secret) => Some(secret),
+        None if is_absent(&inside) => None,
+        None => inside
+            .as_string()
+            .or_else(|| js_sys::JSON::stringify(&inside).ok().map(String::from)),
+    };
+    match secret {
+        Some(secret) => set(object, "oemSecret", OemSecret::new(secret)),
+        None => delete(object, "oemSecret"),
     }
     Ok(collaborator)
 }
@@ -147,10 +164,8 @@ fn user(user: &JsValue) -> Result<Object, Invalid> {
         if is_absent(&value) {
             continue;
         }
-        let typed = match name {
-            "ssoUser" => value.as_bool().is_some(),
-            _ => value.is_string(),
-        };
+        // `ssoUser` is typed boolean on one page and "any" on another: any value is kept.
+        let typed = name == "ssoUser" || value.is_string();
         if !typed {
             return Err(path);
         }
@@ -177,7 +192,7 @@ const TEXT_FIELDS: [(&str, &str); 3] = [
     ("role", "data.collaborator.role"),
 ];
 
-/// The collaborator's required but nullable text fields.
+/// The collaborator's nullable text fields that may also be missing.
 const NULLABLE_TEXT_FIELDS: [(&str, &str); 3] = [
     ("createdBy", "data.collaborator.createdBy"),
     ("createdAt", "data.collaborator.createdAt"),
@@ -188,10 +203,6 @@ fn is_string_array(value: &JsValue) -> bool {
     value
         .dyn_ref::<Array>()
         .is_some_and(|items| items.iter().all(|item| item.is_string()))
-}
-
-fn has(object: &JsValue, name: &str) -> bool {
-    Reflect::has(object, &JsValue::from_str(name)).unwrap_or(false)
 }
 
 fn delete(object: &Object, name: &str) {

@@ -19,11 +19,15 @@ mod client;
 mod decode;
 #[cfg(target_arch = "wasm32")]
 mod js;
+#[cfg(target_arch = "wasm32")]
+mod oem_secret;
 
 #[cfg(target_arch = "wasm32")]
 pub use call::Call;
 #[cfg(target_arch = "wasm32")]
 pub use client::{Client, validate_oem_user};
+#[cfg(target_arch = "wasm32")]
+pub use oem_secret::OemSecret;
 
 /// See Cargo.toml: the smallest allocator that frees and coalesces; the package's allocations
 /// are few and short-lived.

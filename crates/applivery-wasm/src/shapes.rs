@@ -177,6 +177,14 @@ pub fn package_schema() -> serde_json::Value {
         &mut definitions["Collaborator"],
         always_serialized_collaborator_keys(),
     );
+    // Documented as boolean on one page and "any" on another: whatever JSON value came.
+    definitions["OemUser"]["properties"]["ssoUser"]["tsType"] = "unknown".into();
+    // The package hands the secret over as an `OemSecret` object (declared in index.d.ts).
+    definitions["Collaborator"]["properties"]["oemSecret"] = serde_json::json!({
+        "tsType": "OemSecret",
+        "description": "The new user's OEM secret (`data.oemSecret` of the answer): `expose()` \
+            reads it; `console.log` and `JSON.stringify` show `[redacted]`."
+    });
     serde_json::json!({
         "$schema": "http://json-schema.org/draft-07/schema#",
         "title": ROOT_TITLE,

@@ -48,10 +48,17 @@ mod tests {
 
     #[test]
     fn organization_ids() {
-        for ok in ["demo-org", "5f3a9c0e1b2c3d4e5f6a7b8c", "A-b9", &"a".repeat(1000)] {
+        for ok in [
+            "demo-org",
+            "5f3a9c0e1b2c3d4e5f6a7b8c",
+            "A-b9",
+            &"a".repeat(1000),
+        ] {
             assert!(validate_organization_id(ok).is_ok(), "{ok}");
         }
-        for bad in ["", "ab", "A_b", "../x", "a/b", "a?b", "a#b", "a b", "%2e%2e", "é12"] {
+        for bad in [
+            "", "ab", "A_b", "../x", "a/b", "a?b", "a#b", "a b", "%2e%2e", "é12",
+        ] {
             let error = validate_organization_id(bad).unwrap_err();
             assert_eq!(error.field_errors()[0].field, "organizationId", "{bad}");
         }

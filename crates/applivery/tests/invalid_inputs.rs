@@ -109,10 +109,7 @@ async fn all_problems_are_reported_together() {
         .await
         .unwrap_err();
     let fields: Vec<_> = error.field_errors().iter().map(|e| e.field).collect();
-    assert_eq!(
-        fields,
-        ["organizationId", "email", "firstName", "lastName"]
-    );
+    assert_eq!(fields, ["organizationId", "email", "firstName", "lastName"]);
     assert_eq!(mock.request_count(), 0);
 }
 
@@ -120,7 +117,10 @@ async fn all_problems_are_reported_together() {
 async fn boundary_values_and_undocumented_limits_are_accepted() {
     let mock = mock().await;
     // 256 characters exactly, a long local part, a domain label ending in '-'.
-    let email = format!("{}@a-.example.com", "a".repeat(256 - "@a-.example.com".len()));
+    let email = format!(
+        "{}@a-.example.com",
+        "a".repeat(256 - "@a-.example.com".len())
+    );
     assert_eq!(email.len(), 256);
     let users = [
         NewOemUser::new(email)

@@ -27,7 +27,10 @@ async fn creates_a_user_and_returns_the_collaborator() {
     assert_eq!(wire_user.first_name.as_deref(), Some("Ada"));
     assert_eq!(wire_user.last_name.as_deref(), Some("Lovelace"));
     // The OEM secret reaches the caller, from `data.oemSecret`, equal to what the mock stored.
-    let secret = created.oem_secret.as_ref().expect("the mock sends data.oemSecret");
+    let secret = created
+        .oem_secret
+        .as_ref()
+        .expect("the mock sends data.oemSecret");
     assert_eq!(
         mock.oem_secret(DEFAULT_ORG, &email).as_deref(),
         Some(secret.expose())

@@ -78,7 +78,10 @@ async fn creates_a_user_over_https_with_a_trusted_certificate() {
         .create_oem_user(DEFAULT_ORG, NewOemUser::new("tls@example.com"))
         .await
         .unwrap();
-    assert_eq!(collaborator.user.unwrap().email.as_deref(), Some("tls@example.com"));
+    assert_eq!(
+        collaborator.user.unwrap().email.as_deref(),
+        Some("tls@example.com")
+    );
     assert_eq!(mock.users().len(), 1);
 }
 

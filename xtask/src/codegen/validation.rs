@@ -39,7 +39,9 @@ pub fn strip_keywords(spec: &OpenAPI) -> OpenAPI {
         }
     }
     for item in spec.paths.paths.values_mut() {
-        let ReferenceOr::Item(item) = item else { continue };
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
         let operations = [
             &mut item.get,
             &mut item.put,
@@ -50,10 +52,15 @@ pub fn strip_keywords(spec: &OpenAPI) -> OpenAPI {
             &mut item.patch,
             &mut item.trace,
         ];
-        let operations = operations.into_iter().flatten().map(|op| &mut op.parameters);
+        let operations = operations
+            .into_iter()
+            .flatten()
+            .map(|op| &mut op.parameters);
         for parameters in std::iter::once(&mut item.parameters).chain(operations) {
             for parameter in parameters.iter_mut() {
-                let ReferenceOr::Item(parameter) = parameter else { continue };
+                let ReferenceOr::Item(parameter) = parameter else {
+                    continue;
+                };
                 let (Parameter::Path { parameter_data, .. }
                 | Parameter::Query { parameter_data, .. }
                 | Parameter::Header { parameter_data, .. }
@@ -157,10 +164,16 @@ fn checks(place: &str, field: &str, schema: &Schema, value: &str) -> Result<Stri
             ..
         })) => {
             if let Some(max) = max_length {
-                let _ = write!(out, "rules::max_length(&mut problems, {field:?}, {value}, {max});");
+                let _ = write!(
+                    out,
+                    "rules::max_length(&mut problems, {field:?}, {value}, {max});"
+                );
             }
             if let Some(min) = min_length {
-                let _ = write!(out, "rules::min_length(&mut problems, {field:?}, {value}, {min});");
+                let _ = write!(
+                    out,
+                    "rules::min_length(&mut problems, {field:?}, {value}, {min});"
+                );
             }
             if let Some(pattern) = pattern {
                 let matcher = PATTERN_MATCHERS
@@ -189,13 +202,21 @@ fn checks(place: &str, field: &str, schema: &Schema, value: &str) -> Result<Stri
         }
         SchemaKind::Type(Type::Array(array)) => {
             if array.unique_items {
-                return Err(format!("{place}: uniqueItems is not supported by the generator"));
+                return Err(format!(
+                    "{place}: uniqueItems is not supported by the generator"
+                ));
             }
             if let Some(max) = array.max_items {
-                let _ = write!(out, "rules::max_items(&mut problems, {field:?}, {value}.len(), {max});");
+                let _ = write!(
+                    out,
+                    "rules::max_items(&mut problems, {field:?}, {value}.len(), {max});"
+                );
             }
             if let Some(min) = array.min_items {
-                let _ = write!(out, "rules::min_items(&mut problems, {field:?}, {value}.len(), {min});");
+                let _ = write!(
+                    out,
+                    "rules::min_items(&mut problems, {field:?}, {value}.len(), {min});"
+                );
             }
             if let Some(ReferenceOr::Item(items)) = &array.items
                 && !checks(place, field, items, "item")?.is_empty()
@@ -206,13 +227,19 @@ fn checks(place: &str, field: &str, schema: &Schema, value: &str) -> Result<Stri
             }
         }
         SchemaKind::Type(Type::Integer(number)) => {
-            if number.minimum.is_some() || number.maximum.is_some() || number.multiple_of.is_some() {
-                return Err(format!("{place}: integer bounds are not supported by the generator"));
+            if number.minimum.is_some() || number.maximum.is_some() || number.multiple_of.is_some()
+            {
+                return Err(format!(
+                    "{place}: integer bounds are not supported by the generator"
+                ));
             }
         }
         SchemaKind::Type(Type::Number(number)) => {
-            if number.minimum.is_some() || number.maximum.is_some() || number.multiple_of.is_some() {
-                return Err(format!("{place}: number bounds are not supported by the generator"));
+            if number.minimum.is_some() || number.maximum.is_some() || number.multiple_of.is_some()
+            {
+                return Err(format!(
+                    "{place}: number bounds are not supported by the generator"
+                ));
             }
         }
         SchemaKind::Type(Type::Boolean(_)) => {}
@@ -271,18 +298,33 @@ fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
 fn request_body_schemas(spec: &OpenAPI) -> Result<Vec<String>, String> {
     let mut names = Vec::new();
     for (path, item) in &spec.paths.paths {
-        let ReferenceOr::Item(item) = item else { continue };
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
         for (method, operation) in item.iter() {
-            let Some(body) = &operation.request_body else { continue };
-            let ReferenceOr::Item(body) = body else {
-                return Err(format!("{} {path}: the request body is a $ref; inline it", method.to_uppercase()));
+            let Some(body) = &operation.request_body else {
+                continue;
             };
-            let Some(media) = body.content.get("application/json") else { continue };
+            let ReferenceOr::Item(body) = body else {
+                return Err(format!(
+                    "{} {path}: the request body is a $ref; inline it",
+                    method.to_uppercase()
+                ));
+            };
+            let Some(media) = body.content.get("application/json") else {
+                continue;
+            };
             match &media.schema {
                 Some(ReferenceOr::Reference { reference }) => {
-                    let name = reference
-                        .strip_prefix("#/components/schemas/")
-                        .ok_or_else(|| format!("{} {path}: unsupported $ref {reference}", method.to_uppercase()))?;
+                    let name =
+                        reference
+                            .strip_prefix("#/components/schemas/")
+                            .ok_or_else(|| {
+                                format!(
+                                    "{} {path}: unsupported $ref {reference}",
+                                    method.to_uppercase()
+                                )
+                            })?;
                     if !names.iter().any(|n| n == name) {
                         names.push(name.to_string());
                     }
@@ -312,20 +354,30 @@ fn component<'a>(spec: &'a OpenAPI, name: &str) -> Result<&'a Schema, String> {
 fn constrained_parameters(spec: &OpenAPI) -> Result<BTreeMap<String, Schema>, String> {
     let mut found: BTreeMap<String, Schema> = BTreeMap::new();
     for item in spec.paths.paths.values() {
-        let ReferenceOr::Item(item) = item else { continue };
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
         let operations = item.iter().map(|(_, op)| &op.parameters);
-        for parameter in std::iter::once(&item.parameters).chain(operations).flatten() {
-            let ReferenceOr::Item(parameter) = parameter else { continue };
+        for parameter in std::iter::once(&item.parameters)
+            .chain(operations)
+            .flatten()
+        {
+            let ReferenceOr::Item(parameter) = parameter else {
+                continue;
+            };
             let (Parameter::Path { parameter_data, .. } | Parameter::Query { parameter_data, .. }) =
                 parameter
             else {
                 continue;
             };
-            let ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) = &parameter_data.format
+            let ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) =
+                &parameter_data.format
             else {
                 continue;
             };
-            let SchemaKind::Type(Type::String(string)) = &schema.schema_kind else { continue };
+            let SchemaKind::Type(Type::String(string)) = &schema.schema_kind else {
+                continue;
+            };
             let constrained = string.pattern.is_some()
                 || string.min_length.is_some()
                 || string.max_length.is_some()

@@ -172,25 +172,27 @@ impl Rng {
         email.push_str(&domain.join("."));
         if self.chance(2) {
             let at = self.below(email.len() + 1);
-            let at = (0..=at).rev().find(|&i| email.is_char_boundary(i)).unwrap_or(0);
+            let at = (0..=at)
+                .rev()
+                .find(|&i| email.is_char_boundary(i))
+                .unwrap_or(0);
             email.insert(at, '.');
         }
         // Some truncate at a char boundary, to hit shapes such as a missing TLD.
         if self.chance(3) {
             let cut = self.below(email.len() + 1);
-            let cut = (0..=cut).rev().find(|&i| email.is_char_boundary(i)).unwrap_or(0);
+            let cut = (0..=cut)
+                .rev()
+                .find(|&i| email.is_char_boundary(i))
+                .unwrap_or(0);
             email.truncate(cut);
         }
         email
     }
 }
 
-const LETTERS: &[&str] = &[
-    "a", "b", "c", "x", "y", "z", "A", "B", "M", "Z",
-];
-const LABEL: &[&str] = &[
-    "a", "b", "k", "z", "A", "Q", "0", "1", "9", "-",
-];
+const LETTERS: &[&str] = &["a", "b", "c", "x", "y", "z", "A", "B", "M", "Z"];
+const LABEL: &[&str] = &["a", "b", "k", "z", "A", "Q", "0", "1", "9", "-"];
 const LOCAL: &[&str] = &[
     "a", "b", "q", "z", "A", "K", "Z", "0", "5", "9", "_", "'", "+", "-", ".",
 ];
