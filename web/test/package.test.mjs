@@ -80,7 +80,7 @@ test('creates a user and resolves to the collaborator', async () => {
     tags: ['engineering', 'beta'],
   });
   assert.match(created.id, /^[0-9a-f]{24}$/);
-  assert.equal(created.organization, ORG);
+  assert.match(created.organization, /^[0-9a-f]{24}$/);
   assert.deepEqual(created.tags, ['engineering', 'beta']);
   assert.equal(created.user.email, 'ada@example.com');
   assert.equal(created.user.firstName, 'Ada');
@@ -91,13 +91,43 @@ test('creates a user and resolves to the collaborator', async () => {
   );
 });
 
-test('an oemSecret from the server is redacted', async () => {
+test('the OEM secret reaches the caller and shows nowhere', async () => {
   const created = await client().createOemUser(ORG, { email: 'secret@example.com' });
-  const [stored] = await mock.users();
-  // The mock sends a random oemSecret with every created collaborator.
-  assert.match(stored.oemSecret, /^[0-9a-f]{32}$/);
-  assert.equal(created.oemSecret, '[redacted]');
-  assert.ok(!inspect(created).includes(stored.oemSecret));
+  const [stored] = await mock.oemSecrets();
+  assert.ok(stored.oemSecret.length >= 32);
+  // What the mock stored, handed over as an OemSecret.
+  assert.equal(created.oemSecret.expose(), stored.oemSecret);
+  for (const shown of [
+    inspect(created, { depth: 10 }),
+    inspect(created, { depth: 10, showHidden: true }),
+    JSON.stringify(created),
+    String(created.oemSecret),
+    `${created.oemSecret}`,
+  ]) {
+    assert.ok(!shown.includes(stored.oemSecret), shown);
+  }
+  assert.equal(JSON.parse(JSON.stringify(created)).oemSecret, '[redacted]');
+  assert.deepEqual(await mock.users().then((users) => users.map((u) => u.oemSecret)), [undefined]);
+});
+
+test('organization ids: exactly the documented pattern, and none that fails it is sent', async () => {
+  // The documented pattern, run by the host's RegExp, is the verdict.
+  const documented = /^(([a-fA-F0-9]{24})|([a-zA-Z0-9\-]{3,}))$/;
+  const ids = [
+    '5f3a9c0e1b2c3d4e5f6a7b8c', '5F3A9C0E1B2C3D4E5F6A7B8C', 'demo-org', 'abc', '---', 'a'.repeat(1000),
+    '', 'a', 'ab', 'a_b', 'demo_org', 'a/b', '../x', '..', '%2e%2e', '%2E', 'a b', ' abc',
+    'abc\n', 'é12', 'a.b', 'a?b', 'a#b',
+  ];
+  await mock.faults(['status=500']);
+  for (const id of ids) {
+    if (documented.test(id)) continue;
+    const error = await failure(client().createOemUser(id, { email: 'a@example.com' }));
+    assert.equal(error.kind, 'invalid_input', id);
+    assert.deepEqual(error.fieldErrors.map((e) => e.field), ['organizationId'], id);
+  }
+  // The queued fault is still there: nothing was sent.
+  const next = await failure(client().createOemUser(ORG, { email: 'ok@example.com' }));
+  assert.equal(next.kind, 'server_error');
 });
 
 test('invalid input is refused with every problem, and nothing is sent', async () => {
@@ -105,7 +135,11 @@ test('invalid input is refused with every problem, and nothing is sent', async (
   // sent anything, the valid call below would not meet the fault.
   await mock.faults(['status=500']);
   const error = await failure(
-    client().createOemUser('bad/org', { email: 'not-an-email', firstName: ' ', tags: [1] }),
+    client().createOemUser('bad/org', {
+      email: 'not-an-email',
+      firstName: 'x'.repeat(129),
+      tags: [1],
+    }),
   );
   assert.equal(error.kind, 'invalid_input');
   assert.equal(error.retryable, false);
@@ -125,10 +159,15 @@ test('invalid input is refused with every problem, and nothing is sent', async (
 test('validateOemUser reports what createOemUser would refuse, sending nothing', async () => {
   await mock.faults(['status=500']);
   assert.deepEqual(validateOemUser({ email: 'ada@example.com', tags: ['a', 'b'] }), []);
+  // Duplicate, blank and many tags and blank names: Applivery documents no rule against them.
+  assert.deepEqual(
+    validateOemUser({ email: 'o-@x-.io', firstName: ' ', tags: [...Array(60).fill('a'), ''] }),
+    [],
+  );
   const problems = validateOemUser({ email: 'nope', lastName: 7, tags: ['a', 'a'] });
   assert.deepEqual(
     problems.map((e) => e.field),
-    ['email', 'lastName', 'tags'],
+    ['email', 'lastName'],
   );
   assert.ok(problems.every((e) => typeof e.message === 'string' && e.message.length > 0));
   assert.deepEqual(validateOemUser(undefined).map((e) => e.field), ['email']);

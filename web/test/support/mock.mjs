@@ -32,6 +32,9 @@ export async function startMock(args = []) {
     baseUrl,
     /** Created collaborators, as the mock stored them. */
     users: () => admin('users'),
+    /** `{organization, email, collaboratorId, oemSecret}` of every created user. */
+    oemSecrets: () => admin('oem-secrets'),
+
     reset: () => admin('reset', { method: 'POST' }),
     /** Queues fault specs, each consumed by the next API request. */
     faults: (specs) =>
