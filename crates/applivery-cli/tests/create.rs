@@ -33,8 +33,12 @@ fn created_prints_the_collaborator_as_text_or_json() {
     );
     assert_exit(&output, 0);
     let text = stdout(&output);
+    // The organization as the API names it: its 24-hex id.
+    let organization = &mock.server().users()[0].organization;
     assert!(
-        text.contains("Created OEM user ada@example.com in organization demo-org"),
+        text.contains(&format!(
+            "Created OEM user ada@example.com in organization {organization}"
+        )),
         "{text}"
     );
     assert!(
@@ -58,7 +62,7 @@ fn created_prints_the_collaborator_as_text_or_json() {
     assert_exit(&output, 0);
     let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(json["user"]["email"], "grace@example.com");
-    assert_eq!(json["organization"], "demo-org");
+    assert_eq!(json["organization"], *organization);
     // The mock sends an oemSecret; it never reaches the output.
     assert_eq!(json["oemSecret"], "[redacted]");
     assert_eq!(mock.created_emails().len(), 2);
@@ -291,5 +295,9 @@ fn applivery_mock_starts_the_local_mock() {
     mock.wait().unwrap();
     assert_exit(&output, 0);
     let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
-    assert_eq!(json["organization"], "cli-org");
+    let organization = json["organization"].as_str().unwrap();
+    assert!(
+        organization.len() == 24 && organization.chars().all(|c| c.is_ascii_hexdigit()),
+        "{json}"
+    );
 }
