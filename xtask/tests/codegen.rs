@@ -4,7 +4,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const GENERATED: [&str; 2] = ["types.rs", "client.rs"];
+const GENERATED: [&str; 3] = ["types.rs", "client.rs", "validation.rs"];
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -82,8 +82,8 @@ fn check_fails_with_a_diff_after_a_one_word_edit() {
     assert!(codegen(&["--check"], &spec, &out).status.success());
 
     let edited = spec_text().replacen(
-        "Family name of the new user.",
-        "Surname of the new user.",
+        "Family name of the new user;",
+        "Surname of the new user;",
         1,
     );
     assert_ne!(edited, spec_text());
@@ -132,4 +132,51 @@ fn unsupported_specs_get_a_clear_message() {
         "different schemas",
     );
     assert_refused("{ not json".into(), "not a valid OpenAPI document");
+}
+
+#[test]
+fn constraints_the_generator_cannot_check_are_refused_naming_the_property() {
+    let with_first_name = |schema: &str| {
+        spec_text().replacen(
+            r#""firstName": {
+            "type": "string",
+            "maxLength": 128,"#,
+            &format!(r#""firstName": {{ {schema},"#),
+            1,
+        )
+    };
+    assert_ne!(with_first_name("\"type\": \"string\""), spec_text());
+    assert_refused(
+        with_first_name(r#""type": "string", "pattern": "^[a-z]+$""#),
+        "NewOemUser.firstName: no hand-written matcher for the pattern",
+    );
+    assert_refused(
+        with_first_name(r#""type": "array", "items": {"type": "string", "maxLength": 3}"#),
+        "NewOemUser.firstName: constraints on array items are not supported",
+    );
+    assert_refused(
+        with_first_name(r#""type": "integer", "minimum": 1"#),
+        "NewOemUser.firstName: integer bounds are not supported",
+    );
+}
+
+#[test]
+fn the_spec_s_constraints_become_checks() {
+    let (_dir, spec, out) = scratch(&spec_text().replacen(
+        r#""maxLength": 128,"#,
+        r#""maxLength": 40, "minLength": 2, "enum": ["Ada", "Grace"],"#,
+        1,
+    ));
+    assert!(codegen(&[], &spec, &out).status.success());
+    let checks = std::fs::read_to_string(out.join("validation.rs")).unwrap();
+    for call in [
+        r#"rules::max_length(&mut problems, "firstName", value, 40)"#,
+        r#"rules::min_length(&mut problems, "firstName", value, 2)"#,
+        r#"rules::one_of(&mut problems, "firstName", value, &["Ada", "Grace"])"#,
+        r#"rules::max_length(&mut problems, "email", value, 256)"#,
+        "crate::patterns::email",
+        "pub fn organization_id_problems(value: &str)",
+    ] {
+        assert!(checks.contains(call), "{call} missing from:\n{checks}");
+    }
 }
