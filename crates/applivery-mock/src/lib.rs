@@ -101,6 +101,7 @@
 #![deny(missing_docs)]
 
 mod admin;
+#[cfg(feature = "cli")]
 pub mod cli;
 mod config;
 mod cors;
