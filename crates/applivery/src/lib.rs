@@ -85,7 +85,7 @@
 //! # Features
 //!
 //! - `client` (default): the async [`Client`] on reqwest. Without it the crate is the
-//!   transport-agnostic core (validation, [`classify`], [`RetryPolicy`], [`RetryState`]) and
+//!   transport-agnostic core (validation, response classification, retry decisions) and
 //!   builds for `wasm32-unknown-unknown` without reqwest, tokio or the `url` crate (it uses
 //!   only the wire types of `applivery-api`). With it, it also builds for wasm32 (reqwest over
 //!   `fetch`, JS timers for backoff; no timeouts there).
@@ -108,28 +108,50 @@ mod validate;
 #[cfg(feature = "client")]
 mod client;
 #[cfg(feature = "client")]
+mod organization;
+#[cfg(feature = "client")]
 mod platform;
+#[cfg(feature = "client")]
+mod request;
 #[cfg(feature = "client")]
 mod transport;
 
+pub use base_url::DEFAULT_BASE_URL;
 #[cfg(feature = "client")]
 pub use base_url::validate_base_url;
-pub use base_url::{DEFAULT_BASE_URL, ParsedUrl, check_parsed_base_url};
-pub use classify::{
-    MAX_RESPONSE_BYTES, SerdeJson, WireDecoder, classify, classify_with, codes, kind_for_code,
-    parse_http_date, parse_retry_after, retry_after_in_seconds,
-};
+pub use classify::codes;
 pub use collaborator::{Collaborator, OemUser};
 pub use error::{Error, ErrorKind, FieldError, RetryClass};
 pub use new_user::{NewOemUser, validate_request};
-pub use retry::{RetryPolicy, RetryState, Step};
+pub use retry::RetryPolicy;
 pub use secret::{REDACTED, Secret};
 pub use validate::{
     MAX_EMAIL_CHARS, MAX_EMAIL_LOCAL_CHARS, MAX_NAME_CHARS, MAX_ORGANIZATION_ID_CHARS,
     MAX_TAG_CHARS, MAX_TAGS, validate_organization_id,
 };
 
+/// The transport-agnostic pieces the `applivery-oem` npm package (crates/applivery-wasm) drives
+/// over `fetch`: response classification, the retry state machine, the base URL rule on a
+/// host-parsed URL. Not part of the supported API: it follows that package's needs.
+#[doc(hidden)]
+pub mod sans_io {
+    pub use crate::base_url::{ParsedUrl, check_parsed_base_url};
+    pub use crate::classify::{
+        MAX_RESPONSE_BYTES, SerdeJson, WireDecoder, classify, classify_with, kind_for_code,
+        parse_http_date, parse_retry_after, retry_after_in_seconds,
+    };
+    pub use crate::retry::{RetryState, Step};
+}
+
 #[cfg(feature = "client")]
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };
+#[cfg(feature = "client")]
+pub use organization::Organization;
+#[cfg(feature = "client")]
+pub use request::{CallFuture, CreateOemUser};
+/// The reqwest this crate sends with, for [`ClientBuilder::http_client`] without a reqwest
+/// dependency of your own (or one of another version).
+#[cfg(feature = "client")]
+pub use reqwest;
