@@ -26,7 +26,29 @@
 //! # }
 //! ```
 //!
-//! [`Client::from_env`] reads `APPLIVERY_API_KEY` and `APPLIVERY_BASE_URL`.
+//! [`Client::from_env`] reads `APPLIVERY_API_KEY` and `APPLIVERY_BASE_URL`;
+//! [`Organization::from_env`] also reads `APPLIVERY_ORGANIZATION_ID` and gives a handle bound to
+//! that organization (`org.create_oem_user(user).await`).
+//!
+//! # Per-call options
+//!
+//! `create_oem_user` returns a [`CreateOemUser`] request: await it as is, or first give this
+//! call its own per-attempt `timeout`, an overall `deadline` (every attempt and wait included)
+//! or a `retry_policy`:
+//!
+//! ```no_run
+//! # #[cfg(feature = "client")]
+//! # async fn run(client: applivery::Client) -> Result<(), applivery::Error> {
+//! use std::time::Duration;
+//! let created = client
+//!     .create_oem_user("5f3a9c0e1b2c3d4e5f6a7b8c", applivery::NewOemUser::new("ada@example.com"))
+//!     .timeout(Duration::from_secs(5))
+//!     .deadline(Duration::from_secs(12))
+//!     .retry_policy(applivery::RetryPolicy::none())
+//!     .await?;
+//! # Ok(())
+//! # }
+//! ```
 //!
 //! # Validation
 //!
@@ -66,7 +88,8 @@
 //! `[0, min(max_backoff, initial_backoff * 2^(n-1))]`), replaced by the server's `Retry-After`
 //! when it sends one. Retries stop after [`RetryPolicy::max_attempts`] attempts (default 3) or
 //! when the next wait would end after [`RetryPolicy::max_elapsed`] (default 30 s); each attempt
-//! is itself bounded by the client's timeout. The final error reports [`Error::attempts`].
+//! is itself bounded by the client's timeout, and a call's [`CreateOemUser::deadline`] bounds the
+//! whole. The final error reports [`Error::attempts`].
 //!
 //! # Secrets
 //!
@@ -80,7 +103,8 @@
 //! Each call runs in a `tracing` span `applivery.create_oem_user` (fields `organization`,
 //! `attempts`, `status`, `kind`, `duration_ms`), each attempt in a span `applivery.attempt`
 //! (`attempt`, `status`, `duration_ms`); a retry logs an event with `backoff_ms`. The key is
-//! never recorded.
+//! never recorded, and the organization id only once validated. A call whose future is dropped
+//! before it ends records `kind = "cancelled"` and logs a `cancelled` event.
 //!
 //! # Features
 //!
@@ -90,7 +114,10 @@
 //!   only the wire types of `applivery-api`). With it, it also builds for wasm32 (reqwest over
 //!   `fetch`, JS timers for backoff; no timeouts there).
 //! - `rustls` (default): TLS through rustls (reqwest's `rustls` feature, aws-lc-rs provider).
-//! - `native-tls`: TLS through the platform library.
+//! - `native-tls`: TLS through the platform library (use `default-features = false, features =
+//!   ["native-tls"]`).
+//!
+//! [`reqwest`] is re-exported, for [`ClientBuilder::http_client`].
 
 #![deny(missing_docs)]
 // The crate docs link to `Client`, which only exists with the `client` feature.
