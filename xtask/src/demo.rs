@@ -18,13 +18,25 @@ const ORGANIZATION: &str = "demo-org";
 pub struct Options {
     pub mock_addr: String,
     pub page_addr: String,
+    /// Serve web/pkg as it is (built by `cargo xtask wasm`) instead of rebuilding it: tests
+    /// must not write into the package a concurrent test may be reading.
+    pub prebuilt_package: bool,
 }
 
 pub fn run(options: &Options) -> Result<(), String> {
     let root = project_root();
     run_step("cargo", &["build", "--quiet", "-p", "applivery-cli"], &root)?;
-    // Rebuilt every time (seconds when nothing changed) so the page never runs a stale package.
-    crate::wasm::build()?;
+    if options.prebuilt_package {
+        if !root.join(crate::wasm::PKG_DIR).join("index.js").is_file() {
+            return Err(format!(
+                "{} is not built: run `cargo xtask wasm` first",
+                crate::wasm::PKG_DIR
+            ));
+        }
+    } else {
+        // Rebuilt every time (seconds when nothing changed) so the page never runs a stale package.
+        crate::wasm::build()?;
+    }
     let cli = root.join("target/debug/applivery");
 
     let (mut mock, mock_url) = start_mock(&cli, &options.mock_addr)?;

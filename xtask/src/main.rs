@@ -1,8 +1,11 @@
 //! `cargo xtask`: project automation that needs more than a shell one-liner.
 
 mod bench;
+mod clean_tree;
 mod codegen;
 mod demo;
+mod deny;
+mod publish_checks;
 mod setup;
 mod static_server;
 mod test;
@@ -51,6 +54,9 @@ enum Task {
         /// Where the admin page is served (port 0 picks a free one).
         #[arg(long, default_value = "127.0.0.1:8080")]
         page_addr: String,
+        /// Serve web/pkg as built by `cargo xtask wasm` instead of rebuilding it.
+        #[arg(long)]
+        prebuilt_package: bool,
     },
     /// Run the release-mode benchmarks (all, or the one named: mock, facade, import).
     Bench { name: Option<String> },
@@ -75,9 +81,11 @@ fn main() -> ExitCode {
         Task::Demo {
             mock_addr,
             page_addr,
+            prebuilt_package,
         } => demo::run(&demo::Options {
             mock_addr,
             page_addr,
+            prebuilt_package,
         }),
         Task::Bench { name } => bench::run(name.as_deref()),
     };

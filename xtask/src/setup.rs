@@ -81,10 +81,25 @@ pub fn chromium() -> Result<(), String> {
     if std::path::Path::new(CHROMIUM).exists() && std::path::Path::new(CHROMEDRIVER).exists() {
         return Ok(());
     }
-    for args in [
-        &["update"][..],
-        &["install", "-y", "chromium", "chromium-driver"][..],
-    ] {
+    apt_install(&["chromium", "chromium-driver"])
+}
+
+/// OpenSSL's headers and pkg-config, which the facade's `native-tls` feature builds against,
+/// unless pkg-config already finds OpenSSL.
+pub fn openssl_dev() -> Result<(), String> {
+    let found = Command::new("pkg-config")
+        .args(["--exists", "openssl"])
+        .status()
+        .is_ok_and(|status| status.success());
+    if found {
+        return Ok(());
+    }
+    apt_install(&["libssl-dev", "pkg-config"])
+}
+
+fn apt_install(packages: &[&str]) -> Result<(), String> {
+    let install = [&["install", "-y"][..], packages].concat();
+    for args in [&["update"][..], &install[..]] {
         println!("$ apt-get {}", args.join(" "));
         let status = Command::new("apt-get")
             .args(args)

@@ -27,6 +27,7 @@ pub fn run(total_gzip: u64) -> Result<(), String> {
             "--all-targets",
             "--target",
             WASM_TARGET,
+            "--locked",
             "--",
             "-D",
             "warnings",
@@ -34,7 +35,14 @@ pub fn run(total_gzip: u64) -> Result<(), String> {
         &root,
     )?;
     setup::chromium()?;
-    let wasm_test = ["test", "-p", "applivery-wasm", "--target", WASM_TARGET];
+    let wasm_test = [
+        "test",
+        "-p",
+        "applivery-wasm",
+        "--target",
+        WASM_TARGET,
+        "--locked",
+    ];
     let runner = [(
         "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
         "wasm-bindgen-test-runner",
@@ -51,7 +59,11 @@ pub fn run(total_gzip: u64) -> Result<(), String> {
             ("CHROMEDRIVER", setup::CHROMEDRIVER),
         ],
     )?;
-    run_step("cargo", &["build", "-p", "applivery-mock"], &root)?;
+    run_step(
+        "cargo",
+        &["build", "-p", "applivery-mock", "--locked"],
+        &root,
+    )?;
     let mock = root.join("target/debug/applivery-mock");
     let mock = mock.to_str().ok_or("non-UTF-8 target path")?;
     let mut args = vec!["--test"];

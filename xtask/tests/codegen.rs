@@ -180,3 +180,39 @@ fn the_spec_s_constraints_become_checks() {
         assert!(checks.contains(call), "{call} missing from:\n{checks}");
     }
 }
+
+#[test]
+fn the_crate_carries_an_exact_copy_of_the_spec_and_check_catches_drift() {
+    let (_dir, spec, out) = scratch(&spec_text());
+    assert!(codegen(&[], &spec, &out).status.success());
+    assert_eq!(
+        fs::read_to_string(out.join("openapi.json")).unwrap(),
+        spec_text()
+    );
+    // An edit to the copy alone (the drift a published crate must not have) fails the check.
+    let copy = out.join("openapi.json");
+    fs::write(&copy, spec_text().replacen("OEM", "0EM", 1)).unwrap();
+    let output = codegen(&["--check"], &spec, &out);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("openapi.json"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn check_ignores_crlf_line_endings_of_a_windows_checkout() {
+    let (_dir, spec, out) = scratch(&spec_text());
+    assert!(codegen(&[], &spec, &out).status.success());
+    let crlf = |path: &Path| {
+        let text = fs::read_to_string(path).unwrap();
+        fs::write(path, text.replace('\n', "\r\n")).unwrap();
+    };
+    crlf(&spec);
+    for name in GENERATED.iter().chain(&["openapi.json"]) {
+        crlf(&out.join(name));
+    }
+    let output = codegen(&["--check"], &spec, &out);
+    assert!(output.status.success(), "{}", stderr(&output));
+}

@@ -31,6 +31,8 @@ fn demo_creates_a_user_serves_the_page_and_stops_cleanly() {
             "127.0.0.1:0",
             "--page-addr",
             "127.0.0.1:0",
+            // `cargo xtask test` built web/pkg before the tests; a test never rewrites it.
+            "--prebuilt-package",
         ])
         .stdout(Stdio::piped())
         .spawn()

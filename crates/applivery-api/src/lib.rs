@@ -31,8 +31,9 @@ pub mod validation;
 pub mod patterns;
 pub mod rules;
 
-/// The OpenAPI document this crate was generated from, for tools that validate against it.
-pub const OPENAPI_SPEC: &str = include_str!("../../../openapi/applivery-oem-users.json");
+/// The OpenAPI document this crate was generated from, for tools that validate against it
+/// (`src/openapi.json`: `cargo xtask codegen` copies it from the workspace's `openapi/`).
+pub const OPENAPI_SPEC: &str = include_str!("openapi.json");
 
 /// Largest response body the client accepts, in bytes. A real answer is well under 4 KiB;
 /// anything announcing more is refused before it is read, so a misbehaving server cannot make

@@ -65,8 +65,8 @@ pub(crate) async fn create_oem_user(
         return responses::rate_limited(retry_after);
     }
     let n = request_number.map_or(0, |Extension(RequestNumber(n))| n);
-    let fault = shared.fault_for(header_fault, n);
-    if !fault.after_create
+    let fault = shared.fault_for(header_fault, n, &body);
+    if !fault.happens_after_create()
         && let Some(response) = apply(&fault).await
     {
         return response;
@@ -75,7 +75,7 @@ pub(crate) async fn create_oem_user(
         Ok(Path(organization)) => create(&shared, &organization, &headers, &body),
         Err(e) => responses::validation_failed(&e.body_text()),
     };
-    if fault.after_create
+    if fault.happens_after_create()
         && let Some(faulty) = apply(&fault).await
     {
         return faulty;

@@ -113,6 +113,24 @@ impl Fault {
         Ok(fault)
     }
 
+    /// Whether the request is handled (the user created) before the fault applies: with
+    /// `after-create`, and for a garbled success answer (`malformed-json`, `truncated-json`,
+    /// `oversized`, `oversized-chunked` without `status=`), since a real server only sends a
+    /// 200 after doing the work.
+    pub(crate) fn happens_after_create(&self) -> bool {
+        let garbled_success = self.status.is_none()
+            && matches!(
+                self.kind,
+                Some(
+                    FaultKind::MalformedJson
+                        | FaultKind::TruncatedJson
+                        | FaultKind::Oversized
+                        | FaultKind::OversizedChunked
+                )
+            );
+        self.after_create || garbled_success
+    }
+
     /// True when the fault replaces the normal answer (as opposed to only delaying it).
     pub(crate) fn replaces_response(&self) -> bool {
         self.kind.is_some() || self.status.is_some()
@@ -183,5 +201,21 @@ mod tests {
         let combined = header.or(queued);
         assert_eq!(combined.status, Some(500));
         assert_eq!(combined.latency, Some(Duration::from_millis(5)));
+    }
+
+    #[test]
+    fn a_garbled_success_answer_comes_after_the_create() {
+        let after = |spec: &str| Fault::parse(spec).unwrap().happens_after_create();
+        for spec in [
+            "malformed-json",
+            "truncated-json",
+            "oversized",
+            "oversized-chunked",
+        ] {
+            assert!(after(spec), "{spec}");
+            assert!(!after(&format!("{spec},status=500")), "{spec}");
+        }
+        assert!(!after("html") && !after("drop") && !after("status=503"));
+        assert!(after("drop,after-create"));
     }
 }

@@ -73,10 +73,11 @@
 //! A fault spec is comma-separated directives, each at most once, with at most one response
 //! shape (`html`, `malformed-json`, `truncated-json`, `oversized`, `oversized-chunked`, `drop`,
 //! `hang`). It comes from
-//! the `x-mock-fault` request header, the queue ([`MockServer::push_faults`],
-//! `POST /__mock/faults`), or periodically ([`MockConfig::periodic_faults`], `--fault-every`).
-//! When several apply to one request they are combined directive by directive, the header's
-//! winning over the queued one's, which wins over the periodic ones'.
+//! the `x-mock-fault` request header, a queue for one email ([`MockServer::fault_for_email`]:
+//! tests sharing a server take only their own faults), the shared queue
+//! ([`MockServer::push_faults`], `POST /__mock/faults`), or periodically
+//! ([`MockConfig::periodic_faults`], `--fault-every`). When several apply to one request they
+//! are combined directive by directive, in that order of precedence.
 //!
 //! | directive | effect |
 //! |---|---|
@@ -92,6 +93,10 @@
 //! | `drop` | close the connection without any response |
 //! | `hang` | never answer (until the client gives up or the server shuts down) |
 //! | `after-create` | first handle the request normally (creating the user if it is valid), then apply the fault: an *ambiguous* failure. Without it, a fault happens before anything is created. |
+//!
+//! `malformed-json`, `truncated-json`, `oversized` and `oversized-chunked` answer 200 only after
+//! handling the request (the user is created, as by a real server that garbles its success
+//! answer); with `status=` they replace the answer before anything is created.
 //!
 //! An invalid `x-mock-fault` header answers 400 (code 4000) naming the directive.
 //!
@@ -117,6 +122,7 @@
 #![deny(missing_docs)]
 
 mod admin;
+#[cfg(feature = "cli")]
 pub mod cli;
 mod config;
 mod cors;

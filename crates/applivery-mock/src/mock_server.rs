@@ -91,6 +91,24 @@ impl MockServer {
         self.shared.push_faults(faults);
     }
 
+    /// Queues faults for the requests creating `email` (case-insensitive), each consumed by the
+    /// next such request: tests sharing one server target only their own calls. They apply
+    /// before the shared queue's ([`Self::push_faults`]) and after the `x-mock-fault` header's.
+    ///
+    /// # Panics
+    ///
+    /// On an invalid spec, naming it.
+    pub fn fault_for_email(&self, email: &str, specs: impl IntoIterator<Item = impl Into<String>>) {
+        let faults: Vec<Fault> = specs
+            .into_iter()
+            .map(|spec| {
+                let spec = spec.into();
+                Fault::parse(&spec).unwrap_or_else(|e| panic!("invalid fault spec `{spec}`: {e}"))
+            })
+            .collect();
+        self.shared.push_email_faults(email, faults);
+    }
+
     /// Forgets users, queued faults, the request count and the rate-limit window.
     pub fn reset(&self) {
         self.shared.reset();

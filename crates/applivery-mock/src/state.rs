@@ -1,6 +1,6 @@
 //! What all connections of one mock server share: its configuration, users and fault queue.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::io;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
@@ -20,6 +20,9 @@ pub(crate) struct Shared {
     periodic_faults: Vec<(u64, Fault)>,
     store: Mutex<Store>,
     queued_faults: Mutex<VecDeque<Fault>>,
+    /// Faults for requests creating one email (lowercased), so that tests sharing a server
+    /// target their own requests.
+    email_faults: Mutex<HashMap<String, VecDeque<Fault>>>,
     request_count: AtomicU64,
 }
 
@@ -51,6 +54,7 @@ impl Shared {
             periodic_faults,
             store: Mutex::default(),
             queued_faults: Mutex::default(),
+            email_faults: Mutex::default(),
             request_count: AtomicU64::new(0),
         })
     }
@@ -64,11 +68,13 @@ impl Shared {
         self.request_count.load(Ordering::Relaxed)
     }
 
-    /// The fault for API request number `n`: the header's, then the next queued one (consumed
-    /// here), then the periodic ones due, combined directive by directive in that order.
-    pub(crate) fn fault_for(&self, header: Fault, n: u64) -> Fault {
+    /// The fault for API request number `n` with this body: the header's, then the next one
+    /// queued for the body's email, then the next queued one (each consumed here), then the
+    /// periodic ones due, combined directive by directive in that order.
+    pub(crate) fn fault_for(&self, header: Fault, n: u64, body: &[u8]) -> Fault {
+        let for_email = self.next_email_fault(body).unwrap_or_default();
         let queued = lock(&self.queued_faults).pop_front().unwrap_or_default();
-        let mut fault = header.or(queued);
+        let mut fault = header.or(for_email).or(queued);
         for (every, periodic) in &self.periodic_faults {
             if n.is_multiple_of(*every) {
                 fault = fault.or(periodic.clone());
@@ -81,6 +87,32 @@ impl Shared {
         lock(&self.queued_faults).extend(faults);
     }
 
+    pub(crate) fn push_email_faults(&self, email: &str, faults: impl IntoIterator<Item = Fault>) {
+        lock(&self.email_faults)
+            .entry(email.to_lowercase())
+            .or_default()
+            .extend(faults);
+    }
+
+    /// The next fault queued for the email of this request body, if any (consumed).
+    fn next_email_fault(&self, body: &[u8]) -> Option<Fault> {
+        let mut email_faults = lock(&self.email_faults);
+        if email_faults.is_empty() {
+            return None;
+        }
+        let email = serde_json::from_slice::<serde_json::Value>(body)
+            .ok()?
+            .get("email")?
+            .as_str()?
+            .to_lowercase();
+        let queue = email_faults.get_mut(&email)?;
+        let fault = queue.pop_front();
+        if queue.is_empty() {
+            email_faults.remove(&email);
+        }
+        fault
+    }
+
     pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
         lock(&self.store)
     }
@@ -89,6 +121,7 @@ impl Shared {
     pub(crate) fn reset(&self) {
         self.store().clear();
         lock(&self.queued_faults).clear();
+        lock(&self.email_faults).clear();
         self.request_count.store(0, Ordering::Relaxed);
         if let Some(limiter) = &self.rate_limiter {
             limiter.reset();

@@ -97,6 +97,51 @@ async fn malformed_json_is_a_200_that_does_not_parse() {
         serde_json::from_str::<serde_json::Value>(&text).is_err(),
         "{text}"
     );
+    // As from a real server: the 200 comes after the work, so the user exists.
+    assert_eq!(mock.users().len(), 1);
+    // With a status it is an error page instead, before anything is created.
+    let response = faulty(&mock, "b@example.com", "malformed-json,status=500")
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(mock.users().len(), 1);
+}
+
+#[tokio::test]
+async fn faults_for_one_email_reach_only_its_requests() {
+    let mock = start().await;
+    mock.fault_for_email("Target@Example.com", ["status=503", "status=500"]);
+    // Other requests, concurrent ones included, never take those faults.
+    let url = endpoint(&mock, DEFAULT_ORG);
+    let others: Vec<_> = (0..8)
+        .map(|i| {
+            let request = http()
+                .post(&url)
+                .bearer_auth(applivery_mock::DEFAULT_API_KEY)
+                .json(&json!({ "email": format!("other{i}@example.com") }));
+            tokio::spawn(async move { request.send().await.unwrap().status() })
+        })
+        .collect();
+    for other in others {
+        assert_eq!(other.await.unwrap(), StatusCode::OK);
+    }
+    let status = |email: &'static str| {
+        let mock = &mock;
+        async move { faulty(mock, email, "").await.unwrap().status() }
+    };
+    assert_eq!(
+        status("target@example.com").await,
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+    assert_eq!(
+        status("TARGET@example.com").await,
+        StatusCode::INTERNAL_SERVER_ERROR
+    );
+    assert_eq!(status("target@example.com").await, StatusCode::OK);
+    // reset forgets them too.
+    mock.fault_for_email("later@example.com", ["status=503"]);
+    mock.reset();
+    assert_eq!(status("later@example.com").await, StatusCode::OK);
 }
 
 #[tokio::test]

@@ -14,12 +14,13 @@
 //! }
 //! ```
 //!
-//! Each step is the facade's: [`applivery::classify_with`] then [`RetryState::after_attempt`].
+//! Each step is the facade's: [`applivery::sans_io::classify_with`] then [`RetryState::after_attempt`].
 
 use std::rc::Rc;
 use std::time::Duration;
 
-use applivery::{Error, NewOemUser, RetryPolicy, RetryState, Step};
+use applivery::sans_io::{RetryState, Step};
+use applivery::{Error, NewOemUser, RetryPolicy};
 use js_sys::Object;
 use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -124,7 +125,7 @@ impl Call {
     /// Largest response body accepted, in bytes.
     #[wasm_bindgen(getter, js_name = maxResponseBytes)]
     pub fn max_response_bytes(&self) -> f64 {
-        applivery::MAX_RESPONSE_BYTES as f64
+        applivery::sans_io::MAX_RESPONSE_BYTES as f64
     }
 
     /// Starts an attempt: the `fetch` init for it, without `signal`.
@@ -149,13 +150,13 @@ impl Call {
 
     /// The attempt's complete answer: the next step.
     pub fn answered(&mut self, status: u16, retry_after: Option<String>, body: &[u8]) -> JsValue {
-        let outcome = if body.len() as u64 > applivery::MAX_RESPONSE_BYTES {
+        let outcome = if body.len() as u64 > applivery::sans_io::MAX_RESPONSE_BYTES {
             Err(too_large(status))
         } else {
             let now = (js_sys::Date::now() / 1000.0) as u64;
             let retry_after =
-                retry_after.map(|value| applivery::retry_after_in_seconds(&value, now));
-            applivery::classify_with(&HostJson, status, retry_after.as_deref(), body)
+                retry_after.map(|value| applivery::sans_io::retry_after_in_seconds(&value, now));
+            applivery::sans_io::classify_with(&HostJson, status, retry_after.as_deref(), body)
         };
         self.step(outcome)
     }

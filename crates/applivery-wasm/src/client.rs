@@ -2,7 +2,7 @@
 //! on: options, validation and the start of a [`Call`].
 //!
 //! Every decision comes from the `applivery` crate: [`applivery::validate_request`] and
-//! [`applivery::check_parsed_base_url`] here, classification and retries in [`crate::call`].
+//! [`applivery::sans_io::check_parsed_base_url`] here, classification and retries in [`crate::call`].
 //! Failures cross to JS as the fields of an `AppliveryError` (see [`crate::js::error_fields`]).
 
 use std::rc::Rc;
@@ -113,7 +113,7 @@ fn read_config(options: &JsValue) -> Result<Config, Error> {
     })
 }
 
-/// [`applivery::check_parsed_base_url`] over the host's WHATWG `URL` parser: the same rule as
+/// [`applivery::sans_io::check_parsed_base_url`] over the host's WHATWG `URL` parser: the same rule as
 /// the crate's `validate_base_url`, without compiling the `url` crate into the package.
 fn parse_base_url(text: &str) -> Result<String, Error> {
     let url = web_sys::Url::new(text.trim()).map_err(|e| {
@@ -122,7 +122,7 @@ fn parse_base_url(text: &str) -> Result<String, Error> {
         Error::config(message)
     })?;
     let (href, protocol, host) = (url.href(), url.protocol(), url.hostname());
-    applivery::check_parsed_base_url(&applivery::ParsedUrl {
+    applivery::sans_io::check_parsed_base_url(&applivery::sans_io::ParsedUrl {
         href: &href,
         scheme: protocol.strip_suffix(':').unwrap_or(&protocol),
         host: Some(&host),

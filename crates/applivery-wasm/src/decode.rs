@@ -1,4 +1,4 @@
-//! Response decoding for [`applivery::classify_with`]: the host's `JSON.parse` reads the body
+//! Response decoding for [`applivery::sans_io::classify_with`]: the host's `JSON.parse` reads the body
 //! and the result is checked against the wire format's required fields.
 //!
 //! The success body goes back to JavaScript as the parsed object itself, shaped as
@@ -20,13 +20,13 @@ use wasm_bindgen::{JsCast, JsValue};
 use crate::js::{get, is_absent, set};
 use crate::oem_secret::OemSecret;
 
-/// The [`applivery::WireDecoder`] of the package; the collaborator stays a JS object.
+/// The [`applivery::sans_io::WireDecoder`] of the package; the collaborator stays a JS object.
 pub(crate) struct HostJson;
 
 /// Why a success body is not the documented envelope: the first offending field.
 type Invalid = &'static str;
 
-impl applivery::WireDecoder for HostJson {
+impl applivery::sans_io::WireDecoder for HostJson {
     type Output = JsValue;
 
     fn success(&self, body: &[u8]) -> Result<JsValue, String> {

@@ -5,7 +5,8 @@
 //! these tests check that the shared Rust code behaves the same once compiled to wasm32.
 #![cfg(target_arch = "wasm32")]
 
-use applivery::{ErrorKind, NewOemUser, RetryPolicy, RetryState, Step};
+use applivery::sans_io::{RetryState, Step};
+use applivery::{ErrorKind, NewOemUser, RetryPolicy};
 use applivery_wasm::{Call, Client};
 use js_sys::{JSON, Object, Reflect};
 use std::time::Duration;
@@ -48,7 +49,7 @@ fn classification_decodes_the_wire_format() {
         "role":"owner","tags":["t"],"detected":{"os":"ios"},"createdBy":null,
         "createdAt":"2026-01-01T00:00:00Z","updatedAt":null,"oemSecret":"s3cr3t","newField":1,
         "user":{"email":"a@example.com","ssoUser":null}}}}"#;
-    let collaborator = applivery::classify(200, None, body).unwrap();
+    let collaborator = applivery::sans_io::classify(200, None, body).unwrap();
     assert_eq!(collaborator.id, "c1");
     assert_eq!(collaborator.oem_secret.as_ref().unwrap().expose(), "s3cr3t");
     let json = serde_json::to_string(&collaborator).unwrap();
@@ -63,13 +64,13 @@ fn classification_decodes_the_wire_format() {
         (400, 1234, ErrorKind::Api),
     ] {
         let body = format!(r#"{{"status":false,"error":{{"code":{code},"message":"m"}}}}"#);
-        let error = applivery::classify(status, None, body.as_bytes()).unwrap_err();
+        let error = applivery::sans_io::classify(status, None, body.as_bytes()).unwrap_err();
         assert_eq!((error.kind(), error.code()), (kind, Some(code)));
     }
-    let limited = applivery::classify(429, Some("3"), b"").unwrap_err();
+    let limited = applivery::sans_io::classify(429, Some("3"), b"").unwrap_err();
     assert_eq!(limited.kind(), ErrorKind::RateLimited);
     assert_eq!(limited.retry_after(), Some(Duration::from_secs(3)));
-    let garbled = applivery::classify(200, None, b"{not json").unwrap_err();
+    let garbled = applivery::sans_io::classify(200, None, b"{not json").unwrap_err();
     assert_eq!(garbled.kind(), ErrorKind::InvalidResponse);
 }
 
@@ -84,7 +85,7 @@ fn retry_decisions_use_the_clock_free_policy() {
     );
     assert!(matches!(step, Step::Retry { .. }));
     state.begin_attempt();
-    let duplicate = applivery::classify(403, None, br#"{"error":{"code":4009}}"#);
+    let duplicate = applivery::sans_io::classify(403, None, br#"{"error":{"code":4009}}"#);
     let Step::Done(Err(error)) = state.after_attempt(duplicate, Duration::ZERO, || 0.5) else {
         panic!("expected the end of the call");
     };
@@ -350,7 +351,7 @@ fn assert_same_decoding(status: u16, body: &str) {
         assert!(outcome.get(name).is_some(), "{status} {body}: {shown}");
         outcome[name].clone()
     };
-    match applivery::classify(status, None, body.as_bytes()) {
+    match applivery::sans_io::classify(status, None, body.as_bytes()) {
         Ok(collaborator) => {
             let facade = serde_json::to_value(&collaborator).unwrap();
             assert_eq!(package("ok"), facade, "{status} {body}");

@@ -148,7 +148,7 @@ fn cpu_only(user: &mut impl FnMut() -> NewOemUser) {
         applivery::validate_request(DEFAULT_ORG, user).unwrap();
         let body = serde_json::to_vec(&user.to_wire()).unwrap();
         std::hint::black_box(body);
-        std::hint::black_box(applivery::classify(200, None, &answer).unwrap());
+        std::hint::black_box(applivery::sans_io::classify(200, None, &answer).unwrap());
     }
     let facade = started.elapsed() / N;
     let started = Instant::now();

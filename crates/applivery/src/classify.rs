@@ -41,7 +41,7 @@ pub mod codes {
 /// `retry_after` is the raw `Retry-After` header value, if any.
 ///
 /// ```
-/// let err = applivery::classify(403, None, br#"{"status":false,"error":{"code":4009,"message":"dup"}}"#)
+/// let err = applivery::sans_io::classify(403, None, br#"{"status":false,"error":{"code":4009,"message":"dup"}}"#)
 ///     .unwrap_err();
 /// assert_eq!(err.kind(), applivery::ErrorKind::AlreadyRegistered);
 /// assert_eq!((err.status(), err.code()), (Some(403), Some(4009)));
@@ -180,8 +180,8 @@ fn default_message(kind: ErrorKind) -> &'static str {
 /// RFC 9110 requires senders to use) into seconds since the Unix epoch.
 ///
 /// ```
-/// assert_eq!(applivery::parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"), Some(784111777));
-/// assert_eq!(applivery::parse_http_date("yesterday"), None);
+/// assert_eq!(applivery::sans_io::parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"), Some(784111777));
+/// assert_eq!(applivery::sans_io::parse_http_date("yesterday"), None);
 /// ```
 pub fn parse_http_date(value: &str) -> Option<u64> {
     let mut parts = value.trim().split_ascii_whitespace();
@@ -237,9 +237,9 @@ pub fn parse_retry_after(value: &str) -> Option<Duration> {
 /// this before [`classify`], each with its own clock.
 ///
 /// ```
-/// let now = applivery::parse_http_date("Sun, 06 Nov 1994 08:49:30 GMT").unwrap();
-/// assert_eq!(applivery::retry_after_in_seconds("Sun, 06 Nov 1994 08:49:37 GMT", now), "7");
-/// assert_eq!(applivery::retry_after_in_seconds("120", now), "120");
+/// let now = applivery::sans_io::parse_http_date("Sun, 06 Nov 1994 08:49:30 GMT").unwrap();
+/// assert_eq!(applivery::sans_io::retry_after_in_seconds("Sun, 06 Nov 1994 08:49:37 GMT", now), "7");
+/// assert_eq!(applivery::sans_io::retry_after_in_seconds("120", now), "120");
 /// ```
 pub fn retry_after_in_seconds(value: &str, now_unix_seconds: u64) -> String {
     match parse_http_date(value) {

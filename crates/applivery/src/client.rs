@@ -9,9 +9,11 @@ use tracing::field::Empty;
 
 use crate::base_url::{DEFAULT_BASE_URL, validate_base_url};
 use crate::collaborator::Collaborator;
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::new_user::{NewOemUser, validate_request};
+use crate::organization::Organization;
 use crate::platform::{Stopwatch, random_unit, sleep};
+use crate::request::{CallOptions, CreateOemUser};
 use crate::retry::{RetryPolicy, RetryState, Step};
 use crate::secret::Secret;
 use crate::transport::Transport;
@@ -36,11 +38,14 @@ struct Inner {
     api_key: Secret,
     base_url: String,
     policy: RetryPolicy,
-    timeout: Option<Duration>,
+    timeout: Duration,
     connect_timeout: Option<Duration>,
     user_agent: Option<String>,
     custom_http_client: bool,
 }
+
+/// A variable lookup: the process environment, or a table in tests.
+pub(crate) type EnvVars<'a> = dyn Fn(&str) -> Option<String> + 'a;
 
 impl Client {
     /// A builder; only the API key is required.
@@ -49,14 +54,15 @@ impl Client {
     }
 
     /// A client configured from the environment: `APPLIVERY_API_KEY` (required) and
-    /// `APPLIVERY_BASE_URL` (default `https://api.applivery.io`).
+    /// `APPLIVERY_BASE_URL` (default `https://api.applivery.io`). For a handle that also reads
+    /// `APPLIVERY_ORGANIZATION_ID`, see [`Organization::from_env`].
     pub fn from_env() -> Result<Client, Error> {
-        Client::from_vars(|name| std::env::var(name).ok())
+        Client::from_vars(&|name| std::env::var(name).ok())
     }
 
     /// [`Client::from_env`] over any variable lookup (testable without touching the process
     /// environment).
-    fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Client, Error> {
+    pub(crate) fn from_vars(var: &EnvVars<'_>) -> Result<Client, Error> {
         let mut builder = Client::builder();
         match var("APPLIVERY_API_KEY") {
             Some(key) if !key.trim().is_empty() => builder = builder.api_key(key),
@@ -66,6 +72,11 @@ impl Client {
             builder = builder.base_url(base_url);
         }
         builder.build()
+    }
+
+    /// This client bound to one organization, whose id is validated now; see [`Organization`].
+    pub fn organization(&self, organization_id: impl Into<String>) -> Result<Organization, Error> {
+        Organization::new(self.clone(), organization_id)
     }
 
     /// The base URL requests go to (no trailing `/`).
@@ -78,51 +89,85 @@ impl Client {
         &self.inner.policy
     }
 
+    /// The time allowed for each attempt ([`ClientBuilder::timeout`]).
+    pub fn timeout(&self) -> Duration {
+        self.inner.timeout
+    }
+
     /// Creates an OEM user in the organization and returns the created collaborator.
     ///
     /// Validates everything first and sends nothing for invalid input
     /// ([`crate::ErrorKind::InvalidInput`]). Failed attempts are retried according to the
     /// [`RetryPolicy`]; see the crate docs for which failures are retried and how a 4009 after
     /// an ambiguous failure is reported.
-    pub async fn create_oem_user(
+    ///
+    /// Await the returned [`CreateOemUser`] directly, or set per-call options on it first
+    /// (`.timeout(..)`, `.deadline(..)`, `.retry_policy(..)`).
+    pub fn create_oem_user<'a>(
+        &'a self,
+        organization_id: &'a str,
+        user: NewOemUser,
+    ) -> CreateOemUser<'a> {
+        CreateOemUser::new(self, organization_id, user)
+    }
+
+    /// Runs one call in its span. The span's `organization` is recorded only once validated
+    /// (an invalid id may be anything, of any length); a call dropped before it finished
+    /// records `kind = "cancelled"`.
+    pub(crate) async fn execute(
         &self,
         organization_id: &str,
         user: NewOemUser,
+        options: CallOptions,
     ) -> Result<Collaborator, Error> {
         let span = tracing::info_span!(
             "applivery.create_oem_user",
-            organization = organization_id,
+            organization = Empty,
             attempts = Empty,
             status = Empty,
             kind = Empty,
             duration_ms = Empty,
         );
-        self.create_in_span(organization_id, &user)
+        let mut record = CallRecord {
+            span: span.clone(),
+            call: Stopwatch::start(),
+            attempts: 0,
+            last_status: None,
+            finished: false,
+        };
+        let result = self
+            .attempts(organization_id, &user, options, &mut record)
             .instrument(span)
-            .await
+            .await;
+        record.finish(&result);
+        result
     }
 
-    async fn create_in_span(
+    async fn attempts(
         &self,
         organization_id: &str,
         user: &NewOemUser,
+        options: CallOptions,
+        record: &mut CallRecord,
     ) -> Result<Collaborator, Error> {
-        let span = tracing::Span::current();
-        let call = Stopwatch::start();
-        if let Err(error) = validate_request(organization_id, user) {
-            span.record("attempts", 0u32);
-            span.record("kind", error.kind().as_str());
-            return Err(error);
-        }
+        validate_request(organization_id, user)?;
+        record.span.record("organization", organization_id);
         let body = match serde_json::to_vec(&user.to_wire()) {
             Ok(body) => bytes::Bytes::from(body),
             Err(e) => return Err(Error::config(format!("could not encode the request: {e}"))),
         };
 
-        let mut state = RetryState::new(self.inner.policy);
-        let mut last_status = None;
-        let result = loop {
+        let mut state = RetryState::new(options.retry_policy.unwrap_or(self.inner.policy));
+        let per_attempt = options.timeout.unwrap_or(self.inner.timeout);
+        loop {
             let attempt = state.begin_attempt();
+            record.attempts = attempt;
+            // The deadline cuts the attempt short when less time is left than its timeout.
+            let left = options
+                .deadline
+                .map(|deadline| deadline.saturating_sub(record.call.elapsed()));
+            let timeout = left.map_or(per_attempt, |left| left.min(per_attempt));
+            let cut_by_deadline = left.is_some_and(|left| left < per_attempt);
             let attempt_span = tracing::debug_span!(
                 "applivery.attempt",
                 attempt,
@@ -133,20 +178,41 @@ impl Client {
             let outcome = self
                 .inner
                 .transport
-                .send(organization_id, body.clone())
+                .send(organization_id, body.clone(), timeout)
                 .instrument(attempt_span.clone())
                 .await;
             if let Some(status) = outcome.status {
                 attempt_span.record("status", status);
             }
             attempt_span.record("duration_ms", millis(started.elapsed()));
-            last_status = outcome.status.or(last_status);
-            let result = outcome
-                .result
-                .map_err(|e| e.scrub(self.inner.api_key.expose()));
-            match state.after_attempt(result, call.elapsed(), random_unit) {
-                Step::Done(result) => break result,
+            record.last_status = outcome.status.or(record.last_status);
+            let result = outcome.result.map_err(|e| {
+                let e = e.scrub(self.inner.api_key.expose());
+                match options.deadline {
+                    Some(deadline) if cut_by_deadline && e.kind() == ErrorKind::Timeout => {
+                        let message = format!(
+                            "the call's deadline of {} ms passed during attempt {attempt}: {}",
+                            millis(deadline),
+                            e.message()
+                        );
+                        e.replace_message(message)
+                    }
+                    _ => e,
+                }
+            });
+            match state.after_attempt(result, record.call.elapsed(), random_unit) {
+                Step::Done(result) => return result,
                 Step::Retry { delay, error } => {
+                    if let Some(deadline) = options.deadline
+                        && record.call.elapsed() + delay >= deadline
+                    {
+                        let message = format!(
+                            "{} (not retried: the call's deadline of {} ms would pass first)",
+                            error.message(),
+                            millis(deadline)
+                        );
+                        return Err(error.replace_message(message));
+                    }
                     tracing::info!(
                         attempt,
                         kind = error.kind().as_str(),
@@ -157,18 +223,46 @@ impl Client {
                     sleep(delay).await;
                 }
             }
-        };
+        }
+    }
+}
 
-        span.record("attempts", state.attempts());
-        if let Some(status) = last_status {
+/// What a call's span records at its end, whether it finished or its future was dropped.
+struct CallRecord {
+    span: tracing::Span,
+    call: Stopwatch,
+    attempts: u32,
+    last_status: Option<u16>,
+    finished: bool,
+}
+
+impl CallRecord {
+    fn finish(&mut self, result: &Result<Collaborator, Error>) {
+        self.finished = true;
+        self.record(match result {
+            Ok(_) => "ok",
+            Err(error) => error.kind().as_str(),
+        });
+    }
+
+    fn record(&self, kind: &str) {
+        let span = &self.span;
+        span.record("attempts", self.attempts);
+        if let Some(status) = self.last_status {
             span.record("status", status);
         }
-        span.record("duration_ms", millis(call.elapsed()));
-        match &result {
-            Ok(_) => span.record("kind", "ok"),
-            Err(error) => span.record("kind", error.kind().as_str()),
-        };
-        result
+        span.record("duration_ms", millis(self.call.elapsed()));
+        span.record("kind", kind);
+    }
+}
+
+impl Drop for CallRecord {
+    fn drop(&mut self) {
+        if !self.finished {
+            // The caller dropped the future (a timeout around it, a select, a shutdown).
+            self.record("cancelled");
+            tracing::info!(parent: &self.span, attempts = self.attempts, "cancelled");
+        }
     }
 }
 
@@ -232,14 +326,18 @@ impl ClientBuilder {
         self
     }
 
-    /// Time allowed to establish a connection; default 10 s. Not supported on wasm32.
+    /// Time allowed to establish a connection; default 10 s. Applies to the HTTP client this
+    /// builder makes, not to one given with [`Self::http_client`] (reqwest sets it per client,
+    /// not per request). Not supported on wasm32.
     pub fn connect_timeout(mut self, connect_timeout: Duration) -> Self {
         self.connect_timeout = connect_timeout;
         self
     }
 
     /// Time allowed for one attempt, from sending to the end of the body; default 30 s.
-    /// Not supported on wasm32 (reqwest has no timeouts there).
+    /// Applied to each request, so it holds for a client given with [`Self::http_client`]
+    /// too; a call can change it with [`crate::CreateOemUser::timeout`]. On wasm32 reqwest
+    /// aborts the `fetch` when it passes.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -258,9 +356,10 @@ impl ClientBuilder {
     }
 
     /// Uses this reqwest client (for proxies, custom TLS roots, connection pools shared with
-    /// other code). Its own timeouts and redirect policy apply instead of
-    /// [`Self::connect_timeout`] and [`Self::timeout`]; disable redirects on it, since a
-    /// redirected POST may be replayed.
+    /// other code); `applivery::reqwest` is the reqwest this crate was built with. The
+    /// builder's [`Self::timeout`] still bounds each attempt; the client's own connect timeout
+    /// and redirect policy apply instead of [`Self::connect_timeout`] (disable redirects on
+    /// it: a redirected POST may be replayed).
     pub fn http_client(mut self, http_client: reqwest::Client) -> Self {
         self.http_client = Some(http_client);
         self
@@ -278,11 +377,10 @@ impl ClientBuilder {
         };
         let base_url = validate_base_url(&self.base_url)?;
         let custom_http_client = self.http_client.is_some();
-        let (http, timeout, connect_timeout) = match self.http_client {
-            Some(http) => (http, None, None),
+        let (http, connect_timeout) = match self.http_client {
+            Some(http) => (http, None),
             None => (
                 build_http_client(self.connect_timeout, self.timeout)?,
-                Some(self.timeout),
                 Some(self.connect_timeout),
             ),
         };
@@ -294,7 +392,7 @@ impl ClientBuilder {
                 api_key,
                 base_url,
                 policy: self.retry_policy,
-                timeout,
+                timeout: self.timeout,
                 connect_timeout,
                 user_agent,
                 custom_http_client,
@@ -376,19 +474,19 @@ mod tests {
                     .map(|(_, v)| v.to_string())
             }
         };
-        let client = Client::from_vars(vars(&[("APPLIVERY_API_KEY", "k")])).unwrap();
+        let client = Client::from_vars(&vars(&[("APPLIVERY_API_KEY", "k")])).unwrap();
         assert_eq!(client.base_url(), DEFAULT_BASE_URL);
-        let client = Client::from_vars(vars(&[
+        let client = Client::from_vars(&vars(&[
             ("APPLIVERY_API_KEY", "k"),
             ("APPLIVERY_BASE_URL", "http://127.0.0.1:4010/"),
         ]))
         .unwrap();
         assert_eq!(client.base_url(), "http://127.0.0.1:4010");
-        let missing = Client::from_vars(vars(&[])).unwrap_err();
+        let missing = Client::from_vars(&vars(&[])).unwrap_err();
         assert_eq!(missing.kind(), crate::ErrorKind::Config);
-        let blank = Client::from_vars(vars(&[("APPLIVERY_API_KEY", " ")])).unwrap_err();
+        let blank = Client::from_vars(&vars(&[("APPLIVERY_API_KEY", " ")])).unwrap_err();
         assert_eq!(blank.kind(), crate::ErrorKind::Config);
-        let insecure = Client::from_vars(vars(&[
+        let insecure = Client::from_vars(&vars(&[
             ("APPLIVERY_API_KEY", "k"),
             ("APPLIVERY_BASE_URL", "http://api.applivery.io"),
         ]))

@@ -50,6 +50,31 @@ impl Collaborator {
         }
         collaborator
     }
+
+    /// A collaborator with this id in this organization, role `unassigned` and nothing else set: for
+    /// tests and fakes of code that receives one (the fields are public; set the others).
+    ///
+    /// ```
+    /// use applivery::{Collaborator, OemUser};
+    /// let mut created = Collaborator::new("c1", "my-org");
+    /// created.user = Some(OemUser { email: Some("ada@example.com".into()), ..OemUser::default() });
+    /// assert_eq!(created.role, "unassigned");
+    /// ```
+    pub fn new(id: impl Into<String>, organization: impl Into<String>) -> Self {
+        Collaborator {
+            id: id.into(),
+            organization: organization.into(),
+            role: "unassigned".to_owned(),
+            tags: Vec::new(),
+            user: None,
+            detected: serde_json::Map::new(),
+            created_by: None,
+            created_at: None,
+            updated_at: None,
+            oem_secret: None,
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 
 impl From<applivery_api::types::Collaborator> for Collaborator {

@@ -284,8 +284,10 @@ impl Error {
         &self.inner.field_errors
     }
 
-    /// Whether trying again later may succeed (rate limits, server errors, timeouts, network
-    /// failures). Because Applivery refuses a second registration of the same email with 4009,
+    /// Whether trying again later may succeed: HTTP 429, 500, 502, 503 and 504, timeouts,
+    /// connection and network failures. Other server errors (501 Not Implemented, 505, ...)
+    /// are permanent and not retryable, nor are API errors, invalid input or an undecodable
+    /// answer. Because Applivery refuses a second registration of the same email with 4009,
     /// retrying cannot create a duplicate user.
     pub fn is_retryable(&self) -> bool {
         self.inner.retry_class != RetryClass::Never

@@ -26,7 +26,29 @@
 //! # }
 //! ```
 //!
-//! [`Client::from_env`] reads `APPLIVERY_API_KEY` and `APPLIVERY_BASE_URL`.
+//! [`Client::from_env`] reads `APPLIVERY_API_KEY` and `APPLIVERY_BASE_URL`;
+//! [`Organization::from_env`] also reads `APPLIVERY_ORGANIZATION_ID` and gives a handle bound to
+//! that organization (`org.create_oem_user(user).await`).
+//!
+//! # Per-call options
+//!
+//! `create_oem_user` returns a [`CreateOemUser`] request: await it as is, or first give this
+//! call its own per-attempt `timeout`, an overall `deadline` (every attempt and wait included)
+//! or a `retry_policy`:
+//!
+//! ```no_run
+//! # #[cfg(feature = "client")]
+//! # async fn run(client: applivery::Client) -> Result<(), applivery::Error> {
+//! use std::time::Duration;
+//! let created = client
+//!     .create_oem_user("5f3a9c0e1b2c3d4e5f6a7b8c", applivery::NewOemUser::new("ada@example.com"))
+//!     .timeout(Duration::from_secs(5))
+//!     .deadline(Duration::from_secs(12))
+//!     .retry_policy(applivery::RetryPolicy::none())
+//!     .await?;
+//! # Ok(())
+//! # }
+//! ```
 //!
 //! # Validation
 //!
@@ -68,7 +90,8 @@
 //! `[0, min(max_backoff, initial_backoff * 2^(n-1))]`), replaced by the server's `Retry-After`
 //! when it sends one. Retries stop after [`RetryPolicy::max_attempts`] attempts (default 3) or
 //! when the next wait would end after [`RetryPolicy::max_elapsed`] (default 30 s); each attempt
-//! is itself bounded by the client's timeout. The final error reports [`Error::attempts`].
+//! is itself bounded by the client's timeout, and a call's [`CreateOemUser::deadline`] bounds the
+//! whole. The final error reports [`Error::attempts`].
 //!
 //! # Secrets
 //!
@@ -88,17 +111,21 @@
 //! Each call runs in a `tracing` span `applivery.create_oem_user` (fields `organization`,
 //! `attempts`, `status`, `kind`, `duration_ms`), each attempt in a span `applivery.attempt`
 //! (`attempt`, `status`, `duration_ms`); a retry logs an event with `backoff_ms`. The key is
-//! never recorded.
+//! never recorded, and the organization id only once validated. A call whose future is dropped
+//! before it ends records `kind = "cancelled"` and logs a `cancelled` event.
 //!
 //! # Features
 //!
 //! - `client` (default): the async [`Client`] on reqwest. Without it the crate is the
-//!   transport-agnostic core (validation, [`classify`], [`RetryPolicy`], [`RetryState`]) and
+//!   transport-agnostic core (validation, response classification, retry decisions) and
 //!   builds for `wasm32-unknown-unknown` without reqwest, tokio or the `url` crate (it uses
 //!   only the wire types of `applivery-api`). With it, it also builds for wasm32 (reqwest over
 //!   `fetch`, JS timers for backoff; no timeouts there).
 //! - `rustls` (default): TLS through rustls (reqwest's `rustls` feature, aws-lc-rs provider).
-//! - `native-tls`: TLS through the platform library.
+//! - `native-tls`: TLS through the platform library (use `default-features = false, features =
+//!   ["native-tls"]`).
+//!
+//! [`reqwest`] is re-exported, for [`ClientBuilder::http_client`].
 
 #![deny(missing_docs)]
 // The crate docs link to `Client`, which only exists with the `client` feature.
@@ -116,25 +143,47 @@ mod validate;
 #[cfg(feature = "client")]
 mod client;
 #[cfg(feature = "client")]
+mod organization;
+#[cfg(feature = "client")]
 mod platform;
+#[cfg(feature = "client")]
+mod request;
 #[cfg(feature = "client")]
 mod transport;
 
+pub use base_url::DEFAULT_BASE_URL;
 #[cfg(feature = "client")]
 pub use base_url::validate_base_url;
-pub use base_url::{DEFAULT_BASE_URL, ParsedUrl, check_parsed_base_url};
-pub use classify::{
-    MAX_RESPONSE_BYTES, SerdeJson, WireDecoder, classify, classify_with, codes, kind_for_code,
-    parse_http_date, parse_retry_after, retry_after_in_seconds,
-};
+pub use classify::codes;
 pub use collaborator::{Collaborator, OemUser};
 pub use error::{Error, ErrorKind, FieldError, RetryClass};
 pub use new_user::{NewOemUser, validate_request};
-pub use retry::{RetryPolicy, RetryState, Step};
+pub use retry::RetryPolicy;
 pub use secret::{REDACTED, Secret};
 pub use validate::validate_organization_id;
+
+/// The transport-agnostic pieces the `applivery-oem` npm package (crates/applivery-wasm) drives
+/// over `fetch`: response classification, the retry state machine, the base URL rule on a
+/// host-parsed URL. Not part of the supported API: it follows that package's needs.
+#[doc(hidden)]
+pub mod sans_io {
+    pub use crate::base_url::{ParsedUrl, check_parsed_base_url};
+    pub use crate::classify::{
+        MAX_RESPONSE_BYTES, SerdeJson, WireDecoder, classify, classify_with, kind_for_code,
+        parse_http_date, parse_retry_after, retry_after_in_seconds,
+    };
+    pub use crate::retry::{RetryState, Step};
+}
 
 #[cfg(feature = "client")]
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };
+#[cfg(feature = "client")]
+pub use organization::Organization;
+#[cfg(feature = "client")]
+pub use request::{CallFuture, CreateOemUser};
+/// The reqwest this crate sends with, for [`ClientBuilder::http_client`] without a reqwest
+/// dependency of your own (or one of another version).
+#[cfg(feature = "client")]
+pub use reqwest;

@@ -60,9 +60,15 @@ impl NewOemUser {
         self
     }
 
-    /// The email.
-    pub fn email(&self) -> &str {
+    /// The email. Getters of builder types are named `get_*`, since the plain names set.
+    pub fn get_email(&self) -> &str {
         &self.0.email
+    }
+
+    /// The email.
+    #[deprecated(since = "0.2.0", note = "renamed `get_email`, like the other getters")]
+    pub fn email(&self) -> &str {
+        self.get_email()
     }
 
     /// The first name, if set.

@@ -93,6 +93,16 @@ impl RetryPolicy {
         self.retry_ambiguous
     }
 
+    /// The configured upper bound of the first backoff.
+    pub fn get_initial_backoff(&self) -> Duration {
+        self.initial_backoff
+    }
+
+    /// The configured largest computed backoff.
+    pub fn get_max_backoff(&self) -> Duration {
+        self.max_backoff
+    }
+
     /// How long to wait before the next attempt, or `None` to give up.
     ///
     /// `attempt` is the number of attempts made so far (1 after the first), `elapsed` the time
@@ -160,11 +170,12 @@ pub enum Step<T> {
 ///
 /// ```
 /// # use std::time::Duration;
-/// use applivery::{RetryPolicy, RetryState, Step};
+/// use applivery::RetryPolicy;
+/// use applivery::sans_io::{RetryState, Step};
 /// let mut state = RetryState::new(RetryPolicy::default());
 /// let mut answers = vec![
-///     applivery::classify(403, None, br#"{"error":{"code":4009}}"#),
-///     applivery::classify(502, None, b""),
+///     applivery::sans_io::classify(403, None, br#"{"error":{"code":4009}}"#),
+///     applivery::sans_io::classify(502, None, b""),
 /// ];
 /// let result = loop {
 ///     state.begin_attempt();
@@ -242,7 +253,7 @@ mod tests {
     use super::*;
 
     fn server_error(status: u16) -> Error {
-        crate::classify(status, None, b"").unwrap_err()
+        crate::classify::classify(status, None, b"").unwrap_err()
     }
 
     #[test]
@@ -285,7 +296,8 @@ mod tests {
                 .backoff(1, &server_error(503), zero, || 0.5)
                 .is_none()
         );
-        let not_found = crate::classify(404, None, br#"{"error":{"code":3001}}"#).unwrap_err();
+        let not_found =
+            crate::classify::classify(404, None, br#"{"error":{"code":3001}}"#).unwrap_err();
         assert!(policy.backoff(1, &not_found, zero, || 0.5).is_none());
     }
 
@@ -311,7 +323,7 @@ mod tests {
     #[test]
     fn retry_after_wins_and_the_time_budget_caps_it() {
         let policy = RetryPolicy::default().max_elapsed(Duration::from_secs(10));
-        let error = crate::classify(429, Some("4"), b"").unwrap_err();
+        let error = crate::classify::classify(429, Some("4"), b"").unwrap_err();
         assert_eq!(
             policy.backoff(1, &error, Duration::ZERO, || 0.0),
             Some(Duration::from_secs(4))
@@ -329,7 +341,7 @@ mod tests {
         let step = state.after_attempt::<()>(Err(Error::timeout("t")), Duration::ZERO, || 0.0);
         assert!(matches!(step, Step::Retry { .. }));
         state.begin_attempt();
-        let dup = crate::classify(403, None, br#"{"error":{"code":4009,"message":"m"}}"#);
+        let dup = crate::classify::classify(403, None, br#"{"error":{"code":4009,"message":"m"}}"#);
         let Step::Done(Err(error)) = state.after_attempt(dup, Duration::ZERO, || 0.0) else {
             panic!("expected the end of the call");
         };
@@ -349,7 +361,7 @@ mod tests {
             state.after_attempt::<()>(Err(Error::connect("refused")), Duration::ZERO, || 0.0);
         assert!(matches!(step, Step::Retry { .. }));
         state.begin_attempt();
-        let dup = crate::classify(403, None, br#"{"error":{"code":4009}}"#);
+        let dup = crate::classify::classify(403, None, br#"{"error":{"code":4009}}"#);
         let Step::Done(Err(error)) = state.after_attempt(dup, Duration::ZERO, || 0.0) else {
             panic!("expected the end of the call");
         };

@@ -55,7 +55,13 @@ impl Transport {
 
     /// Sends one attempt. `organization_id` must already be validated: its characters are all
     /// unreserved, so it is placed in the path as is.
-    pub(crate) async fn send(&self, organization_id: &str, body: bytes::Bytes) -> Attempt {
+    /// `timeout` bounds the attempt, from sending to the end of the body.
+    pub(crate) async fn send(
+        &self,
+        organization_id: &str,
+        body: bytes::Bytes,
+        timeout: std::time::Duration,
+    ) -> Attempt {
         let mut url = String::with_capacity(self.url_prefix.len() + organization_id.len() + 10);
         url.push_str(&self.url_prefix);
         url.push_str(organization_id);
@@ -66,7 +72,8 @@ impl Transport {
             .post(url)
             .header(AUTHORIZATION, self.authorization.clone())
             .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-            .header(ACCEPT, HeaderValue::from_static("application/json"));
+            .header(ACCEPT, HeaderValue::from_static("application/json"))
+            .timeout(timeout);
         // Browsers forbid setting User-Agent from fetch.
         #[cfg(not(target_arch = "wasm32"))]
         let request = match &self.user_agent {
