@@ -3,6 +3,7 @@
 mod bench;
 mod clean_tree;
 mod codegen;
+mod conformance;
 mod demo;
 mod deny;
 mod publish_checks;
@@ -43,6 +44,8 @@ enum Task {
     },
     /// Run every check CI runs: format, lints, generated code, all tests, docs.
     Test,
+    /// Schemathesis against the mock (part of `test`; needs `cargo build -p applivery-mock`).
+    Conformance,
     /// Build the `applivery-oem` npm package into web/pkg/ and report its size (fails over budget).
     Wasm,
     /// The main job: start the local mock, create an OEM user through the Rust SDK, serve the
@@ -77,6 +80,7 @@ fn main() -> ExitCode {
             })
         }
         Task::Test => test::run(),
+        Task::Conformance => conformance::run(),
         Task::Wasm => wasm::run(),
         Task::Demo {
             mock_addr,

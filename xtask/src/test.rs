@@ -70,6 +70,7 @@ pub fn run() -> Result<(), String> {
 
     // Check: from here on, nothing writes into the tree or web/pkg.
     cargo(&["test", "--workspace"])?;
+    crate::conformance::run()?;
     for features in FEATURE_MATRIX {
         cargo(&[&["check"], *features].concat())?;
     }
