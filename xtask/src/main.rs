@@ -3,6 +3,8 @@
 mod bench;
 mod codegen;
 mod demo;
+mod fuzz;
+mod properties;
 mod setup;
 mod static_server;
 mod test;
@@ -54,6 +56,14 @@ enum Task {
     },
     /// Run the release-mode benchmarks (all, or the one named: mock, facade, import).
     Bench { name: Option<String> },
+    /// Run the cargo-fuzz targets in fuzz/ (all, or the one named) from their seed corpus and
+    /// print the executions per target (needs the nightly toolchain).
+    Fuzz {
+        target: Option<String>,
+        /// Seconds per target.
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+    },
 }
 
 fn main() -> ExitCode {
@@ -80,6 +90,7 @@ fn main() -> ExitCode {
             page_addr,
         }),
         Task::Bench { name } => bench::run(name.as_deref()),
+        Task::Fuzz { target, seconds } => fuzz::run(target.as_deref(), seconds),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

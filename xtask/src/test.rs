@@ -48,6 +48,8 @@ pub fn run() -> Result<(), String> {
         &[("RUSTDOCFLAGS", "-D warnings")],
     )?;
     crate::wasm_tests::run(package_gzip)?;
+    crate::properties::run()?;
+    crate::fuzz::smoke()?;
     println!("all checks passed");
     Ok(())
 }
