@@ -6,28 +6,34 @@ use applivery::Error;
 use proptest::prelude::*;
 
 /// API keys: long tokens of letters, digits, `-` and `_`.
-fn api_key() -> impl Strategy<Value = String> {
+pub fn api_key() -> impl Strategy<Value = String> {
     "[A-Za-z0-9_-]{16,64}"
 }
 
 /// Filler the server wraps the echo in: text without the key's characters, so that any piece
 /// of the key found in the output can only come from the echo.
-fn filler() -> impl Strategy<Value = String> {
+pub fn filler() -> impl Strategy<Value = String> {
     "[ .,:;!?<>/=\"{}()\\[\\]éü\\t\\n]{0,300}"
 }
 
 /// Every way an error is shown: Display, Debug, the JSON of the CLI and the npm package, the
-/// body snippet.
-fn shown(error: &Error) -> String {
-    format!(
-        "{error} {error:?} {} {}",
+/// body snippet, its sources.
+pub fn shown(error: &Error) -> String {
+    let mut shown = format!(
+        "{error} {error:?} {error:#?} {} {}",
         serde_json::to_string(error).unwrap(),
         error.body_snippet().unwrap_or_default()
-    )
+    );
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        shown.push_str(&format!(" {cause} {cause:?}"));
+        source = cause.source();
+    }
+    shown
 }
 
 /// The longest piece of `key` (at least 8 characters long) that `text` contains, if any.
-fn leaked_piece<'k>(text: &str, key: &'k str) -> Option<&'k str> {
+pub fn leaked_piece<'k>(text: &str, key: &'k str) -> Option<&'k str> {
     (8..=key.len())
         .rev()
         .flat_map(|len| (0..=key.len() - len).map(move |start| &key[start..start + len]))
