@@ -4,7 +4,6 @@ mod bench;
 mod codegen;
 mod demo;
 mod fuzz;
-mod properties;
 mod setup;
 mod static_server;
 mod test;
