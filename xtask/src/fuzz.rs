@@ -13,7 +13,7 @@ use std::time::Instant;
 use crate::{project_root, run_step};
 
 /// Seconds per target in `cargo xtask test`.
-pub const SMOKE_SECONDS: u64 = 10;
+pub const SMOKE_SECONDS: u64 = 5;
 
 /// libFuzzer limits: no input may take more than `-timeout` seconds, nor the process more than
 /// `-rss_limit_mb` (a single allocation above it is a crash too).
