@@ -6,6 +6,7 @@ mod codegen;
 mod conformance;
 mod demo;
 mod deny;
+mod fuzz;
 mod publish_checks;
 mod setup;
 mod static_server;
@@ -63,6 +64,14 @@ enum Task {
     },
     /// Run the release-mode benchmarks (all, or the one named: mock, facade, import).
     Bench { name: Option<String> },
+    /// Run the cargo-fuzz targets in fuzz/ (all, or the one named) from their seed corpus and
+    /// print the executions per target (needs the nightly toolchain).
+    Fuzz {
+        target: Option<String>,
+        /// Seconds per target.
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+    },
 }
 
 fn main() -> ExitCode {
@@ -92,6 +101,7 @@ fn main() -> ExitCode {
             prebuilt_package,
         }),
         Task::Bench { name } => bench::run(name.as_deref()),
+        Task::Fuzz { target, seconds } => fuzz::run(target.as_deref(), seconds),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -70,6 +70,9 @@ pub fn run() -> Result<(), String> {
 
     // Check: from here on, nothing writes into the tree or web/pkg.
     cargo(&["test", "--workspace"])?;
+    // crates/applivery/tests/properties: proptest's default is 256 cases per property.
+    let cases = std::env::var("PROPTEST_CASES").unwrap_or_else(|_| "256".into());
+    println!("property tests: {cases} generated cases per property (a quarter of that over HTTP)");
     crate::conformance::run()?;
     for features in FEATURE_MATRIX {
         cargo(&[&["check"], *features].concat())?;
@@ -95,6 +98,7 @@ pub fn run() -> Result<(), String> {
     )?;
     crate::publish_checks::run()?;
     crate::wasm_tests::run(package_gzip)?;
+    crate::fuzz::smoke()?;
     before.check_unchanged(&TreeState::capture(&root)?)?;
     println!("all checks passed");
     Ok(())

@@ -130,6 +130,8 @@ mod endpoint;
 pub mod errors;
 mod fault;
 mod ids;
+#[doc(hidden)]
+pub mod in_process;
 mod mock_server;
 mod rate_limit;
 mod responses;

@@ -63,7 +63,8 @@ pub(crate) async fn accept_loop(listener: TcpListener, app: Router, shared: Arc<
 async fn serve_connection(stream: TcpStream, app: Router, shared: Arc<Shared>) {
     // Responses are small and written whole: send them now, not after Nagle's delay.
     let _ = stream.set_nodelay(true);
-    let service = service_fn(move |request| handle(request, app.clone(), shared.clone()));
+    let service =
+        service_fn(move |request: Request<Incoming>| handle(request, app.clone(), shared.clone()));
     // An error here is a client hanging up or a fault closing the connection: nothing to do.
     let _ = http1::Builder::new()
         .timer(TokioTimer::new())
@@ -73,7 +74,7 @@ async fn serve_connection(stream: TcpStream, app: Router, shared: Arc<Shared>) {
 
 /// Returning an error makes hyper close the connection without writing a response.
 #[derive(Debug)]
-struct ConnectionDroppedByFault;
+pub(crate) struct ConnectionDroppedByFault;
 
 impl fmt::Display for ConnectionDroppedByFault {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -83,11 +84,17 @@ impl fmt::Display for ConnectionDroppedByFault {
 
 impl std::error::Error for ConnectionDroppedByFault {}
 
-async fn handle(
-    request: Request<Incoming>,
+/// One request as a connection serves it (generic over the body so that
+/// [`crate::in_process`] can call it without a socket).
+pub(crate) async fn handle<B>(
+    request: Request<B>,
     app: Router,
     shared: Arc<Shared>,
-) -> Result<Response, ConnectionDroppedByFault> {
+) -> Result<Response, ConnectionDroppedByFault>
+where
+    B: http_body::Body<Data = bytes::Bytes> + Send + 'static,
+    B::Error: Into<axum::BoxError>,
+{
     if let Some(preflight) = cors::preflight(&request) {
         return Ok(preflight);
     }

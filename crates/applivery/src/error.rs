@@ -365,11 +365,42 @@ fn contains(text: &str, secret: &str) -> bool {
         .any(|window| window == secret.as_bytes())
 }
 
-/// Replaces every occurrence of the non-empty `secret` in `text` with `[redacted]`.
+/// Replaces every occurrence of the non-empty `secret` in `text` with `[redacted]`, and the start
+/// of one cut off by a snippet's closing `…` (see [`redact_cut_start`]).
 ///
 /// A match of valid UTF-8 in valid UTF-8 starts and ends on character boundaries, so the result
 /// is valid UTF-8 again.
 fn redact(text: &mut String, secret: &str) {
+    redact_whole(text, secret);
+    redact_cut_start(text, secret);
+}
+
+/// Shortest start of a secret, cut by a snippet's end, that is redacted: shorter pieces say
+/// next to nothing about the key and would blank ordinary words.
+const MIN_CUT_SECRET_BYTES: usize = 4;
+
+/// A body snippet (alone, or at the end of a message) stops after 200 characters with `…`: a
+/// secret straddling that cut leaves its start, up to all but one character, before the `…`
+/// (found by the redaction property test). Replaces that start too.
+fn redact_cut_start(text: &mut String, secret: &str) {
+    const ELLIPSIS: &[u8] = "…".as_bytes();
+    let (bytes, secret) = (text.as_bytes(), secret.as_bytes());
+    let Some(head) = bytes.strip_suffix(ELLIPSIS) else {
+        return;
+    };
+    let cut = (MIN_CUT_SECRET_BYTES..secret.len())
+        .rev()
+        .find(|&length| head.ends_with(&secret[..length]));
+    if let Some(length) = cut {
+        // The piece starts where the secret does: on a character boundary.
+        let mut out = head[..head.len() - length].to_vec();
+        out.extend_from_slice(crate::secret::REDACTED.as_bytes());
+        out.extend_from_slice(ELLIPSIS);
+        *text = String::from_utf8_lossy(&out).into_owned();
+    }
+}
+
+fn redact_whole(text: &mut String, secret: &str) {
     let (bytes, secret) = (text.as_bytes(), secret.as_bytes());
     let mut out = Vec::with_capacity(bytes.len());
     let mut at = 0;
@@ -526,6 +557,36 @@ mod tests {
             Error::invalid_response(Some(500), "echo key-123", b"Bearer key-123").scrub("key-123");
         let shown = format!("{error} {error:?}");
         assert!(!shown.contains("key-123"), "{shown}");
+    }
+
+    /// Regression (redaction property test): a key cut by the 200-character snippet leaked all
+    /// but its last character, in the snippet and in the message that quotes it.
+    #[test]
+    fn scrub_removes_a_key_cut_by_the_snippet() {
+        let key = "A0aAaA_aaA_0___a0_A0A-a0aa-0aA0_AA_";
+        let body = format!("{}{key} and more", ":".repeat(190));
+        // 502: the snippet is in the message; 200: in the body snippet.
+        for status in [502, 200] {
+            let error = crate::sans_io::classify(status, None, body.as_bytes())
+                .unwrap_err()
+                .scrub(key);
+            let shown = format!("{error} {error:?}");
+            assert!(!shown.contains(&key[..8]), "{shown}");
+            assert!(shown.contains("[redacted]…"), "{shown}");
+        }
+        // Short pieces are ordinary text.
+        let error = Error::invalid_response(
+            None,
+            "",
+            format!("{}abc and more", ":".repeat(197)).as_bytes(),
+        );
+        assert!(
+            error
+                .scrub("abcdef")
+                .body_snippet()
+                .unwrap()
+                .ends_with(":abc…")
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use std::fs::File;
 use std::io::BufReader;
 
-use super::line_tracker::LineTracker;
+use super::line_tracker::{self, LineTracker};
 use super::row::{optional, split_tags};
 use super::{FileError, MAX_LINE_BYTES, Record, Row};
 
@@ -198,6 +198,13 @@ fn utf8_fields(record: &csv::ByteRecord, line: u64) -> Result<Vec<&str>, FileErr
 fn csv_error(error: csv::Error, line: u64) -> FileError {
     let line = error.position().map_or(line, |p| p.line());
     match error.into_kind() {
+        csv::ErrorKind::Io(source)
+            if source
+                .get_ref()
+                .is_some_and(|e| e.is::<line_tracker::RecordTooLong>()) =>
+        {
+            FileError::LineTooLong { line }
+        }
         csv::ErrorKind::Io(source) => FileError::Read { line, source },
         csv::ErrorKind::Utf8 { .. } => FileError::NotUtf8 { line },
         other => FileError::Read {

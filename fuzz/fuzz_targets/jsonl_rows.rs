@@ -1,0 +1,7 @@
+//! The CLI's JSON Lines row reader: any bytes as an import file.
+#![no_main]
+
+use applivery_cli::input::Format;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| applivery_fuzz::read_rows(data, Format::Jsonl));
