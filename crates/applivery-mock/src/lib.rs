@@ -45,7 +45,7 @@
 //! - `GET /__mock/users` (optional `?organization=ID`): JSON array of created collaborators.
 //! - `POST /__mock/reset`: forget users, queued faults, the request count and the rate window.
 //! - `POST /__mock/faults` with a JSON array of fault specs: queue them (FIFO), each consumed by
-//!   the next API request.
+//!   the next API request; with `?email=ADDR`, by the next request creating that email.
 //! - `GET /__mock/health`: `{"status":true}`.
 //!
 //! Any other route answers 404 (3001) in the envelope. CORS: every origin is allowed, preflights
