@@ -46,7 +46,11 @@ const FEATURE_MATRIX: &[&[&str]] = &[
 
 pub fn run() -> Result<(), String> {
     let root = project_root();
-    let cargo = |args: &[&str]| run_step("cargo", &[args, &["--locked"]].concat(), &root);
+    // `--locked` right after the subcommand: anything after a `--` goes to another program.
+    let cargo = |args: &[&str]| {
+        let (command, rest) = args.split_first().expect("a cargo subcommand");
+        run_step("cargo", &[&[*command, "--locked"], rest].concat(), &root)
+    };
     setup::wasm_target()?;
     setup::wasm_bindgen_cli()?;
     setup::web_node_modules()?;
@@ -54,7 +58,16 @@ pub fn run() -> Result<(), String> {
     setup::openssl_dev()?;
 
     run_step("cargo", &["fmt", "--all", "--check"], &root)?;
-    cargo(&["xtask", "codegen", "--check"])?;
+    // `cargo xtask` is an alias ending in `--`: spelled out, `--locked` reaches cargo.
+    cargo(&[
+        "run",
+        "--quiet",
+        "--package",
+        "xtask",
+        "--",
+        "codegen",
+        "--check",
+    ])?;
     cargo(&[
         "clippy",
         "--workspace",

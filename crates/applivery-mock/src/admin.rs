@@ -63,9 +63,19 @@ pub(crate) async fn reset(State(shared): State<Arc<Shared>>) -> Response {
     responses::json(StatusCode::OK, &json!({ "status": true }))
 }
 
-/// `POST /__mock/faults` with a JSON array of fault specs: queue them, each for one request.
-/// All or nothing: one invalid spec queues none.
-pub(crate) async fn push_faults(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+#[derive(Deserialize)]
+pub(crate) struct FaultsQuery {
+    email: Option<String>,
+}
+
+/// `POST /__mock/faults` with a JSON array of fault specs: queue them, each for one request
+/// (with `?email=ADDR`, for one request creating that email). All or nothing: one invalid spec
+/// queues none.
+pub(crate) async fn push_faults(
+    State(shared): State<Arc<Shared>>,
+    query: Result<Query<FaultsQuery>, QueryRejection>,
+    body: Bytes,
+) -> Response {
     let bad_request = |message: String| {
         responses::error(StatusCode::BAD_REQUEST, errors::MOCK_REQUEST_CODE, message)
     };
@@ -73,11 +83,18 @@ pub(crate) async fn push_faults(State(shared): State<Arc<Shared>>, body: Bytes) 
         Ok(specs) => specs,
         Err(e) => return bad_request(format!("body must be a JSON array of fault specs: {e}")),
     };
+    let email = match query {
+        Ok(Query(query)) => query.email,
+        Err(e) => return bad_request(e.body_text()),
+    };
     let faults: Result<Vec<Fault>, _> = specs.iter().map(|s| Fault::parse(s)).collect();
     match faults {
         Ok(faults) => {
             let queued = faults.len();
-            shared.push_faults(faults);
+            match email {
+                Some(email) => shared.push_email_faults(&email, faults),
+                None => shared.push_faults(faults),
+            }
             responses::json(StatusCode::OK, &json!({ "status": true, "queued": queued }))
         }
         Err(e) => bad_request(e.to_string()),

@@ -61,7 +61,7 @@
 //!   ([`MockServer::oem_secret`] too), so tests can check what a client received.
 //! - `POST /__mock/reset`: forget users, queued faults, the request count and the rate window.
 //! - `POST /__mock/faults` with a JSON array of fault specs: queue them (FIFO), each consumed by
-//!   the next API request.
+//!   the next API request; with `?email=ADDR`, by the next request creating that email.
 //! - `GET /__mock/health`: `{"status":true}`.
 //!
 //! Any other route answers 404 (3001) in the envelope. CORS: every origin is allowed, preflights

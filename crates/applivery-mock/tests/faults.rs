@@ -325,6 +325,28 @@ async fn faults_can_be_queued_over_http() {
     let response = faulty(&mock, "2@example.com", "").await.unwrap();
     assert!(serde_json::from_str::<serde_json::Value>(&response.text().await.unwrap()).is_err());
 
+    // For one email: other requests pass.
+    let answer = mock_json_of(
+        client
+            .post(format!("{url}?email=Only%40example.com"))
+            .json(&json!(["status=502"]))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(answer.0, StatusCode::OK);
+    assert_eq!(
+        create(&client, &mock, "4@example.com").await.0,
+        StatusCode::OK
+    );
+    assert_error(
+        &create(&client, &mock, "only@example.com").await,
+        502,
+        502,
+        None,
+    );
+
     // All or nothing: one bad spec queues none.
     let answer = mock_json_of(
         client

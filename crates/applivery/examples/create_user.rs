@@ -9,7 +9,7 @@
 //! cargo run -p applivery --example create_user
 //! ```
 
-use applivery::{Client, ErrorKind, NewOemUser};
+use applivery::{Client, ErrorKind, NewOemUser, Organization};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -23,10 +23,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .tag("example");
 
     // Keep the mock alive for the whole run when we use it.
-    let (client, organization, _mock) = if std::env::var_os("APPLIVERY_API_KEY").is_some() {
-        let organization = std::env::var("APPLIVERY_ORGANIZATION_ID")
-            .map_err(|_| "set APPLIVERY_ORGANIZATION_ID to the organization's id")?;
-        (Client::from_env()?, organization, None)
+    let (organization, _mock) = if std::env::var_os("APPLIVERY_API_KEY").is_some() {
+        // APPLIVERY_API_KEY, APPLIVERY_ORGANIZATION_ID, APPLIVERY_BASE_URL (optional).
+        (Organization::from_env()?, None)
     } else {
         let mock = applivery_mock::MockServer::start(Default::default()).await?;
         eprintln!(
@@ -37,10 +36,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .api_key(applivery_mock::DEFAULT_API_KEY)
             .base_url(mock.base_url())
             .build()?;
-        (client, applivery_mock::DEFAULT_ORG.to_owned(), Some(mock))
+        (
+            client.organization(applivery_mock::DEFAULT_ORG)?,
+            Some(mock),
+        )
     };
 
-    match client.create_oem_user(&organization, user).await {
+    match organization.create_oem_user(user).await {
         Ok(collaborator) => {
             println!("{}", serde_json::to_string_pretty(&collaborator)?);
             Ok(())

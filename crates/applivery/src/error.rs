@@ -337,7 +337,7 @@ impl Error {
 
     /// Replaces every occurrence of `secret` in the texts this error carries. A server that
     /// echoes the request must not leak the key through an error. The client does this for its
-    /// own key; a transport built on [`crate::classify`] should do it too.
+    /// own key; a transport of its own should do it too.
     pub fn scrub(mut self, secret: &str) -> Self {
         if secret.is_empty() {
             return self;
