@@ -123,6 +123,7 @@ test('workerd: bundled by wrangler, run by miniflare', async () => {
   const worker = new Miniflare({
     scriptPath: join(dir, 'dist', 'worker.js'),
     modules: true,
+    modulesRoot: join(dir, 'dist'),
     modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
     compatibilityDate: '2026-04-26',
   });
@@ -230,9 +231,10 @@ test('webpack build (zero config), in Chromium', async () => {
   mkdirSync(join(dir, 'src'));
   copyFileSync(join(dir, 'app.js'), join(dir, 'src', 'index.js'));
   const { default: webpack } = await import('webpack');
-  // webpack's defaults: ./src/index.js -> dist/main.js; `mode` set to silence its warning.
+  // What `webpack` run in `dir` does: ./src/index.js -> dist/main.js (production mode).
+  const config = { context: dir, mode: 'production', output: { path: join(dir, 'dist') } };
   const stats = await new Promise((resolve, reject) =>
-    webpack({ context: dir, mode: 'production' }, (error, stats) => (error ? reject(error) : resolve(stats))),
+    webpack(config, (error, stats) => (error ? reject(error) : resolve(stats))),
   );
   assert.ok(!stats.hasErrors() && !stats.hasWarnings(), stats.toString('errors-warnings'));
   await runInChromium('webpack 5', join(dir, 'dist'));

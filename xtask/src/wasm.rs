@@ -87,7 +87,11 @@ pub fn build() -> Result<u64, String> {
         &root,
     )?;
     copy_template(&root, &pkg)?;
-    run_step("node", &["web/tools/bundle.mjs", TEMPLATE_DIR, PKG_DIR], &root)?;
+    run_step(
+        "node",
+        &["web/tools/bundle.mjs", TEMPLATE_DIR, PKG_DIR],
+        &root,
+    )?;
     generate_dts(&root, &pkg)?;
     // The same declarations describe the CommonJS entry: TypeScript reads `.d.cts` as CommonJS,
     // so `require` and `import` each get types of the module format they load.
@@ -99,10 +103,8 @@ pub fn build() -> Result<u64, String> {
 /// Copies the README, and writes package.json with the workspace's version.
 fn copy_template(root: &Path, pkg: &Path) -> Result<(), String> {
     let template = root.join(TEMPLATE_DIR);
-    for file in ["README.md"] {
-        std::fs::copy(template.join(file), pkg.join(file))
-            .map_err(|e| format!("cannot copy {TEMPLATE_DIR}/{file}: {e}"))?;
-    }
+    std::fs::copy(template.join("README.md"), pkg.join("README.md"))
+        .map_err(|e| format!("cannot copy {TEMPLATE_DIR}/README.md: {e}"))?;
     let manifest = std::fs::read_to_string(template.join("package.json"))
         .map_err(|e| format!("cannot read {TEMPLATE_DIR}/package.json: {e}"))?;
     // A text substitution, not a JSON round trip: the order of the `exports` conditions matters
