@@ -7,7 +7,16 @@
 // The tools are web/package.json's devDependencies (pinned in web/package-lock.json).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, copyFileSync, mkdtempSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
@@ -81,7 +90,8 @@ function run(command, args, cwd, env = {}) {
 async function runCreates(dir, command, email, env) {
   const [tool, ...args] = fromReadme(dir, command);
   const program = tool === 'node' ? process.execPath : bin(tool);
-  await assertCreated(JSON.parse(run(program, [...args, mock.baseUrl, email], dir, env)), email);
+  const output = run(program, [...args, mock.baseUrl, email], dir, env);
+  await assertCreated(JSON.parse(output), email);
 }
 
 test('Node ESM: import', async () => {
@@ -155,7 +165,9 @@ function serve(root) {
     }
   });
   return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ server, origin: `http://127.0.0.1:${server.address().port}` })),
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ server, origin: `http://127.0.0.1:${server.address().port}` }),
+    ),
   );
 }
 
@@ -181,7 +193,15 @@ async function runInChromium(name, dist) {
     browser = await chromium.launchPersistentContext(profile, {
       executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   }
   bundleSizes.push({ name, ...shippedGzipBytes(dist) });
@@ -197,9 +217,9 @@ async function runInChromium(name, dist) {
     const email = `${name.toLowerCase().split(' ')[0]}@example.com`;
     const query = new URLSearchParams({ mock: mock.baseUrl, email });
     await page.goto(`${site.origin}/?${query}`);
-    await page.waitForFunction(() => window.result !== undefined, null, { timeout: 20_000 }).catch(() => {
-      assert.fail(`no result in the page: ${problems.join('; ')}`);
-    });
+    await page
+      .waitForFunction(() => window.result !== undefined, null, { timeout: 20_000 })
+      .catch(() => assert.fail(`no result in the page: ${problems.join('; ')}`));
     const result = await page.evaluate(() => window.result);
     assert.ok(result.ok, JSON.stringify(result));
     assert.deepEqual(problems, []);
@@ -214,13 +234,18 @@ async function runInChromium(name, dist) {
 function bundlerProject(appName, script) {
   const dir = project({ 'browser-app.js': appName });
   mkdirSync(join(dir, 'dist'), { recursive: true });
-  if (script) writeFileSync(join(dir, 'dist', 'index.html'), `<!doctype html><meta charset="utf-8">${script}\n`);
+  if (script) {
+    writeFileSync(join(dir, 'dist', 'index.html'), `<!doctype html><meta charset="utf-8">${script}\n`);
+  }
   return dir;
 }
 
 test('Vite build, in Chromium', async () => {
   const dir = bundlerProject('app.js');
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><script type="module" src="./app.js"></script>\n');
+  writeFileSync(
+    join(dir, 'index.html'),
+    '<!doctype html><script type="module" src="./app.js"></script>\n',
+  );
   const [tool, ...args] = fromReadme(dir, 'vite build');
   run(bin(tool), [...args, '--logLevel', 'warn'], dir);
   await runInChromium('Vite 8', join(dir, 'dist'));
@@ -252,7 +277,11 @@ test('Rollup with node-resolve, in Chromium', async () => {
   const { rollup } = await import('rollup');
   const { nodeResolve } = await import('@rollup/plugin-node-resolve');
   const warnings = [];
-  const bundle = await rollup({ input: join(dir, 'app.js'), plugins: [nodeResolve()], onwarn: (w) => warnings.push(`${w}`) });
+  const bundle = await rollup({
+    input: join(dir, 'app.js'),
+    plugins: [nodeResolve()],
+    onwarn: (warning) => warnings.push(`${warning}`),
+  });
   await bundle.write({ file: join(dir, 'dist', 'app.js'), format: 'es' });
   assert.deepEqual(warnings, []);
   await runInChromium('Rollup 4', join(dir, 'dist'));
