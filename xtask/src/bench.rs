@@ -9,8 +9,12 @@ const BENCHES: &[(&str, &str, &str)] = &[
     ("import", "applivery-cli", "import"),
 ];
 
-/// (name, script under web/): benches of the built npm package, run with Node after `cargo xtask wasm`.
-const PACKAGE_BENCHES: &[(&str, &str)] = &[("wasm-load", "bench/wasm-load.mjs")];
+/// (name, script under web/): benches of the built npm package, run with Node after `cargo xtask
+/// wasm` and a release build of the mock.
+const PACKAGE_BENCHES: &[(&str, &str)] = &[
+    ("npm", "bench/npm-overhead.mjs"),
+    ("wasm-load", "bench/wasm-load.mjs"),
+];
 
 pub fn run(name: Option<&str>) -> Result<(), String> {
     let selected: Vec<_> = BENCHES
@@ -32,6 +36,11 @@ pub fn run(name: Option<&str>) -> Result<(), String> {
     if !package.is_empty() {
         wasm::run()?;
         setup::chromium()?;
+        run_step(
+            "cargo",
+            &["build", "--release", "-p", "applivery-mock"],
+            &project_root(),
+        )?;
     }
     for (_, script) in package {
         run_step("node", &[script], &project_root().join("web"))?;

@@ -52,7 +52,7 @@ enum Task {
         #[arg(long, default_value = "127.0.0.1:8080")]
         page_addr: String,
     },
-    /// Run the release-mode benchmarks (all, or the one named: mock, facade, import, wasm-load).
+    /// Run the release-mode benchmarks (all, or the one named: mock, facade, import, npm, wasm-load).
     Bench { name: Option<String> },
 }
 
