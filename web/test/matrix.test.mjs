@@ -255,6 +255,7 @@ test('webpack build (zero config), in Chromium', async () => {
   const dir = bundlerProject('app.js', '<script src="main.js"></script>');
   mkdirSync(join(dir, 'src'));
   copyFileSync(join(dir, 'app.js'), join(dir, 'src', 'index.js'));
+  fromReadme(dir, 'webpack');
   const { default: webpack } = await import('webpack');
   // What `webpack` run in `dir` does: ./src/index.js -> dist/main.js (production mode).
   const config = { context: dir, mode: 'production', output: { path: join(dir, 'dist') } };
@@ -274,6 +275,7 @@ test('esbuild --bundle with no other flag, in Chromium', async () => {
 
 test('Rollup with node-resolve, in Chromium', async () => {
   const dir = bundlerProject('app.js', '<script type="module" src="app.js"></script>');
+  fromReadme(dir, '@rollup/plugin-node-resolve');
   const { rollup } = await import('rollup');
   const { nodeResolve } = await import('@rollup/plugin-node-resolve');
   const warnings = [];
