@@ -1,7 +1,7 @@
 // The admin page: plain ESM on top of the applivery-oem package. Validation, error kinds and
 // retries all come from the package (the Rust SDK compiled to WebAssembly); this file only
 // wires the form, the bulk run and the messages to the page.
-import { AppliveryClient, validateOemUser } from '../pkg/index.js';
+import { AppliveryClient, init, validateOemUser } from '../pkg/index.js';
 import { readImportRows, toCsv } from './csv.js';
 import { explain } from './messages.js';
 
@@ -239,5 +239,7 @@ $('#bulk-download').addEventListener('click', () => {
   URL.revokeObjectURL(link.href);
 });
 
+// validateOemUser (bulk import) is synchronous once the package's wasm is instantiated.
+await init();
 await restoreConnection();
 document.body.dataset.ready = 'true';

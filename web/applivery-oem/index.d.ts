@@ -6,7 +6,11 @@
  * `JSON.stringify(client)` and `console.log(client)` cannot show it.
  */
 export declare class AppliveryClient {
-  /** @throws {AppliveryError} kind `config` for a missing key or a bad `baseUrl`. */
+  /**
+   * @throws {AppliveryError} kind `config` for a missing key or a bad `baseUrl`, once {@link init}
+   * has resolved; before that, the options are checked when it does and the first
+   * `createOemUser` rejects with that error.
+   */
   constructor(options: ClientOptions);
   /**
    * Creates an OEM user in the organization and resolves to the created collaborator, with the
@@ -23,9 +27,18 @@ export declare class AppliveryClient {
 }
 
 /**
+ * Compiles and instantiates the WebAssembly module (asynchronously); resolves once done, at once
+ * after the first time. Optional before {@link AppliveryClient.createOemUser}, which awaits it;
+ * required before {@link validateOemUser}, which is synchronous.
+ */
+export declare function init(): Promise<void>;
+
+/**
  * Validates a user exactly as {@link AppliveryClient.createOemUser} does (the Rust rules), without
  * sending anything: every problem, in order, or an empty array when the user is valid. Useful to
- * check a whole import file before creating anyone.
+ * check a whole import file before creating anyone. Synchronous: call `await init()` once first.
+ *
+ * @throws {Error} if {@link init} has not resolved yet.
  */
 export declare function validateOemUser(user: NewOemUser): FieldError[];
 

@@ -1,23 +1,44 @@
 // applivery-oem: the JS face of the applivery Rust SDK compiled to WebAssembly.
 //
 // Everything that decides (validation, error kinds, retries, response classification) runs in
-// the wasm module; this file loads it and does the I/O it asks for: `fetch`, the per-attempt
-// timeout, the waits between retries and AbortSignal. The API key lives in wasm memory and is
-// only handed to `fetch` in each attempt's headers, never kept on a JS object.
-import init, { Client, OemSecret, validateOemUser } from './applivery_oem.js';
+// the wasm module; this file instantiates it and does the I/O it asks for: `fetch`, the
+// per-attempt timeout, the waits between retries and AbortSignal. The API key lives in wasm memory
+// and is only handed to `fetch` in each attempt's headers, never kept on a JS object.
+//
+// `cargo xtask wasm` bundles this file with wasm-bindgen's glue into one file per entry of the
+// package (index.js, index.cjs, workerd.js); `./wasm-source.js` is replaced per entry.
+import { Client, OemSecret, initSync, validateOemUser as validateInWasm } from './applivery_oem.js';
+import { wasmSource } from './wasm-source.js';
 
-// Loaded once, at import, with top-level await: no init call for users. Node 20's fetch cannot
-// read file: URLs, so there the bytes come from the file system.
-const wasmUrl = new URL('./applivery_oem_bg.wasm', import.meta.url);
-await init({
-  module_or_path:
-    wasmUrl.protocol === 'file:'
-      ? (await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs/promises')).readFile(wasmUrl)
-      : wasmUrl,
-});
+// No top-level await: importing costs nothing. The wasm is instantiated by `init()`, which
+// `createOemUser` awaits, so the first call does it unless the caller did earlier.
+let instantiation;
+let instantiated = false;
+
+/**
+ * Compiles and instantiates the wasm; resolves when done (at once after the first time). Optional
+ * before `createOemUser`; needed before `validateOemUser`, which is synchronous.
+ */
+export function init() {
+  instantiation ??= (async () => {
+    const source = await wasmSource();
+    const module = source instanceof WebAssembly.Module ? source : await WebAssembly.compile(source);
+    initSync({ module });
+    instantiated = true;
+  })();
+  return instantiation;
+}
 
 /** The field errors `createOemUser` would report for this user (empty: valid); sends nothing. */
-export { validateOemUser, OemSecret };
+/** The new user's OEM secret: `expose()` reads it; it prints and serializes as `[redacted]`. */
+export { OemSecret };
+
+export function validateOemUser(user) {
+  if (!instantiated) {
+    throw new Error('applivery-oem: `await init()` before calling validateOemUser');
+  }
+  return validateInWasm(user);
+}
 
 /** A failed call; its fields come from the Rust error (`applivery::Error`). */
 export class AppliveryError extends Error {
@@ -39,16 +60,23 @@ export class AppliveryClient {
   #fetch;
 
   constructor(options) {
-    this.#inner = rethrow(() => new Client(options));
+    // Options are checked in wasm: now if it is ready, else once `init()` is done (a config error
+    // then rejects the first call). Only the pending closure holds `options` until then.
+    this.#inner = instantiated
+      ? rethrow(() => new Client(options))
+      : init().then(() => rethrow(() => new Client(options)));
+    // Reported by the first call, not as an unhandled rejection if there is none.
+    if (this.#inner instanceof Promise) this.#inner.catch(() => {});
     // The global is looked up per call (test tools patch it), and neither is called as a
     // method: a browser's `fetch` throws then.
-    const custom = options.fetch;
+    const custom = options?.fetch;
     this.#fetch = custom ? (url, init) => custom(url, init) : (url, init) => fetch(url, init);
   }
 
   async createOemUser(organizationId, user, options) {
     const signal = options?.signal;
-    const call = rethrow(() => this.#inner.prepare(organizationId, user, signal));
+    const inner = await this.#inner;
+    const call = rethrow(() => inner.prepare(organizationId, user, signal));
     try {
       for (;;) {
         signal?.throwIfAborted();

@@ -19,6 +19,7 @@ let mock;
 let AppliveryClient;
 let AppliveryError;
 let validateOemUser;
+let init;
 let packedFiles;
 let installedDir;
 
@@ -26,7 +27,8 @@ before(async () => {
   const installed = installPackedPackage();
   packedFiles = installed.files;
   installedDir = installed.dir;
-  ({ AppliveryClient, AppliveryError, validateOemUser } = await importInstalled(installed.dir));
+  ({ AppliveryClient, AppliveryError, validateOemUser, init } = await importInstalled(installed.dir));
+  await init();
   mock = await startMock();
 });
 
@@ -55,21 +57,59 @@ async function failure(promise) {
   return error;
 }
 
-test('the tarball holds the package and its README', () => {
-  for (const file of ['package.json', 'index.js', 'index.d.ts', 'README.md']) {
+test('the tarball holds every entry, its types and the README', () => {
+  for (const file of ['package.json', 'index.js', 'index.cjs', 'workerd.js', 'index.d.ts', 'index.d.cts', 'README.md']) {
     assert.ok(packedFiles.includes(file), `${file} missing from ${packedFiles}`);
   }
-  assert.ok(packedFiles.some((f) => f.endsWith('.wasm')));
-  const manifest = JSON.parse(
-    readFileSync(join(installedDir, 'node_modules', 'applivery-oem', 'package.json'), 'utf8'),
-  );
+  assert.ok(packedFiles.includes('applivery_oem_bg.wasm'), 'workerd.js imports the .wasm');
+  const installed = join(installedDir, 'node_modules', 'applivery-oem');
+  const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
   assert.equal(manifest.name, 'applivery-oem');
   assert.equal(manifest.type, 'module');
+  const conditions = manifest.exports['.'];
+  assert.deepEqual(Object.keys(conditions), ['workerd', 'require', 'default']);
   // TypeScript takes the first matching condition: "types" must come before "default".
-  assert.deepEqual(Object.keys(manifest.exports['.']), ['types', 'default']);
-  // The wrapper is minified, but bundlers must still leave its Node-only import alone.
-  const wrapper = readFileSync(join(installedDir, 'node_modules', 'applivery-oem', 'index.js'), 'utf8');
-  assert.match(wrapper, /import\(\/\* webpackIgnore: true \*\/ \/\* @vite-ignore \*\/ "node:fs\/promises"\)/);
+  for (const [condition, target] of Object.entries(conditions)) {
+    assert.deepEqual(Object.keys(target), ['types', 'default'], condition);
+  }
+  // No entry reaches for Node built-ins, a file or a URL: bundlers for browsers need no flag.
+  for (const entry of ['index.js', 'index.cjs', 'workerd.js']) {
+    const code = readFileSync(join(installed, entry), 'utf8');
+    assert.doesNotMatch(code, /\bnode:|require\("(fs|path|url)"\)|import\.meta/, entry);
+    assert.doesNotMatch(code, /\bawait import\(/, entry);
+  }
+});
+
+test('before init(): no wasm; the first createOemUser instantiates it; config errors then', async () => {
+  // A fresh process: this file's own import of the package is initialised in before().
+  const script = `
+    import { AppliveryClient, AppliveryError, init, validateOemUser } from 'applivery-oem';
+    const out = {};
+    try { validateOemUser({ email: 'a@example.com' }); } catch (e) { out.validateBefore = e.message; }
+    const bad = new AppliveryClient({ apiKey: '', baseUrl: process.argv[1] });
+    const good = new AppliveryClient({ apiKey: '${API_KEY}', baseUrl: process.argv[1], maxRetries: 0 });
+    out.created = (await good.createOemUser('${ORG}', { email: 'lazy@example.com' })).user.email;
+    out.badKind = await bad.createOemUser('${ORG}', { email: 'x@example.com' }).then(
+      () => 'resolved', (e) => e instanceof AppliveryError && e.kind);
+    out.validateAfter = validateOemUser({ email: 'a@example.com' });
+    out.initAgain = await init();
+    try { new AppliveryClient({ apiKey: '' }); } catch (e) { out.ctorAfter = e.kind; }
+    console.log(JSON.stringify(out));
+  `;
+  const { execFileSync } = await import('node:child_process');
+  const output = execFileSync(
+    process.execPath,
+    ['--input-type=module', '--eval', script, mock.baseUrl],
+    { cwd: installedDir, encoding: 'utf8' },
+  );
+  assert.deepEqual(JSON.parse(output), {
+    validateBefore: 'applivery-oem: `await init()` before calling validateOemUser',
+    created: 'lazy@example.com',
+    badKind: 'config',
+    validateAfter: [],
+    ctorAfter: 'config',
+  });
+  assert.deepEqual((await mock.users()).map((u) => u.user.email), ['lazy@example.com']);
 });
 
 test('creates a user and resolves to the collaborator', async () => {

@@ -62,7 +62,7 @@ enum Task {
         #[arg(long)]
         prebuilt_package: bool,
     },
-    /// Run the release-mode benchmarks (all, or the one named: mock, facade, import).
+    /// Run the release-mode benchmarks (all, or the one named: mock, facade, import, npm, wasm-load).
     Bench { name: Option<String> },
     /// Run the cargo-fuzz targets in fuzz/ (all, or the one named) from their seed corpus and
     /// print the executions per target (needs the nightly toolchain).

@@ -1,22 +1,24 @@
 //! `cargo xtask wasm`: builds the `applivery-oem` npm package into web/pkg/.
 //!
-//! crates/applivery-wasm (release wasm) -> wasm-bindgen `--target web` glue (minified by
-//! esbuild) -> the hand-written
-//! ESM wrapper and README from web/applivery-oem/ -> `index.d.ts` generated from the Rust types'
-//! JSON Schema -> size report, failing above the budget.
+//! crates/applivery-wasm (release wasm) -> wasm-bindgen `--target web` glue -> esbuild bundles
+//! the hand-written wrapper of web/applivery-oem/ with the glue into one file per entry (index.js
+//! and index.cjs with the wasm embedded, workerd.js importing the `.wasm`) -> `index.d.ts` and
+//! `index.d.cts` generated from the Rust types' JSON Schema -> size report, failing above the
+//! budget.
 
 use crate::{project_root, run_step, setup};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The size budget CI enforces on what a browser downloads: the wasm, the glue and the wrapper,
-/// each gzip -9, summed. The issue asks 40 KB for wasm + glue; the wrapper is counted too. See
-/// ARCHITECTURE.md ("npm package size") for what costs what.
+/// The size budget CI enforces on what a browser downloads: index.js (the wrapper, the glue and
+/// the wasm embedded as base64, in one file), gzip -9. See ARCHITECTURE.md ("The npm package")
+/// for what costs what.
 pub const BUDGET_GZIP_BYTES: u64 = 40 * 1000;
 
 /// Where the built package goes (gitignored; `npm pack web/pkg` makes the tarball).
 pub const PKG_DIR: &str = "web/pkg";
-/// Hand-written package files copied into the package: wrapper, README, manifest template.
+/// Hand-written package files: the wrapper and its wasm sources (bundled), README and manifest
+/// template (copied), the class declarations (joined to the generated types).
 const TEMPLATE_DIR: &str = "web/applivery-oem";
 /// Base name of the wasm-bindgen output: `applivery_oem.js` and `applivery_oem_bg.wasm`.
 const OUT_NAME: &str = "applivery_oem";
@@ -85,26 +87,24 @@ pub fn build() -> Result<u64, String> {
         &root,
     )?;
     copy_template(&root, &pkg)?;
-    // Minified, the glue downloads 1.7 KB less (gzip) and the wrapper 0.7 KB.
-    let glue = format!("{PKG_DIR}/{OUT_NAME}.js");
-    let wrapper = format!("{PKG_DIR}/index.js");
-    run_step("node", &["web/tools/minify.mjs", &glue], &root)?;
     run_step(
         "node",
-        &["web/tools/minify.mjs", &wrapper, "--keep-names"],
+        &["web/tools/bundle.mjs", TEMPLATE_DIR, PKG_DIR],
         &root,
     )?;
     generate_dts(&root, &pkg)?;
+    // The same declarations describe the CommonJS entry: TypeScript reads `.d.cts` as CommonJS,
+    // so `require` and `import` each get types of the module format they load.
+    std::fs::copy(pkg.join("index.d.ts"), pkg.join("index.d.cts"))
+        .map_err(|e| format!("cannot write {PKG_DIR}/index.d.cts: {e}"))?;
     report_sizes(&root, &pkg)
 }
 
-/// Copies the wrapper and README, and writes package.json with the workspace's version.
+/// Copies the README, and writes package.json with the workspace's version.
 fn copy_template(root: &Path, pkg: &Path) -> Result<(), String> {
     let template = root.join(TEMPLATE_DIR);
-    for file in ["index.js", "README.md"] {
-        std::fs::copy(template.join(file), pkg.join(file))
-            .map_err(|e| format!("cannot copy {TEMPLATE_DIR}/{file}: {e}"))?;
-    }
+    std::fs::copy(template.join("README.md"), pkg.join("README.md"))
+        .map_err(|e| format!("cannot copy {TEMPLATE_DIR}/README.md: {e}"))?;
     let manifest = std::fs::read_to_string(template.join("package.json"))
         .map_err(|e| format!("cannot read {TEMPLATE_DIR}/package.json: {e}"))?;
     // A text substitution, not a JSON round trip: the order of the `exports` conditions matters
@@ -121,6 +121,7 @@ fn copy_template(root: &Path, pkg: &Path) -> Result<(), String> {
     .map_err(|e| format!("cannot write {PKG_DIR}/package.json: {e}"))
 }
 
+/// Writes index.d.ts: the JSON Schema of the Rust types (printed by the applivery-wasm-schema
 /// binary) converted by json-schema-to-typescript, after the wrapper's class declarations.
 fn generate_dts(root: &Path, pkg: &Path) -> Result<(), String> {
     println!("$ cargo run -p applivery-wasm --bin applivery-wasm-schema");
@@ -156,12 +157,16 @@ fn generate_dts(root: &Path, pkg: &Path) -> Result<(), String> {
     )
 }
 
-/// Prints raw, gzip -9 and brotli sizes of what a browser downloads; returns the gzip total.
+/// Prints raw, gzip -9 and brotli sizes of the entries; returns the gzip size of index.js, what
+/// a browser downloads (the other rows are for comparison: workerd.js + the `.wasm` is the same
+/// code with the wasm in its own file).
 fn report_sizes(root: &Path, pkg: &Path) -> Result<u64, String> {
+    const BROWSER_ENTRY: &str = "index.js";
     let files = [
+        BROWSER_ENTRY.to_string(),
+        "index.cjs".to_string(),
+        "workerd.js".to_string(),
         format!("{OUT_NAME}_bg.wasm"),
-        format!("{OUT_NAME}.js"),
-        "index.js".to_string(),
     ];
     let mut args = vec!["web/tools/sizes.mjs".to_string()];
     args.extend(
@@ -188,25 +193,23 @@ fn report_sizes(root: &Path, pkg: &Path) -> Result<u64, String> {
         "{:<24} {:>9} {:>9} {:>9}",
         "wasm-size", "raw", "gzip -9", "brotli"
     );
-    let mut total = [0u64; 3];
+    let mut browser_gzip = None;
     for row in rows {
-        let values = [field(row, "raw"), field(row, "gzip"), field(row, "brotli")];
+        let file = row["file"].as_str().unwrap_or("?");
+        let gzip = field(row, "gzip");
+        let note = if file == BROWSER_ENTRY {
+            browser_gzip = Some(gzip);
+            format!("   (what a browser downloads; budget: gzip <= {BUDGET_GZIP_BYTES})")
+        } else {
+            String::new()
+        };
         println!(
-            "{:<24} {:>9} {:>9} {:>9}",
-            row["file"].as_str().unwrap_or("?"),
-            values[0],
-            values[1],
-            values[2]
+            "{file:<24} {:>9} {gzip:>9} {:>9}{note}",
+            field(row, "raw"),
+            field(row, "brotli"),
         );
-        for (sum, value) in total.iter_mut().zip(values) {
-            *sum += value;
-        }
     }
-    println!(
-        "{:<24} {:>9} {:>9} {:>9}   (budget: gzip <= {BUDGET_GZIP_BYTES})",
-        "total", total[0], total[1], total[2]
-    );
-    Ok(total[1])
+    browser_gzip.ok_or_else(|| format!("sizes.mjs did not measure {BROWSER_ENTRY}"))
 }
 
 /// The shared target directory (honours CARGO_TARGET_DIR).

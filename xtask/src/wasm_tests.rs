@@ -1,6 +1,7 @@
 //! The npm package's checks, run by `cargo xtask test` after the workspace's: the package build
 //! and its size budget, wasm-bindgen-test under Node and in headless Chromium, and the
-//! `node --test` suites (packed tarball against applivery-mock, tsc, Playwright in Chromium).
+//! `node --test` suites (packed tarball against applivery-mock, tsc and attw, Playwright in
+//! Chromium, the runtime and bundler matrix).
 
 use crate::{project_root, run_step, run_with_env, setup, wasm};
 
@@ -11,6 +12,7 @@ const NODE_TESTS: &[&str] = &[
     "test/types.test.mjs",
     "test/browser.test.mjs",
     "test/admin.test.mjs",
+    "test/matrix.test.mjs",
 ];
 
 /// `total_gzip` is the size of the package `cargo xtask test` built before the workspace tests;

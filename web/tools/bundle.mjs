@@ -1,0 +1,65 @@
+// Bundles the package's entries with esbuild: the wrapper (web/applivery-oem/index.js) +
+// wasm-bindgen's glue + where the wasm comes from, minified, one file per entry:
+//   index.js    ESM, the wasm embedded (gzip, base64): browsers, every bundler, Node ESM, Deno, Bun
+//   index.cjs   the same as CommonJS: `require` in Node, Bun and bundlers
+//   workerd.js  ESM importing ./applivery_oem_bg.wasm as a module: Cloudflare Workers (workerd)
+// Then removes the glue from PKG_DIR: it is inside each entry.
+//
+// usage: node bundle.mjs TEMPLATE_DIR PKG_DIR
+import { readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+const [templateDir, pkgDir] = process.argv.slice(2).map((dir) => resolve(dir));
+const glue = join(pkgDir, 'applivery_oem.js');
+const wasm = join(pkgDir, 'applivery_oem_bg.wasm');
+
+/** Resolves the wrapper's two build-time imports: the glue in PKG_DIR, the entry's wasm source. */
+function packageFiles(source) {
+  return {
+    name: 'applivery-oem-files',
+    setup(build) {
+      build.onResolve({ filter: /^\.\/applivery_oem\.js$/ }, () => ({ path: glue }));
+      build.onResolve({ filter: /^\.\/wasm-source\.js$/ }, () => ({
+        path: join(templateDir, source),
+      }));
+      build.onResolve({ filter: /^\.\/applivery_oem_bg\.wasm$/ }, () =>
+        source === 'wasm-source-workerd.js'
+          ? { path: './applivery_oem_bg.wasm', external: true }
+          : { path: wasm, namespace: 'gzip-base64' },
+      );
+      // wasm-source.js's import: the wasm, gzip -9, as a base64 string.
+      build.onLoad({ filter: /.*/, namespace: 'gzip-base64' }, ({ path }) => ({
+        contents: gzipSync(readFileSync(path), { level: 9 }).toString('base64'),
+        loader: 'text',
+      }));
+    },
+  };
+}
+
+const entries = [
+  { outfile: 'index.js', format: 'esm', source: 'wasm-source.js' },
+  { outfile: 'index.cjs', format: 'cjs', source: 'wasm-source.js' },
+  { outfile: 'workerd.js', format: 'esm', source: 'wasm-source-workerd.js' },
+];
+for (const { outfile, format, source } of entries) {
+  await build({
+    entryPoints: [join(templateDir, 'index.js')],
+    outfile: join(pkgDir, outfile),
+    bundle: true,
+    format,
+    minify: true,
+    // `console.log(client)` must still say `AppliveryClient`.
+    keepNames: true,
+    target: 'es2022',
+    // The glue's fallback `new URL('applivery_oem_bg.wasm', import.meta.url)` is never taken (the
+    // wrapper always passes the module), but bundlers would copy the file for it, and
+    // `import.meta` does not exist in CommonJS.
+    define: { 'import.meta.url': 'undefined' },
+    plugins: [packageFiles(source)],
+    logLevel: 'warning',
+  });
+}
+rmSync(glue);
+console.log(`bundled ${entries.map((e) => e.outfile).join(', ')} into ${pkgDir}`);
