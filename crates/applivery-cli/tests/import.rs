@@ -104,9 +104,17 @@ fn a_thousand_rows_with_invalid_ones() {
     assert_eq!(mock.request_count(), 996);
 
     // The journal is next to the input, and holds no key.
-    let journal = std::fs::read_to_string(dir.path().join("users.csv.journal")).unwrap();
-    assert!(!journal.contains(SECRET_KEY));
-    assert_eq!(journal.lines().count(), 1 + 2 * 996);
+    let journal = std::fs::read(dir.path().join("users.csv.journal")).unwrap();
+    assert!(!common::bytes_contain(&journal, SECRET_KEY.as_bytes()));
+    let contents = applivery_cli::journal::read_journal_bytes(&journal).unwrap();
+    assert_eq!(contents.finished, 996);
+    assert_eq!(contents.started + contents.unfinished + contents.torn, 0);
+    // One fixed slot per row, after a header: the stated size per row.
+    assert_eq!(
+        journal.len() as u64,
+        applivery_cli::journal::format::HEADER_BYTES
+            + 1000 * applivery_cli::journal::format::SLOT_BYTES as u64
+    );
     assert!(
         !std::fs::read_to_string(&results)
             .unwrap()
@@ -498,4 +506,23 @@ fn unwritable_journals_and_outputs_over_the_input_are_refused_before_sending() {
     );
     assert_eq!(mock.request_count(), 0);
     assert_eq!(std::fs::read_to_string(&file).unwrap(), users_csv(3, &[]));
+}
+
+#[test]
+fn a_journal_of_the_earlier_format_is_refused_with_what_to_do_and_left_alone() {
+    let mock = Mock::start(|_| {});
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "users.csv", users_csv(2, &[]));
+    let old = "{\"event\":\"open\",\"version\":1,\"input\":\"users.csv\",\"organization\":\"demo-org\",\"base_url\":\"x\"}\n\
+               {\"event\":\"started\",\"line\":2,\"row\":\"00000000000000ff\"}\n";
+    let journal = write(dir.path(), "users.csv.journal", old);
+    let output = import(&mock, &file, &[]);
+    assert_exit(&output, 2);
+    assert!(
+        stderr(&output).contains("earlier applivery"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(mock.request_count(), 0, "nothing sent");
+    assert_eq!(std::fs::read_to_string(&journal).unwrap(), old);
 }

@@ -2,8 +2,8 @@
 //! bounded, adaptive concurrency, journaling each row so that a rerun resumes.
 //!
 //! Memory stays flat whatever the file size: both passes stream the file, and at most
-//! `--concurrency` rows plus a small read-ahead are held at once. (Resuming also holds the
-//! journal's index: a few dozen bytes per journaled row.)
+//! `--concurrency` rows plus a small read-ahead are held at once. Resuming reads the journal
+//! in file order beside the input, one slot at a time (see [`crate::journal`]).
 
 mod dispatch;
 mod recorder;
@@ -21,7 +21,7 @@ use applivery::RetryPolicy;
 use crate::args::{GlobalArgs, ImportArgs, OutputFormat};
 use crate::exit_code;
 use crate::failure::Failure;
-use crate::journal::{self, Journal, JournalError, JournalIndex, JournalLock, RunInfo};
+use crate::journal::{self, Journal, JournalError, JournalLock, JournalState, RunInfo};
 use crate::limiter::Limiter;
 use crate::results::ResultsWriter;
 use crate::summary::Summary;
@@ -64,19 +64,12 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs) -> Result<u8, Failure> {
         _ => None,
     };
     let index = match &journal_path {
-        Some(path) => JournalIndex::load(path, &run_info).map_err(|e| match e {
+        Some(path) => JournalState::open(path, &run_info).map_err(|e| match e {
             JournalError::Io { .. } => Failure::local_io(e.to_string()),
             _ => Failure::usage(e.to_string()),
         })?,
-        None => JournalIndex::default(),
+        None => JournalState::none(),
     };
-    if index.unreadable_lines > 0 {
-        eprintln!(
-            "applivery: warning: {} unreadable journal lines ignored (a run killed mid-write); \
-             their rows are re-sent and reconciled",
-            index.unreadable_lines
-        );
-    }
 
     // Pass 1: validate everything; nothing is sent from a bad file.
     let mut results = match &args.results {
@@ -90,7 +83,7 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs) -> Result<u8, Failure> {
         Err(ScanError::File(e)) => {
             return Err(Failure::usage(format!("{}: {e}", args.file.display())));
         }
-        Err(ScanError::Results(e)) => return Err(Failure::local_io(e)),
+        Err(ScanError::Results(e) | ScanError::Journal(e)) => return Err(Failure::local_io(e)),
     };
     let mut summary = Summary {
         file: args.file.clone(),

@@ -164,7 +164,7 @@ impl Recorder {
                 fatal,
             } => {
                 if let Some(journal) = &self.journal {
-                    journal.done(line, fingerprint, &outcome);
+                    journal.done(position, fingerprint, &outcome);
                 }
                 self.report.sent += 1;
                 if let Some(fatal) = fatal
@@ -197,7 +197,7 @@ impl Recorder {
                 let mut outcome = RowOutcome::not_sent();
                 outcome.ambiguous = ambiguous;
                 if let (Some(journal), Some(fingerprint)) = (&self.journal, journaled) {
-                    journal.done(line, fingerprint, &outcome);
+                    journal.done(position, fingerprint, &outcome);
                 }
                 self.row(position, line, email, outcome, true);
             }
