@@ -143,23 +143,76 @@ $('#single-form').addEventListener('submit', async (event) => {
 });
 
 // ---- bulk import --------------------------------------------------------------------------------
+//
+// Every row of the file has a line in the table from the start, in file order, and a state:
+// invalid rows are known before anything is sent; the others go queued → sending → an outcome.
+// Stopping leaves queued rows "not sent" and rows in flight "sent, outcome unknown" (the
+// request may have created the user). Counters move by one per change, so a 10,000-row file
+// costs the same per row as a 10-row one.
+
+const OUTCOMES = ['created', 'already_registered', 'invalid', 'failed', 'unknown', 'not_sent'];
+const LABELS = { created: 'created', already_registered: 'already registered', invalid: 'invalid', failed: 'failed',
+  unknown: 'sent, outcome unknown', not_sent: 'not sent', queued: 'queued', sending: 'sending…' };
 
 let bulkRows = [];
+/** One entry per file row: `{ row, state, details, cells }`. */
 let bulkResults = [];
 let bulkAbort = null;
+const counts = {};
 
 function setCount(name, value) {
-  $(`[data-count="${name}"]`).textContent = String(value);
+  const node = $(`[data-count="${name}"]`);
+  if (node) node.textContent = String(value);
 }
 
-function resetBulk(total) {
+function bump(name, step) {
+  counts[name] = (counts[name] ?? 0) + step;
+  setCount(name, counts[name]);
+}
+
+/** Moves a result to `state`: one table row and at most two counters change. */
+function setState(result, state, details = '') {
+  if (OUTCOMES.includes(result.state)) bump(result.state, -1);
+  if (OUTCOMES.includes(state)) bump(state, 1);
+  const wasFinal = isFinished(result.state);
+  result.state = state;
+  result.details = details;
+  result.cells.outcome.className = `outcome-${state}`;
+  result.cells.outcome.textContent = LABELS[state];
+  result.cells.details.textContent = details;
+  if (isFinished(state) !== wasFinal) {
+    bump('done', isFinished(state) ? 1 : -1);
+    $('#bulk-progress').value = counts.done;
+  }
+}
+
+/** Rows this run is finished with (not waiting, not in flight, not left unsent). */
+function isFinished(state) {
+  return state === 'created' || state === 'already_registered' || state === 'invalid' || state === 'failed';
+}
+
+function resetBulk(rows) {
   bulkResults = [];
-  $('#bulk-results tbody').replaceChildren();
-  $('#bulk-progress').max = Math.max(total, 1);
+  for (const name of [...OUTCOMES, 'done']) {
+    counts[name] = 0;
+    setCount(name, 0);
+  }
+  setCount('total', rows.length);
+  $('#bulk-progress').max = Math.max(rows.length, 1);
   $('#bulk-progress').value = 0;
-  for (const name of ['done', 'created', 'already_registered', 'invalid', 'failed']) setCount(name, 0);
-  setCount('total', total);
+  $('#bulk-status').replaceChildren();
   $('#bulk-download').disabled = true;
+  const body = document.createDocumentFragment();
+  for (const row of rows) {
+    const outcome = element('td');
+    const details = element('td');
+    body.append(element('tr', {}, element('td', { textContent: row.line }), element('td', { textContent: row.input.email }), outcome, details));
+    const result = { row, state: 'queued', details: '', cells: { outcome, details } };
+    bulkResults.push(result);
+    if (row.fieldErrors.length) setState(result, 'invalid', row.fieldErrors.map((e) => `${e.field}: ${e.message}`).join('; '));
+    else setState(result, 'queued');
+  }
+  $('#bulk-results tbody').replaceChildren(body);
 }
 
 $('#bulk-file').addEventListener('change', async () => {
@@ -176,54 +229,52 @@ $('#bulk-file').addEventListener('change', async () => {
     for (const row of invalid.slice(0, 20)) lines.push(`Line ${row.line}: ${row.fieldErrors.map((e) => `${e.field}: ${e.message}`).join('; ')}`);
     if (invalid.length > 20) lines.push(`…and ${invalid.length - 20} more invalid rows.`);
     check.replaceChildren(...lines.map((text) => element('p', { textContent: text })));
-    resetBulk(rows.length);
+    resetBulk(bulkRows);
     $('#bulk-start').disabled = rows.length === 0;
   } catch (error) {
     check.replaceChildren(element('p', { className: 'error', textContent: error.message }));
   }
 });
 
-function recordResult(row, outcome, details) {
-  bulkResults.push({ line: row.line, email: row.input.email, outcome, details });
-  setCount(outcome, bulkResults.filter((r) => r.outcome === outcome).length);
-  setCount('done', bulkResults.length);
-  $('#bulk-progress').value = bulkResults.length;
-  $('#bulk-results tbody').append(element('tr', {},
-    element('td', { textContent: row.line }),
-    element('td', { textContent: row.input.email }),
-    element('td', { className: `outcome-${outcome}`, textContent: outcome.replaceAll('_', ' ') }),
-    element('td', { textContent: details })));
-}
-
-async function createRow(api, organizationId, row, signal) {
-  if (row.fieldErrors.length) {
-    recordResult(row, 'invalid', row.fieldErrors.map((e) => `${e.field}: ${e.message}`).join('; '));
-    return;
-  }
+async function createRow(api, organizationId, result, signal) {
+  setState(result, 'sending');
   try {
-    const collaborator = await api.createOemUser(organizationId, row.input, { signal });
-    recordResult(row, 'created', collaborator.id);
+    const collaborator = await api.createOemUser(organizationId, result.row.input, { signal });
+    setState(result, 'created', collaborator.id);
   } catch (error) {
+    if (signal.aborted) {
+      setState(result, 'unknown', 'Stopped while in flight: the user may have been created. A later run reports it as already registered if so.');
+      return;
+    }
     const already = error.kind === 'already_registered' || error.kind === 'already_registered_after_retry';
-    recordResult(row, already ? 'already_registered' : 'failed', `${explain(error).title} (${error.kind})`);
+    setState(result, already ? 'already_registered' : 'failed', `${explain(error).title} (${error.kind})`);
   }
 }
 
 $('#bulk-start').addEventListener('click', async () => {
   const api = client();
   const organizationId = connection.organizationId.value.trim();
-  resetBulk(bulkRows.length);
+  resetBulk(bulkRows);
   bulkAbort = new AbortController();
+  const { signal } = bulkAbort;
   $('#bulk-start').disabled = true;
   $('#bulk-cancel').disabled = false;
-  const queue = [...bulkRows];
+  let next = 0;
   const worker = async () => {
-    while (queue.length && !bulkAbort.signal.aborted) await createRow(api, organizationId, queue.shift(), bulkAbort.signal);
+    while (!signal.aborted) {
+      while (next < bulkResults.length && bulkResults[next].state !== 'queued') next++;
+      if (next >= bulkResults.length) return;
+      await createRow(api, organizationId, bulkResults[next++], signal);
+    }
   };
   await Promise.all(Array.from({ length: BULK_CONCURRENCY }, worker));
-  // Rows finish out of order; once all are done, show them in file order.
-  const body = $('#bulk-results tbody');
-  body.append(...[...body.rows].sort((a, b) => a.cells[0].textContent - b.cells[0].textContent));
+  if (signal.aborted) {
+    for (const result of bulkResults) if (result.state === 'queued') setState(result, 'not_sent', 'The run was stopped before this row was sent.');
+    const { title, action } = explain({ kind: 'aborted' });
+    $('#bulk-status').replaceChildren(element('div', { className: 'result failure' },
+      element('h3', { textContent: `Stopped: ${title.toLowerCase()}` }),
+      element('p', { textContent: `${counts.not_sent} rows not sent; ${counts.unknown} sent with no answer (outcome unknown). ${action}` })));
+  }
   $('#bulk-cancel').disabled = true;
   $('#bulk-start').disabled = false;
   $('#bulk-download').disabled = bulkResults.length === 0;
@@ -232,8 +283,7 @@ $('#bulk-start').addEventListener('click', async () => {
 $('#bulk-cancel').addEventListener('click', () => bulkAbort?.abort());
 
 $('#bulk-download').addEventListener('click', () => {
-  const sorted = [...bulkResults].sort((a, b) => a.line - b.line);
-  const csv = toCsv([['line', 'email', 'outcome', 'details'], ...sorted.map((r) => [r.line, r.email, r.outcome, r.details])]);
+  const csv = toCsv([['line', 'email', 'outcome', 'details'], ...bulkResults.map((r) => [r.row.line, r.row.input.email, r.state, r.details])]);
   const link = element('a', { href: URL.createObjectURL(new Blob([csv], { type: 'text/csv' })), download: 'oem-users-results.csv' });
   link.click();
   URL.revokeObjectURL(link.href);

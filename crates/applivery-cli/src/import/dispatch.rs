@@ -197,6 +197,7 @@ pub(super) async fn dispatch(
                 email: row.email,
                 outcome: sent.outcome,
                 fatal: sent.fatal,
+                secret: sent.secret,
             };
             let _ = events.send((position, event)).await;
         });

@@ -24,6 +24,7 @@ use crate::failure::Failure;
 use crate::journal::{self, Journal, JournalError, JournalLock, JournalState, RunInfo};
 use crate::limiter::Limiter;
 use crate::results::ResultsWriter;
+use crate::secrets::SecretsFile;
 use crate::summary::Summary;
 use dispatch::dispatch;
 use recorder::Recorder;
@@ -39,6 +40,14 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs) -> Result<u8, Failure> {
     }
     if let Some(journal) = &args.journal {
         refuse_overwriting_input(&args.file, journal, "--journal")?;
+    }
+    if let Some(secrets) = &args.secrets {
+        refuse_overwriting_input(&args.file, secrets, "--secrets")?;
+        for (other, flag) in [(&args.results, "--results"), (&args.journal, "--journal")] {
+            if let Some(other) = other {
+                refuse_overwriting_input(other, secrets, &format!("--secrets (same as {flag})"))?;
+            }
+        }
     }
     let client = crate::client::build(
         global,
@@ -103,6 +112,8 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs) -> Result<u8, Failure> {
         rows_per_second: 0.0,
         journal: journal_path.clone().filter(|_| !args.dry_run),
         results: args.results.clone(),
+        secrets: None,
+        secrets_written: None,
         stopped_by: None,
         exit_code: 0,
     };
@@ -120,6 +131,16 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs) -> Result<u8, Failure> {
     }
 
     // Pass 2: send.
+    let secrets = match &args.secrets {
+        Some(path) => {
+            let (secrets, note) = SecretsFile::open(path).map_err(Failure::local_io)?;
+            if let Some(note) = note {
+                eprintln!("applivery: warning: {note}");
+            }
+            Some(secrets)
+        }
+        None => None,
+    };
     let journal = match &journal_path {
         Some(path) => {
             Some(Journal::open(path, &run_info).map_err(|e| Failure::local_io(e.to_string()))?)
@@ -133,6 +154,7 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs) -> Result<u8, Failure> {
     watch_ctrl_c(Arc::clone(&stop), Arc::clone(&interrupted));
     let (events, recorder) = Recorder::start(
         results,
+        secrets,
         journal.as_ref().map(Journal::handle),
         &scan,
         limiter.clone(),
@@ -166,14 +188,17 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs) -> Result<u8, Failure> {
     summary.push_backs = limiter.push_backs();
     summary.lowest_concurrency = limiter.lowest_limit();
     summary.results = report.results_path.clone();
+    summary.secrets = report.secrets.clone().map(|(path, _)| path);
+    summary.secrets_written = report.secrets.as_ref().map(|(_, n)| *n);
     let local_error = report
         .results_error
         .clone()
+        .or(report.secrets_error.clone())
         .or(journal_closed.err())
         .or(report.journal_error.clone());
     summary.stopped_by = if let Some(fatal) = &report.fatal {
         Some(fatal.kind().as_str().to_owned())
-    } else if report.journal_error.is_some() {
+    } else if report.journal_error.is_some() || report.secrets_error.is_some() {
         Some("io".to_owned())
     } else if dispatched.is_err() {
         Some("file_changed".to_owned())
