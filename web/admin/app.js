@@ -273,7 +273,8 @@ $('#bulk-start').addEventListener('click', async () => {
     const { title, action } = explain({ kind: 'aborted' });
     $('#bulk-status').replaceChildren(element('div', { className: 'result failure' },
       element('h3', { textContent: `Stopped: ${title.toLowerCase()}` }),
-      element('p', { textContent: `${counts.not_sent} rows not sent; ${counts.unknown} sent with no answer (outcome unknown). ${action}` })));
+      element('p', { textContent: `${counts.not_sent} rows not sent; ${counts.unknown} sent with no answer (outcome unknown). ${action} ` +
+        'Starting again sends every valid row again: users created before are then reported as already registered.' })));
   }
   $('#bulk-cancel').disabled = true;
   $('#bulk-start').disabled = false;
