@@ -167,23 +167,44 @@ function setCount(name, value) {
 
 function bump(name, step) {
   counts[name] = (counts[name] ?? 0) + step;
-  setCount(name, counts[name]);
+  dirtyCounts.add(name);
 }
 
-/** Moves a result to `state`: one table row and at most two counters change. */
+/** Results and counters changed since the page last showed them. */
+const dirtyResults = new Set();
+const dirtyCounts = new Set();
+let flushTimer = null;
+
+/** Shows what changed, at most every FLUSH_MS: with many rows finishing at once the page
+ * re-renders a few times a second instead of once per row. */
+const FLUSH_MS = 100;
+function flush() {
+  flushTimer = null;
+  for (const result of dirtyResults) {
+    result.cells.outcome.className = `outcome-${result.state}`;
+    result.cells.outcome.textContent = LABELS[result.state];
+    result.cells.details.textContent = result.details;
+  }
+  dirtyResults.clear();
+  for (const name of dirtyCounts) setCount(name, counts[name]);
+  dirtyCounts.clear();
+  $('#bulk-progress').value = counts.done;
+}
+
+function scheduleFlush() {
+  flushTimer ??= setTimeout(flush, FLUSH_MS);
+}
+
+/** Moves a result to `state`: at most two counters change, and its row is redrawn. */
 function setState(result, state, details = '') {
   if (OUTCOMES.includes(result.state)) bump(result.state, -1);
   if (OUTCOMES.includes(state)) bump(state, 1);
   const wasFinal = isFinished(result.state);
   result.state = state;
   result.details = details;
-  result.cells.outcome.className = `outcome-${state}`;
-  result.cells.outcome.textContent = LABELS[state];
-  result.cells.details.textContent = details;
-  if (isFinished(state) !== wasFinal) {
-    bump('done', isFinished(state) ? 1 : -1);
-    $('#bulk-progress').value = counts.done;
-  }
+  dirtyResults.add(result);
+  if (isFinished(state) !== wasFinal) bump('done', isFinished(state) ? 1 : -1);
+  scheduleFlush();
 }
 
 /** Rows this run is finished with (not waiting, not in flight, not left unsent). */
@@ -193,9 +214,10 @@ function isFinished(state) {
 
 function resetBulk(rows) {
   bulkResults = [];
+  dirtyResults.clear();
   for (const name of [...OUTCOMES, 'done']) {
     counts[name] = 0;
-    setCount(name, 0);
+    dirtyCounts.add(name);
   }
   setCount('total', rows.length);
   $('#bulk-progress').max = Math.max(rows.length, 1);
@@ -204,14 +226,23 @@ function resetBulk(rows) {
   $('#bulk-download').disabled = true;
   const body = document.createDocumentFragment();
   for (const row of rows) {
-    const outcome = element('td');
-    const details = element('td');
-    body.append(element('tr', {}, element('td', { textContent: row.line }), element('td', { textContent: row.input.email }), outcome, details));
+    const cell = (text = '') => {
+      const td = element('td', { textContent: text });
+      td.setAttribute('role', 'cell');
+      return td;
+    };
+    const outcome = cell();
+    const details = cell();
+    const tr = element('tr', {}, cell(row.line), cell(row.input.email), outcome, details);
+    tr.setAttribute('role', 'row');
+    body.append(tr);
     const result = { row, state: 'queued', details: '', cells: { outcome, details } };
     bulkResults.push(result);
     if (row.fieldErrors.length) setState(result, 'invalid', row.fieldErrors.map((e) => `${e.field}: ${e.message}`).join('; '));
     else setState(result, 'queued');
   }
+  clearTimeout(flushTimer);
+  flush();
   $('#bulk-results tbody').replaceChildren(body);
 }
 
@@ -270,6 +301,10 @@ $('#bulk-start').addEventListener('click', async () => {
   await Promise.all(Array.from({ length: BULK_CONCURRENCY }, worker));
   if (signal.aborted) {
     for (const result of bulkResults) if (result.state === 'queued') setState(result, 'not_sent', 'The run was stopped before this row was sent.');
+  }
+  clearTimeout(flushTimer);
+  flush();
+  if (signal.aborted) {
     const { title, action } = explain({ kind: 'aborted' });
     $('#bulk-status').replaceChildren(element('div', { className: 'result failure' },
       element('h3', { textContent: `Stopped: ${title.toLowerCase()}` }),
