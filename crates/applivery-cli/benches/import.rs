@@ -131,7 +131,11 @@ fn main() {
         );
         resume_peak_mb = resumed.peak_mb;
         // Tens of GB otherwise, over the two sizes.
-        for path in [file.clone(), journal_path, file.with_extension("results.csv")] {
+        for path in [
+            file.clone(),
+            journal_path,
+            file.with_extension("results.csv"),
+        ] {
             let _ = std::fs::remove_file(path);
         }
     }

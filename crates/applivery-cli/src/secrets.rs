@@ -55,7 +55,12 @@ impl SecretsFile {
     }
 
     /// Appends one user's secret and hands it to the operating system.
-    pub fn write(&mut self, email: &str, collaborator_id: &str, secret: &Secret) -> Result<(), String> {
+    pub fn write(
+        &mut self,
+        email: &str,
+        collaborator_id: &str,
+        secret: &Secret,
+    ) -> Result<(), String> {
         let line = [email, collaborator_id, secret.expose()]
             .map(csv_field)
             .join(",");

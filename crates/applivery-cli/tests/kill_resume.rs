@@ -14,7 +14,6 @@ use common::{
     users_csv, write,
 };
 
-
 #[test]
 fn imports_killed_at_several_points_resume_without_losing_or_repeating_rows() {
     // Slow enough that a run is always still going when it is killed (it is killed after at

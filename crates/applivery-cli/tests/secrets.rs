@@ -43,8 +43,8 @@ fn dechunk(mut body: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     loop {
         let end = body.windows(2).position(|w| w == b"\r\n").unwrap();
-        let size = usize::from_str_radix(std::str::from_utf8(&body[..end]).unwrap().trim(), 16)
-            .unwrap();
+        let size =
+            usize::from_str_radix(std::str::from_utf8(&body[..end]).unwrap().trim(), 16).unwrap();
         if size == 0 {
             return out;
         }
@@ -66,10 +66,14 @@ fn find(value: &serde_json::Value, key: &str) -> Option<String> {
 }
 
 fn create(mock: &Mock, email: &str, extra: &[&str]) -> std::process::Output {
-    run(mock
-        .applivery()
-        .args(extra)
-        .args(["oem-users", "create", "--org", "demo-org", "--email", email]))
+    run(mock.applivery().args(extra).args([
+        "oem-users",
+        "create",
+        "--org",
+        "demo-org",
+        "--email",
+        email,
+    ]))
 }
 
 #[test]
@@ -82,7 +86,11 @@ fn create_prints_the_secret_only_when_asked_and_it_is_the_one_the_mock_stored() 
     let hidden_secret = &secrets["hidden@example.com"];
     assert!(!stdout(&hidden).contains(hidden_secret.as_str()));
     assert!(!stderr(&hidden).contains(hidden_secret.as_str()));
-    assert!(stdout(&hidden).contains("--show-secret"), "{}", stdout(&hidden));
+    assert!(
+        stdout(&hidden).contains("--show-secret"),
+        "{}",
+        stdout(&hidden)
+    );
     assert_exit(&shown, 0);
     assert!(!stdout(&shown).contains(secrets["shown@example.com"].as_str()));
 
@@ -155,7 +163,11 @@ fn import_writes_secrets_to_a_0600_file_and_nowhere_else() {
     };
     let output = import();
     assert_exit(&output, 12);
-    let mode = std::fs::metadata(&secrets_path).unwrap().permissions().mode() & 0o777;
+    let mode = std::fs::metadata(&secrets_path)
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
     assert_eq!(mode, 0o600);
 
     let stored = stored_secrets(&mock);
@@ -192,7 +204,10 @@ fn import_writes_secrets_to_a_0600_file_and_nowhere_else() {
             ("stdout", &output.stdout),
             ("stderr", &output.stderr),
         ] {
-            assert!(!bytes_contain(bytes, secret.as_bytes()), "a secret in the {place}");
+            assert!(
+                !bytes_contain(bytes, secret.as_bytes()),
+                "a secret in the {place}"
+            );
         }
     }
 
@@ -206,7 +221,11 @@ fn import_writes_secrets_to_a_0600_file_and_nowhere_else() {
         "{}",
         stderr(&output)
     );
-    let mode = std::fs::metadata(&secrets_path).unwrap().permissions().mode() & 0o777;
+    let mode = std::fs::metadata(&secrets_path)
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
     assert_eq!(mode, 0o600);
     check_file();
 }

@@ -47,7 +47,9 @@ pub fn scan(
         );
     }
     let mut scan = Scan::default();
-    let mut cursor = journal.cursor().map_err(|e| ScanError::Journal(e.to_string()))?;
+    let mut cursor = journal
+        .cursor()
+        .map_err(|e| ScanError::Journal(e.to_string()))?;
     for record in &mut reader {
         let position = scan.rows;
         scan.rows += 1;

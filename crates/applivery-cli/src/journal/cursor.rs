@@ -123,14 +123,18 @@ impl JournalCursor {
                 self.unreadable += 1;
                 Lookup::Unfinished { ambiguous: true }
             }
-            Slot::Started { fingerprint: theirs } if theirs != fingerprint => Lookup::Changed,
+            Slot::Started {
+                fingerprint: theirs,
+            } if theirs != fingerprint => Lookup::Changed,
             Slot::Started { .. } => Lookup::Unfinished { ambiguous: true },
             Slot::Done {
                 fingerprint: theirs,
                 ..
             } if theirs != fingerprint => Lookup::Changed,
             Slot::Done {
-                outcome, id: stored, ..
+                outcome,
+                id: stored,
+                ..
             } if outcome.is_final() => {
                 let id = self.resolve_id(stored)?;
                 Lookup::Finished(outcome.to_outcome(id))
@@ -143,7 +147,10 @@ impl JournalCursor {
         let Some(slots) = &mut self.slots else {
             return Ok(Slot::Empty);
         };
-        let path = self.path.as_deref().expect("a cursor with slots has a path");
+        let path = self
+            .path
+            .as_deref()
+            .expect("a cursor with slots has a path");
         if position < self.next {
             // Callers go forward; a repeated position is re-read from the file.
             slots

@@ -134,9 +134,7 @@ impl StoredOutcome {
     pub fn of(outcome: &RowOutcome) -> StoredOutcome {
         match outcome.outcome {
             Outcome::Created => StoredOutcome::Created,
-            Outcome::AlreadyRegistered
-                if outcome.kind.as_deref() == Some(AFTER_RETRY_KIND) =>
-            {
+            Outcome::AlreadyRegistered if outcome.kind.as_deref() == Some(AFTER_RETRY_KIND) => {
                 StoredOutcome::AlreadyRegisteredAfterRetry
             }
             Outcome::AlreadyRegistered => StoredOutcome::AlreadyRegistered,
@@ -316,12 +314,9 @@ pub fn decode_slot(position: u64, bytes: &[u8; SLOT_BYTES]) -> Slot {
             };
             let id = match bytes[2] >> 1 {
                 ID_NONE => StoredId::None,
-                ID_HEX24 => StoredId::Inline(
-                    bytes[16..28]
-                        .iter()
-                        .map(|b| format!("{b:02x}"))
-                        .collect(),
-                ),
+                ID_HEX24 => {
+                    StoredId::Inline(bytes[16..28].iter().map(|b| format!("{b:02x}")).collect())
+                }
                 ID_TEXT => {
                     let length = usize::from(bytes[3]).min(INLINE_ID_BYTES);
                     match std::str::from_utf8(&bytes[16..16 + length]) {
@@ -394,7 +389,9 @@ pub fn read_journal_bytes(bytes: &[u8]) -> Result<Contents, HeaderError> {
         if is_unfinished_header(bytes) {
             return Ok(Contents::default());
         }
-        return Err(decode_header(bytes).err().unwrap_or(HeaderError::NotAJournal));
+        return Err(decode_header(bytes)
+            .err()
+            .unwrap_or(HeaderError::NotAJournal));
     }
     let mut contents = Contents {
         header: Some(decode_header(bytes)?),

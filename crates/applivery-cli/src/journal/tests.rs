@@ -30,7 +30,11 @@ async fn resume_skips_finished_rows_and_resends_the_rest() {
         handle.started(position, 100 + position).await.unwrap();
     }
     let long_id = "an-id-longer-than-sixteen-bytes-0123456789";
-    handle.done(0, 100, &RowOutcome::created("5f3a9c0e1b2c3d4e5f6a7b8c".into()));
+    handle.done(
+        0,
+        100,
+        &RowOutcome::created("5f3a9c0e1b2c3d4e5f6a7b8c".into()),
+    );
     handle.done(
         1,
         101,
@@ -75,8 +79,14 @@ async fn resume_skips_finished_rows_and_resends_the_rest() {
     assert_eq!(found[3], Lookup::Unfinished { ambiguous: false });
     assert_eq!(found[4], Lookup::Unfinished { ambiguous: true });
     assert_eq!(found[5], Lookup::New);
-    assert_eq!(found[6], Lookup::Finished(RowOutcome::created(long_id.into())));
-    assert_eq!(found[7], Lookup::Finished(RowOutcome::created("short-id".into())));
+    assert_eq!(
+        found[6],
+        Lookup::Finished(RowOutcome::created(long_id.into()))
+    );
+    assert_eq!(
+        found[7],
+        Lookup::Finished(RowOutcome::created("short-id".into()))
+    );
     assert_eq!(found[8], Lookup::New);
     // Another content at a known position was edited: sent as new.
     assert_eq!(lookups(&path, &[(0, 999)]), [Lookup::Changed]);
@@ -97,7 +107,9 @@ async fn a_torn_slot_is_unfinished_and_the_next_run_rewrites_it() {
     let journal = Journal::open(&path, &run()).unwrap();
     journal.handle().started(0, 1).await.unwrap();
     journal.handle().started(1, 2).await.unwrap();
-    journal.handle().done(1, 2, &RowOutcome::created("id".into()));
+    journal
+        .handle()
+        .done(1, 2, &RowOutcome::created("id".into()));
     journal.close().await.unwrap();
     // A crash tore the write of slot 1 (a byte of its id differs) and cut slot 2 short.
     let mut file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
@@ -109,13 +121,24 @@ async fn a_torn_slot_is_unfinished_and_the_next_run_rewrites_it() {
     drop(file);
     let state = JournalState::open(&path, &run()).unwrap();
     let mut cursor = state.cursor().unwrap();
-    assert_eq!(cursor.lookup(0, 1).unwrap(), Lookup::Unfinished { ambiguous: true });
-    assert_eq!(cursor.lookup(1, 2).unwrap(), Lookup::Unfinished { ambiguous: true });
-    assert_eq!(cursor.lookup(2, 3).unwrap(), Lookup::Unfinished { ambiguous: true });
+    assert_eq!(
+        cursor.lookup(0, 1).unwrap(),
+        Lookup::Unfinished { ambiguous: true }
+    );
+    assert_eq!(
+        cursor.lookup(1, 2).unwrap(),
+        Lookup::Unfinished { ambiguous: true }
+    );
+    assert_eq!(
+        cursor.lookup(2, 3).unwrap(),
+        Lookup::Unfinished { ambiguous: true }
+    );
     assert_eq!(cursor.unreadable, 2);
 
     let journal = Journal::open(&path, &run()).unwrap();
-    journal.handle().done(1, 2, &RowOutcome::created("id".into()));
+    journal
+        .handle()
+        .done(1, 2, &RowOutcome::created("id".into()));
     journal.close().await.unwrap();
     assert_eq!(
         lookups(&path, &[(1, 2)]),
@@ -168,7 +191,10 @@ async fn a_header_cut_short_is_a_new_journal() {
     let journal = Journal::open(&path, &run()).unwrap();
     journal.handle().started(0, 1).await.unwrap();
     journal.close().await.unwrap();
-    assert_eq!(lookups(&path, &[(0, 1)]), [Lookup::Unfinished { ambiguous: true }]);
+    assert_eq!(
+        lookups(&path, &[(0, 1)]),
+        [Lookup::Unfinished { ambiguous: true }]
+    );
 }
 
 #[test]
@@ -214,10 +240,7 @@ fn reading_any_bytes_never_panics() {
     bytes.extend([0xffu8; SLOT_BYTES + 5]);
     let contents = read_journal_bytes(&bytes).unwrap();
     assert_eq!(contents.header.unwrap().run, run());
-    assert_eq!(
-        (contents.started, contents.empty, contents.torn),
-        (1, 1, 2)
-    );
+    assert_eq!((contents.started, contents.empty, contents.torn), (1, 1, 2));
     for cut in [0, 1, 30, 4095, 4096, 4100] {
         let _ = read_journal_bytes(&bytes[..cut.min(bytes.len())]);
     }

@@ -18,9 +18,7 @@ use std::thread::JoinHandle;
 use tokio::sync::oneshot;
 
 use super::cursor::{MAX_ID_BYTES, ids_path};
-use super::format::{
-    self, HEADER_BYTES, SLOT_BYTES, Slot, StoredId, StoredOutcome, VERSION,
-};
+use super::format::{self, HEADER_BYTES, SLOT_BYTES, Slot, StoredId, StoredOutcome, VERSION};
 use super::run_info::RunInfo;
 use crate::outcome::RowOutcome;
 
