@@ -504,6 +504,17 @@ fn unwritable_journals_and_outputs_over_the_input_are_refused_before_sending() {
         "{}",
         stderr(&output)
     );
+    // Secrets must never land in the journal (nor over the input).
+    let journal = dir.path().join("users.csv.journal");
+    let output = import(&mock, &file, &["--secrets", journal.to_str().unwrap()]);
+    assert_exit(&output, 2);
+    assert!(
+        stderr(&output).contains("is the journal"),
+        "{}",
+        stderr(&output)
+    );
+    let output = import(&mock, &file, &["--secrets", file.to_str().unwrap()]);
+    assert_exit(&output, 2);
     assert_eq!(mock.request_count(), 0);
     assert_eq!(std::fs::read_to_string(&file).unwrap(), users_csv(3, &[]));
 }

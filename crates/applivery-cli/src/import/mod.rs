@@ -43,9 +43,17 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs) -> Result<u8, Failure> {
     }
     if let Some(secrets) = &args.secrets {
         refuse_overwriting_input(&args.file, secrets, "--secrets")?;
-        for (other, flag) in [(&args.results, "--results"), (&args.journal, "--journal")] {
+        let journal = (!args.no_journal).then(|| {
+            args.journal
+                .clone()
+                .unwrap_or_else(|| journal::default_path(&args.file))
+        });
+        for (other, what) in [
+            (&args.results, "the results file"),
+            (&journal, "the journal"),
+        ] {
             if let Some(other) = other {
-                refuse_overwriting_input(other, secrets, &format!("--secrets (same as {flag})"))?;
+                refuse_overwriting(other, secrets, "--secrets", what)?;
             }
         }
     }
@@ -238,6 +246,12 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs) -> Result<u8, Failure> {
 
 /// A typo such as `--results users.csv` must not destroy the input.
 fn refuse_overwriting_input(input: &Path, output: &Path, flag: &str) -> Result<(), Failure> {
+    refuse_overwriting(input, output, flag, "the input file")
+}
+
+/// Refuses `output` when it is the same file as `other` (`what`).
+fn refuse_overwriting(other: &Path, output: &Path, flag: &str, what: &str) -> Result<(), Failure> {
+    let input = other;
     let same = match (std::path::absolute(input), std::path::absolute(output)) {
         (Ok(a), Ok(b)) => a == b,
         _ => input == output,
@@ -247,7 +261,7 @@ fn refuse_overwriting_input(input: &Path, output: &Path, flag: &str) -> Result<(
     );
     if same {
         return Err(Failure::usage(format!(
-            "{flag} {} is the input file; choose another path",
+            "{flag} {} is {what}; choose another path",
             output.display()
         )));
     }
