@@ -1,12 +1,12 @@
-//! A model test of `oem-users import`: random files (valid, invalid and duplicate rows),
-//! random faults from the mock (queued and periodic), random SIGKILLs (one to three in a row,
-//! each at a random point of the run), then reruns to the end. Whatever happened, the end state
+//! A model test of `oem-users import`: random CSV and JSON Lines files (valid, invalid and
+//! duplicate rows), random faults from the mock (queued and periodic), random SIGKILLs (one to
+//! three in a row, each at a random point of the run), then reruns to the end. Whatever happened, the end state
 //! must match the model: every distinct valid email created exactly once, every line in the
 //! results in file order with the outcome its row deserves, the ids in the results (taken from
 //! the journal on the last run) the mock's, and a journal with every valid row finished.
 //!
 //! Seeded: `APPLIVERY_MODEL_SEED` replays a run, `APPLIVERY_MODEL_CASES` sets how many cases
-//! (default 30, about a minute here). A failure names its case's seed.
+//! (default 60, under a minute here). A failure names its case's seed.
 
 #![cfg(unix)]
 
@@ -70,30 +70,47 @@ const FAULTS: &[&str] = &[
     "after-create,hang",
 ];
 
-fn random_file(rng: &mut Rng, case: u64) -> (String, Vec<Expect>) {
+/// A random file, CSV or JSON Lines, and what each of its rows should end as.
+fn random_file(rng: &mut Rng, case: u64) -> (String, bool, Vec<Expect>) {
+    let jsonl = rng.chance(30);
     let rows = 5 + rng.below(60);
-    let mut text = String::from("email,firstName,lastName,tags\n");
+    let mut text = String::new();
+    if !jsonl {
+        text.push_str("email,firstName,lastName,tags\n");
+    }
     let mut expected = Vec::new();
     let mut emails: Vec<String> = Vec::new();
+    let push = |text: &mut String, email: &str, first: &str, last: &str| {
+        if jsonl {
+            text.push_str(&format!(
+                "{{\"email\":{email:?},\"firstName\":{first:?},\"lastName\":{last:?},\"tags\":[\"model\"]}}\n"
+            ));
+        } else {
+            text.push_str(&format!("{email},{first},{last},model\n"));
+        }
+    };
     for i in 0..rows {
         let roll = rng.below(100);
         if roll < 12 {
             let bad = rng.pick(&["not-an-email", "", "two@@example.com", "a b@example.com"]);
-            text.push_str(&format!("{bad},Bad,Row{i},\n"));
+            push(&mut text, bad, "Bad", &format!("Row{i}"));
             expected.push(Expect::Invalid);
-        } else if roll < 24 && !emails.is_empty() {
+        } else if roll < 15 && jsonl {
+            text.push_str("[\"not an object\"]\n");
+            expected.push(Expect::Invalid);
+        } else if roll < 26 && !emails.is_empty() {
             // The same user again (other names: another row, same email).
             let email = emails[rng.below(emails.len() as u64) as usize].clone();
-            text.push_str(&format!("{email},Again{i},Dup,\n"));
+            push(&mut text, &email, &format!("Again{i}"), "Dup");
             expected.push(Expect::User(email));
         } else {
             let email = format!("case{case}.row{i}@example.com");
-            text.push_str(&format!("{email},First{i},Last{i},t{};model\n", i % 3));
+            push(&mut text, &email, &format!("First{i}"), &format!("Last{i}"));
             emails.push(email.clone());
             expected.push(Expect::User(email));
         }
     }
-    (text, expected)
+    (text, jsonl, expected)
 }
 
 #[derive(Debug)]
@@ -123,6 +140,7 @@ fn read_results(path: &Path) -> Vec<ResultRow> {
 /// Checks a final results file and the mock against the model.
 fn check(
     case: &str,
+    first_line: u64,
     expected: &[Expect],
     results: &[ResultRow],
     mock_ids: &HashMap<String, String>,
@@ -130,7 +148,11 @@ fn check(
     assert_eq!(results.len(), expected.len(), "{case}: one result per line");
     let mut created_rows: HashMap<&str, usize> = HashMap::new();
     for (i, (row, expect)) in results.iter().zip(expected).enumerate() {
-        assert_eq!(row.line, i as u64 + 2, "{case}: results in file order");
+        assert_eq!(
+            row.line,
+            i as u64 + first_line,
+            "{case}: results in file order"
+        );
         match expect {
             Expect::Invalid => assert_eq!(row.outcome, "invalid", "{case}: line {}", row.line),
             Expect::User(email) => {
@@ -192,9 +214,14 @@ fn run_case(seed: u64, case: u64) -> (u64, u64) {
     mock.server().push_faults(faults);
 
     let dir = tempfile::tempdir().unwrap();
-    let (text, expected) = random_file(&mut rng, case);
-    let file = write(dir.path(), "users.csv", text);
-    let journal = dir.path().join("users.csv.journal");
+    let (text, jsonl, expected) = random_file(&mut rng, case);
+    let file = write(
+        dir.path(),
+        if jsonl { "users.jsonl" } else { "users.csv" },
+        text,
+    );
+    let first_line = if jsonl { 1 } else { 2 };
+    let journal = applivery_cli::journal::default_path(&file);
     let results = dir.path().join("results.csv");
     let concurrency = 1 + rng.below(8);
     let attempts = 2 + rng.below(4);
@@ -264,7 +291,13 @@ fn run_case(seed: u64, case: u64) -> (u64, u64) {
         "{label}: every distinct valid email created, nothing else"
     );
     assert!(wanted.iter().all(|e| mock_ids.contains_key(*e)), "{label}");
-    check(&label, &expected, &read_results(&results), &mock_ids);
+    check(
+        &label,
+        first_line,
+        &expected,
+        &read_results(&results),
+        &mock_ids,
+    );
 
     // The journal holds every valid row as finished, and a run now sends nothing: its results
     // come from the journal alone and must still agree with the mock.
@@ -286,7 +319,13 @@ fn run_case(seed: u64, case: u64) -> (u64, u64) {
         .unwrap();
     assert_eq!(status.code(), Some(complete), "{label}");
     assert_eq!(mock.request_count(), requests, "{label}: nothing re-sent");
-    check(&label, &expected, &read_results(&results), &mock_ids);
+    check(
+        &label,
+        first_line,
+        &expected,
+        &read_results(&results),
+        &mock_ids,
+    );
     (kills, reruns)
 }
 
@@ -299,7 +338,7 @@ fn import_survives_random_files_faults_and_kills() {
     let cases: u64 = std::env::var("APPLIVERY_MODEL_CASES")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(30);
+        .unwrap_or(60);
     let started = Instant::now();
     let (mut kills, mut reruns) = (0, 0);
     for case in 0..cases {

@@ -90,6 +90,7 @@ pub fn decode_header(bytes: &[u8]) -> Result<Header, HeaderError> {
     if bytes.first() == Some(&b'{') {
         return Err(HeaderError::OldFormat);
     }
+    let bytes = &bytes[..bytes.len().min(HEADER_BYTES as usize)];
     let rest = bytes.strip_prefix(MAGIC).ok_or(HeaderError::NotAJournal)?;
     let end = rest
         .iter()

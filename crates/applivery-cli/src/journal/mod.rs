@@ -1,7 +1,7 @@
 //! The import journal: a durable record of what happened to each row, so that a killed import
 //! can be resumed without sending any finished row twice, with memory that stays flat.
 //!
-//! One file, [`format`]: a header naming the organization and base URL it was written for,
+//! One file, [`format`](mod@format): a header naming the organization and base URL it was written for,
 //! then one fixed-size slot per data row of the input, addressed by the row's position:
 //! - `started` + the row's content fingerprint, written and synced BEFORE the row's request
 //!   leaves;
