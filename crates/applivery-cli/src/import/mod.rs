@@ -80,11 +80,33 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs) -> Result<u8, Failure> {
         }
         _ => None,
     };
+    let journal_failure = |e: JournalError| match e {
+        JournalError::Io { .. } => Failure::local_io(e.to_string()),
+        _ => Failure::usage(e.to_string()),
+    };
     let index = match &journal_path {
-        Some(path) => JournalState::open(path, &run_info).map_err(|e| match e {
-            JournalError::Io { .. } => Failure::local_io(e.to_string()),
-            _ => Failure::usage(e.to_string()),
-        })?,
+        Some(path) => match JournalState::open(path, &run_info) {
+            Err(JournalError::OldFormat { .. }) if args.dry_run => {
+                eprintln!(
+                    "applivery: warning: journal {} is of an earlier applivery: the import \
+                     upgrades it; this dry run ignores it",
+                    path.display()
+                );
+                JournalState::none()
+            }
+            Err(JournalError::OldFormat { .. }) => {
+                let kept = journal::upgrade(path, &run_info, &args.file, args.format)
+                    .map_err(Failure::usage)?;
+                eprintln!(
+                    "applivery: journal {} upgraded to this version's format (the old one is \
+                     kept as {})",
+                    path.display(),
+                    kept.display()
+                );
+                JournalState::open(path, &run_info).map_err(journal_failure)?
+            }
+            opened => opened.map_err(journal_failure)?,
+        },
         None => JournalState::none(),
     };
 

@@ -12,17 +12,20 @@
 //! (its outcome goes to the results); `started` without `done` is ambiguous (the request may
 //! have created the user) and is re-sent, a 4009 then meaning "already registered, probably by
 //! us"; `done` as failed or not sent is re-sent. The API key and secrets are never written.
+//! A journal of format 1 (JSON lines) is [`upgrade`]d when an import resumes it.
 
 mod cursor;
 pub mod format;
 mod lock;
 mod run_info;
+mod upgrade;
 mod writer;
 
 pub use cursor::{JournalCursor, JournalState, Lookup, ids_path};
 pub use format::read_journal_bytes;
 pub use lock::JournalLock;
 pub use run_info::RunInfo;
+pub use upgrade::upgrade;
 pub use writer::{Durable, Journal, JournalError, JournalHandle};
 
 /// Where the journal of `input` goes by default: `<input>.journal` next to it.

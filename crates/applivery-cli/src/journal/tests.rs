@@ -161,7 +161,7 @@ async fn a_journal_of_another_organization_is_refused() {
 }
 
 #[test]
-fn an_old_journal_or_another_file_is_refused_with_what_to_do() {
+fn an_old_journal_is_named_and_another_file_refused_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let old = dir.path().join("old.journal");
     std::fs::write(
@@ -171,7 +171,7 @@ fn an_old_journal_or_another_file_is_refused_with_what_to_do() {
     .unwrap();
     let error = JournalState::open(&old, &run()).unwrap_err().to_string();
     assert!(error.contains("earlier applivery"), "{error}");
-    assert!(error.contains("move the journal aside"), "{error}");
+    assert!(error.contains("upgrades it"), "{error}");
     assert!(Journal::open(&old, &run()).is_err(), "never overwritten");
 
     let other = dir.path().join("notes.txt");

@@ -85,10 +85,7 @@ impl fmt::Display for JournalError {
             JournalError::OldFormat { path } => write!(
                 f,
                 "journal {} was written by an earlier applivery (format 1, one JSON line per \
-                 event), which this version no longer reads: finish that import with the \
-                 version that started it, or move the journal aside to start over (rows it \
-                 created are then sent again and reported as already_registered, never \
-                 created twice)",
+                 event); resuming the import upgrades it (the old one is kept as .v1)",
                 path.display()
             ),
             JournalError::NotAJournal { path } => write!(
