@@ -1,6 +1,8 @@
 // The admin page (web/admin/) in real Chromium against applivery-mock: create one user, see the
-// duplicate error, then a 200-row CSV with two invalid rows created in bulk. Screenshots of each
-// step are saved under web/test-results/admin/ as test artifacts.
+// duplicate error, then a 200-row CSV with two invalid rows created in bulk; the same file stopped
+// midway (every row kept, in flight vs not sent, the download agreeing with the table and the
+// mock); a 10,000-row file run and stopped. Screenshots of each step are saved under
+// web/test-results/admin/ as test artifacts.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
