@@ -256,3 +256,16 @@ fn a_missing_journal_is_empty_and_the_default_path_is_next_to_the_input() {
         std::path::PathBuf::from("data/users.csv.journal")
     );
 }
+
+#[test]
+fn upgrading_a_format_1_journal_of_another_target_is_refused_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("users.csv");
+    std::fs::write(&input, "email\na@example.com\n").unwrap();
+    let path = dir.path().join("users.csv.journal");
+    let old = "{\"event\":\"open\",\"version\":1,\"input\":\"users.csv\",\"organization\":\"other-org\",\"base_url\":\"http://127.0.0.1:1\"}\n";
+    std::fs::write(&path, old).unwrap();
+    let error = upgrade(&path, &run(), &input, None).unwrap_err();
+    assert!(error.contains("other-org"), "{error}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), old);
+}
