@@ -143,23 +143,107 @@ $('#single-form').addEventListener('submit', async (event) => {
 });
 
 // ---- bulk import --------------------------------------------------------------------------------
+//
+// Every row of the file has a line in the table from the start, in file order, and a state:
+// invalid rows are known before anything is sent; the others go queued → sending → an outcome.
+// Stopping leaves queued rows "not sent" and rows in flight "sent, outcome unknown" (the
+// request may have created the user). Counters move by one per change, so a 10,000-row file
+// costs the same per row as a 10-row one.
+
+const OUTCOMES = ['created', 'already_registered', 'invalid', 'failed', 'unknown', 'not_sent'];
+const LABELS = { created: 'created', already_registered: 'already registered', invalid: 'invalid', failed: 'failed',
+  unknown: 'sent, outcome unknown', not_sent: 'not sent', queued: 'queued', sending: 'sending…' };
 
 let bulkRows = [];
+/** One entry per file row: `{ row, state, details, cells }`. */
 let bulkResults = [];
 let bulkAbort = null;
+const counts = {};
 
 function setCount(name, value) {
-  $(`[data-count="${name}"]`).textContent = String(value);
+  const node = $(`[data-count="${name}"]`);
+  if (node) node.textContent = String(value);
 }
 
-function resetBulk(total) {
+function bump(name, step) {
+  counts[name] = (counts[name] ?? 0) + step;
+  dirtyCounts.add(name);
+}
+
+/** Results and counters changed since the page last showed them. */
+const dirtyResults = new Set();
+const dirtyCounts = new Set();
+let flushTimer = null;
+
+/** Shows what changed, at most every FLUSH_MS: with many rows finishing at once the page
+ * re-renders a few times a second instead of once per row. */
+const FLUSH_MS = 100;
+function flush() {
+  flushTimer = null;
+  for (const result of dirtyResults) {
+    result.cells.outcome.className = `outcome-${result.state}`;
+    result.cells.outcome.textContent = LABELS[result.state];
+    result.cells.details.textContent = result.details;
+  }
+  dirtyResults.clear();
+  for (const name of dirtyCounts) setCount(name, counts[name]);
+  dirtyCounts.clear();
+  $('#bulk-progress').value = counts.done;
+}
+
+function scheduleFlush() {
+  flushTimer ??= setTimeout(flush, FLUSH_MS);
+}
+
+/** Moves a result to `state`: at most two counters change, and its row is redrawn. */
+function setState(result, state, details = '') {
+  if (OUTCOMES.includes(result.state)) bump(result.state, -1);
+  if (OUTCOMES.includes(state)) bump(state, 1);
+  const wasFinal = isFinished(result.state);
+  result.state = state;
+  result.details = details;
+  dirtyResults.add(result);
+  if (isFinished(state) !== wasFinal) bump('done', isFinished(state) ? 1 : -1);
+  scheduleFlush();
+}
+
+/** Rows this run is finished with (not waiting, not in flight, not left unsent). */
+function isFinished(state) {
+  return state === 'created' || state === 'already_registered' || state === 'invalid' || state === 'failed';
+}
+
+function resetBulk(rows) {
   bulkResults = [];
-  $('#bulk-results tbody').replaceChildren();
-  $('#bulk-progress').max = Math.max(total, 1);
+  dirtyResults.clear();
+  for (const name of [...OUTCOMES, 'done']) {
+    counts[name] = 0;
+    dirtyCounts.add(name);
+  }
+  setCount('total', rows.length);
+  $('#bulk-progress').max = Math.max(rows.length, 1);
   $('#bulk-progress').value = 0;
-  for (const name of ['done', 'created', 'already_registered', 'invalid', 'failed']) setCount(name, 0);
-  setCount('total', total);
+  $('#bulk-status').replaceChildren();
   $('#bulk-download').disabled = true;
+  const body = document.createDocumentFragment();
+  for (const row of rows) {
+    const cell = (text = '') => {
+      const td = element('td', { textContent: text });
+      td.setAttribute('role', 'cell');
+      return td;
+    };
+    const outcome = cell();
+    const details = cell();
+    const tr = element('tr', {}, cell(row.line), cell(row.input.email), outcome, details);
+    tr.setAttribute('role', 'row');
+    body.append(tr);
+    const result = { row, state: 'queued', details: '', cells: { outcome, details } };
+    bulkResults.push(result);
+    if (row.fieldErrors.length) setState(result, 'invalid', row.fieldErrors.map((e) => `${e.field}: ${e.message}`).join('; '));
+    else setState(result, 'queued');
+  }
+  clearTimeout(flushTimer);
+  flush();
+  $('#bulk-results tbody').replaceChildren(body);
 }
 
 $('#bulk-file').addEventListener('change', async () => {
@@ -176,54 +260,57 @@ $('#bulk-file').addEventListener('change', async () => {
     for (const row of invalid.slice(0, 20)) lines.push(`Line ${row.line}: ${row.fieldErrors.map((e) => `${e.field}: ${e.message}`).join('; ')}`);
     if (invalid.length > 20) lines.push(`…and ${invalid.length - 20} more invalid rows.`);
     check.replaceChildren(...lines.map((text) => element('p', { textContent: text })));
-    resetBulk(rows.length);
+    resetBulk(bulkRows);
     $('#bulk-start').disabled = rows.length === 0;
   } catch (error) {
     check.replaceChildren(element('p', { className: 'error', textContent: error.message }));
   }
 });
 
-function recordResult(row, outcome, details) {
-  bulkResults.push({ line: row.line, email: row.input.email, outcome, details });
-  setCount(outcome, bulkResults.filter((r) => r.outcome === outcome).length);
-  setCount('done', bulkResults.length);
-  $('#bulk-progress').value = bulkResults.length;
-  $('#bulk-results tbody').append(element('tr', {},
-    element('td', { textContent: row.line }),
-    element('td', { textContent: row.input.email }),
-    element('td', { className: `outcome-${outcome}`, textContent: outcome.replaceAll('_', ' ') }),
-    element('td', { textContent: details })));
-}
-
-async function createRow(api, organizationId, row, signal) {
-  if (row.fieldErrors.length) {
-    recordResult(row, 'invalid', row.fieldErrors.map((e) => `${e.field}: ${e.message}`).join('; '));
-    return;
-  }
+async function createRow(api, organizationId, result, signal) {
+  setState(result, 'sending');
   try {
-    const collaborator = await api.createOemUser(organizationId, row.input, { signal });
-    recordResult(row, 'created', collaborator.id);
+    const collaborator = await api.createOemUser(organizationId, result.row.input, { signal });
+    setState(result, 'created', collaborator.id);
   } catch (error) {
+    if (signal.aborted) {
+      setState(result, 'unknown', 'Stopped while in flight: the user may have been created. A later run reports it as already registered if so.');
+      return;
+    }
     const already = error.kind === 'already_registered' || error.kind === 'already_registered_after_retry';
-    recordResult(row, already ? 'already_registered' : 'failed', `${explain(error).title} (${error.kind})`);
+    setState(result, already ? 'already_registered' : 'failed', `${explain(error).title} (${error.kind})`);
   }
 }
 
 $('#bulk-start').addEventListener('click', async () => {
   const api = client();
   const organizationId = connection.organizationId.value.trim();
-  resetBulk(bulkRows.length);
+  resetBulk(bulkRows);
   bulkAbort = new AbortController();
+  const { signal } = bulkAbort;
   $('#bulk-start').disabled = true;
   $('#bulk-cancel').disabled = false;
-  const queue = [...bulkRows];
+  let next = 0;
   const worker = async () => {
-    while (queue.length && !bulkAbort.signal.aborted) await createRow(api, organizationId, queue.shift(), bulkAbort.signal);
+    while (!signal.aborted) {
+      while (next < bulkResults.length && bulkResults[next].state !== 'queued') next++;
+      if (next >= bulkResults.length) return;
+      await createRow(api, organizationId, bulkResults[next++], signal);
+    }
   };
   await Promise.all(Array.from({ length: BULK_CONCURRENCY }, worker));
-  // Rows finish out of order; once all are done, show them in file order.
-  const body = $('#bulk-results tbody');
-  body.append(...[...body.rows].sort((a, b) => a.cells[0].textContent - b.cells[0].textContent));
+  if (signal.aborted) {
+    for (const result of bulkResults) if (result.state === 'queued') setState(result, 'not_sent', 'The run was stopped before this row was sent.');
+  }
+  clearTimeout(flushTimer);
+  flush();
+  if (signal.aborted) {
+    const { title, action } = explain({ kind: 'aborted' });
+    $('#bulk-status').replaceChildren(element('div', { className: 'result failure' },
+      element('h3', { textContent: `Stopped: ${title.toLowerCase()}` }),
+      element('p', { textContent: `${counts.not_sent} rows not sent; ${counts.unknown} sent with no answer (outcome unknown). ${action} ` +
+        'Starting again sends every valid row again: users created before are then reported as already registered.' })));
+  }
   $('#bulk-cancel').disabled = true;
   $('#bulk-start').disabled = false;
   $('#bulk-download').disabled = bulkResults.length === 0;
@@ -232,8 +319,7 @@ $('#bulk-start').addEventListener('click', async () => {
 $('#bulk-cancel').addEventListener('click', () => bulkAbort?.abort());
 
 $('#bulk-download').addEventListener('click', () => {
-  const sorted = [...bulkResults].sort((a, b) => a.line - b.line);
-  const csv = toCsv([['line', 'email', 'outcome', 'details'], ...sorted.map((r) => [r.line, r.email, r.outcome, r.details])]);
+  const csv = toCsv([['line', 'email', 'outcome', 'details'], ...bulkResults.map((r) => [r.row.line, r.row.input.email, r.state, r.details])]);
   const link = element('a', { href: URL.createObjectURL(new Blob([csv], { type: 'text/csv' })), download: 'oem-users-results.csv' });
   link.click();
   URL.revokeObjectURL(link.href);

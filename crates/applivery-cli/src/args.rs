@@ -123,6 +123,9 @@ pub struct CreateArgs {
     /// Tag to attach (repeatable).
     #[arg(long = "tag", value_name = "TAG")]
     pub tags: Vec<String>,
+    /// Print the user's OEM secret (JSON: `oemSecret`); without it, it is never shown.
+    #[arg(long)]
+    pub show_secret: bool,
 }
 
 /// `applivery oem-users import`.
@@ -161,6 +164,10 @@ pub struct ImportArgs {
     /// No progress output on stderr.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Append `email,collaboratorId,oemSecret` of each created user to PATH (created with mode
+    /// 0600; an existing file open to others is narrowed to 0600). Secrets go nowhere else.
+    #[arg(long, value_name = "PATH")]
+    pub secrets: Option<PathBuf>,
 }
 
 #[cfg(test)]

@@ -27,10 +27,22 @@ pub async fn run(global: &GlobalArgs, args: CreateArgs) -> Result<(), Failure> {
         .await
         .map_err(Failure::api)?;
     match global.output {
-        OutputFormat::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&collaborator).expect("a collaborator always serializes")
-        ),
+        OutputFormat::Json => {
+            let mut value =
+                serde_json::to_value(&collaborator).expect("a collaborator always serializes");
+            if let Some(object) = value.as_object_mut() {
+                // The facade serializes it redacted; only `--show-secret` puts it in the output.
+                object.remove("oemSecret");
+                if args.show_secret {
+                    let secret = collaborator.oem_secret.as_ref().map(|s| s.expose());
+                    object.insert("oemSecret".to_owned(), secret.into());
+                }
+            }
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&value).expect("JSON always serializes")
+            );
+        }
         OutputFormat::Text => {
             let user = collaborator.user.clone().unwrap_or_default();
             println!(
@@ -56,6 +68,14 @@ pub async fn run(global: &GlobalArgs, args: CreateArgs) -> Result<(), Failure> {
             }
             if let Some(created_at) = &collaborator.created_at {
                 println!("  created at       {created_at}");
+            }
+            match (&collaborator.oem_secret, args.show_secret) {
+                (Some(secret), true) => println!("  oem secret       {}", secret.expose()),
+                (Some(_), false) => {
+                    println!("  oem secret       (returned; --show-secret prints it)")
+                }
+                (None, true) => println!("  oem secret       (none returned)"),
+                (None, false) => {}
             }
         }
     }

@@ -21,6 +21,7 @@ pub mod outcome;
 pub mod progress;
 pub mod results;
 mod schema;
+pub mod secrets;
 pub mod summary;
 
 use std::process::ExitCode;

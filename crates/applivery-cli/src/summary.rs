@@ -88,6 +88,10 @@ pub struct Summary {
     pub journal: Option<PathBuf>,
     /// The results file, if any.
     pub results: Option<PathBuf>,
+    /// The secrets file, if any (its content is never printed).
+    pub secrets: Option<PathBuf>,
+    /// Secrets this run appended to it.
+    pub secrets_written: Option<u64>,
     /// Why the import stopped before the end: an error kind (`unauthorized`, ...), `io`
     /// (journal or results), `file_changed`, or `interrupted`.
     pub stopped_by: Option<String>,
@@ -157,6 +161,13 @@ impl Summary {
         }
         if let Some(results) = &self.results {
             println!("Results: {}", results.display());
+        }
+        if let Some(secrets) = &self.secrets {
+            println!(
+                "Secrets: {} ({} appended by this run; mode 0600, keep it private)",
+                secrets.display(),
+                self.secrets_written.unwrap_or(0)
+            );
         }
     }
 }

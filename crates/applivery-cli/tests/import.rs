@@ -104,9 +104,17 @@ fn a_thousand_rows_with_invalid_ones() {
     assert_eq!(mock.request_count(), 996);
 
     // The journal is next to the input, and holds no key.
-    let journal = std::fs::read_to_string(dir.path().join("users.csv.journal")).unwrap();
-    assert!(!journal.contains(SECRET_KEY));
-    assert_eq!(journal.lines().count(), 1 + 2 * 996);
+    let journal = std::fs::read(dir.path().join("users.csv.journal")).unwrap();
+    assert!(!common::bytes_contain(&journal, SECRET_KEY.as_bytes()));
+    let contents = applivery_cli::journal::read_journal_bytes(&journal).unwrap();
+    assert_eq!(contents.finished, 996);
+    assert_eq!(contents.started + contents.unfinished + contents.torn, 0);
+    // One fixed slot per row, after a header: the stated size per row.
+    assert_eq!(
+        journal.len() as u64,
+        applivery_cli::journal::format::HEADER_BYTES
+            + 1000 * applivery_cli::journal::format::SLOT_BYTES as u64
+    );
     assert!(
         !std::fs::read_to_string(&results)
             .unwrap()
@@ -496,6 +504,79 @@ fn unwritable_journals_and_outputs_over_the_input_are_refused_before_sending() {
         "{}",
         stderr(&output)
     );
+    // Secrets must never land in the journal (nor over the input).
+    let journal = dir.path().join("users.csv.journal");
+    let output = import(&mock, &file, &["--secrets", journal.to_str().unwrap()]);
+    assert_exit(&output, 2);
+    assert!(
+        stderr(&output).contains("is the journal"),
+        "{}",
+        stderr(&output)
+    );
+    let output = import(&mock, &file, &["--secrets", file.to_str().unwrap()]);
+    assert_exit(&output, 2);
     assert_eq!(mock.request_count(), 0);
     assert_eq!(std::fs::read_to_string(&file).unwrap(), users_csv(3, &[]));
+}
+
+#[test]
+fn a_journal_of_the_earlier_format_is_upgraded_and_resumes() {
+    let mock = Mock::start(|_| {});
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "users.csv", users_csv(4, &[]));
+    // What applivery before the slot format wrote: line 2 created, line 3 in flight when the
+    // run died (and its user was created), line 4 failed, line 5 never reached.
+    let fingerprints: Vec<u64> = applivery_cli::input::RowReader::open(&file, None)
+        .unwrap()
+        .map(|record| match record.unwrap() {
+            applivery_cli::input::Record::Row(row) => row.fingerprint(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    let base_url = mock.server().base_url();
+    let old = format!(
+        "{{\"event\":\"open\",\"version\":1,\"input\":\"users.csv\",\"organization\":\"demo-org\",\"base_url\":\"{base_url}\"}}\n\
+         {{\"event\":\"started\",\"line\":2,\"row\":\"{:016x}\"}}\n\
+         {{\"event\":\"started\",\"line\":3,\"row\":\"{:016x}\"}}\n\
+         {{\"event\":\"started\",\"line\":4,\"row\":\"{:016x}\"}}\n\
+         {{\"event\":\"done\",\"line\":2,\"row\":\"{:016x}\",\"outcome\":\"created\",\"id\":\"0123456789abcdef01234567\"}}\n\
+         {{\"event\":\"done\",\"line\":4,\"row\":\"{:016x}\",\"outcome\":\"failed\",\"kind\":\"server_error\",\"message\":\"HTTP 500\"}}\n",
+        fingerprints[0], fingerprints[1], fingerprints[2], fingerprints[0], fingerprints[2]
+    );
+    let journal = write(dir.path(), "users.csv.journal", &old);
+    let created = run(mock
+        .applivery()
+        .args(["oem-users", "create", "--org", "demo-org"])
+        .args(["--email", "user2@example.com"]));
+    assert_exit(&created, 0);
+    let before = mock.request_count();
+
+    let results = dir.path().join("results.csv");
+    let output = import(&mock, &file, &["--results", results.to_str().unwrap()]);
+    assert_exit(&output, 0);
+    assert!(stderr(&output).contains("upgraded"), "{}", stderr(&output));
+    assert_eq!(
+        mock.request_count() - before,
+        3,
+        "lines 3, 4 and 5; not line 2"
+    );
+    let entries = read_results_csv(&results);
+    assert_eq!(entries[0].2, "created");
+    assert_eq!(
+        (entries[1].2.as_str(), entries[1].3.as_str()),
+        ("already_registered", "already_registered_after_retry")
+    );
+    assert_eq!(entries[2].2, "created");
+    assert_eq!(entries[3].2, "created");
+    let text = std::fs::read_to_string(&results).unwrap();
+    assert!(text.contains("0123456789abcdef01234567"), "{text}");
+    // The old journal is kept beside the new one.
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("users.csv.journal.v1")).unwrap(),
+        old
+    );
+    let contents =
+        applivery_cli::journal::read_journal_bytes(&std::fs::read(&journal).unwrap()).unwrap();
+    assert_eq!(contents.finished, 4);
+    assert_eq!(mock.request_count() - before, 3);
 }

@@ -13,7 +13,7 @@ use super::send::Sender;
 use crate::args::ImportArgs;
 use crate::failure::Failure;
 use crate::input::{FileError, Record, Row, RowReader};
-use crate::journal::{Durable, Journal, JournalIndex, Lookup};
+use crate::journal::{Durable, Journal, JournalState, Lookup};
 use crate::limiter::Limiter;
 
 /// Rows read ahead of the senders.
@@ -38,7 +38,7 @@ struct Primed {
 /// primed) are re-sent and reconciled, instead of only those in flight.
 pub(super) async fn dispatch(
     args: &ImportArgs,
-    index: &JournalIndex,
+    index: &JournalState,
     sender: &Arc<Sender>,
     limiter: &Limiter,
     stop: &AtomicBool,
@@ -62,6 +62,9 @@ pub(super) async fn dispatch(
             }
         }
     });
+    let mut cursor = index
+        .cursor()
+        .map_err(|e| Failure::local_io(e.to_string()))?;
     let journal = journal.map(Journal::handle);
     let window = usize::from(args.concurrency);
     let mut primed: VecDeque<Primed> = VecDeque::with_capacity(window);
@@ -107,12 +110,30 @@ pub(super) async fn dispatch(
                 }
             };
             let fingerprint = row.fingerprint();
-            let ambiguous = match index.lookup(row.line, fingerprint) {
-                Lookup::Finished(prior) => {
+            let lookup = match cursor.lookup(at, fingerprint) {
+                Ok(lookup) => lookup,
+                Err(e) => {
+                    stop.store(true, Ordering::SeqCst);
+                    result = Err(Failure::local_io(e.to_string()));
+                    // Reported as not sent, with the rest of the file.
+                    let event = Event::NotSent {
+                        line: row.line,
+                        email: row.email,
+                        journaled: None,
+                        ambiguous: false,
+                    };
+                    if events.send((at, event)).await.is_err() {
+                        return result;
+                    }
+                    break;
+                }
+            };
+            let ambiguous = match lookup {
+                Lookup::Finished(outcome) => {
                     let event = Event::FromJournal {
                         line: row.line,
                         email: row.email,
-                        outcome: prior.to_outcome(),
+                        outcome,
                     };
                     if events.send((at, event)).await.is_err() {
                         return result;
@@ -124,7 +145,7 @@ pub(super) async fn dispatch(
             };
             let durable = journal
                 .as_ref()
-                .map(|journal| journal.begin_started(row.line, fingerprint));
+                .map(|journal| journal.begin_started(at, fingerprint));
             primed.push_back(Primed {
                 position: at,
                 row,
@@ -176,6 +197,7 @@ pub(super) async fn dispatch(
                 email: row.email,
                 outcome: sent.outcome,
                 fatal: sent.fatal,
+                secret: sent.secret,
             };
             let _ = events.send((position, event)).await;
         });
@@ -200,11 +222,11 @@ pub(super) async fn dispatch(
             position += 1;
             let event = match checked(record) {
                 Err(invalid) => Event::Invalid(invalid),
-                Ok((row, _)) => match index.lookup(row.line, row.fingerprint()) {
-                    Lookup::Finished(prior) => Event::FromJournal {
+                Ok((row, _)) => match cursor.lookup(at, row.fingerprint()) {
+                    Ok(Lookup::Finished(outcome)) => Event::FromJournal {
                         line: row.line,
                         email: row.email,
-                        outcome: prior.to_outcome(),
+                        outcome,
                     },
                     _ => Event::NotSent {
                         line: row.line,

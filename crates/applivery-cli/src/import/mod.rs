@@ -2,8 +2,8 @@
 //! bounded, adaptive concurrency, journaling each row so that a rerun resumes.
 //!
 //! Memory stays flat whatever the file size: both passes stream the file, and at most
-//! `--concurrency` rows plus a small read-ahead are held at once. (Resuming also holds the
-//! journal's index: a few dozen bytes per journaled row.)
+//! `--concurrency` rows plus a small read-ahead are held at once. Resuming reads the journal
+//! in file order beside the input, one slot at a time (see [`crate::journal`]).
 
 mod dispatch;
 mod recorder;
@@ -21,9 +21,10 @@ use applivery::RetryPolicy;
 use crate::args::{GlobalArgs, ImportArgs, OutputFormat};
 use crate::exit_code;
 use crate::failure::Failure;
-use crate::journal::{self, Journal, JournalError, JournalIndex, JournalLock, RunInfo};
+use crate::journal::{self, Journal, JournalError, JournalLock, JournalState, RunInfo};
 use crate::limiter::Limiter;
 use crate::results::ResultsWriter;
+use crate::secrets::SecretsFile;
 use crate::summary::Summary;
 use dispatch::dispatch;
 use recorder::Recorder;
@@ -39,6 +40,22 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs) -> Result<u8, Failure> {
     }
     if let Some(journal) = &args.journal {
         refuse_overwriting_input(&args.file, journal, "--journal")?;
+    }
+    if let Some(secrets) = &args.secrets {
+        refuse_overwriting_input(&args.file, secrets, "--secrets")?;
+        let journal = (!args.no_journal).then(|| {
+            args.journal
+                .clone()
+                .unwrap_or_else(|| journal::default_path(&args.file))
+        });
+        for (other, what) in [
+            (&args.results, "the results file"),
+            (&journal, "the journal"),
+        ] {
+            if let Some(other) = other {
+                refuse_overwriting(other, secrets, "--secrets", what)?;
+            }
+        }
     }
     let client = crate::client::build(
         global,
@@ -63,20 +80,35 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs) -> Result<u8, Failure> {
         }
         _ => None,
     };
-    let index = match &journal_path {
-        Some(path) => JournalIndex::load(path, &run_info).map_err(|e| match e {
-            JournalError::Io { .. } => Failure::local_io(e.to_string()),
-            _ => Failure::usage(e.to_string()),
-        })?,
-        None => JournalIndex::default(),
+    let journal_failure = |e: JournalError| match e {
+        JournalError::Io { .. } => Failure::local_io(e.to_string()),
+        _ => Failure::usage(e.to_string()),
     };
-    if index.unreadable_lines > 0 {
-        eprintln!(
-            "applivery: warning: {} unreadable journal lines ignored (a run killed mid-write); \
-             their rows are re-sent and reconciled",
-            index.unreadable_lines
-        );
-    }
+    let index = match &journal_path {
+        Some(path) => match JournalState::open(path, &run_info) {
+            Err(JournalError::OldFormat { .. }) if args.dry_run => {
+                eprintln!(
+                    "applivery: warning: journal {} is of an earlier applivery: the import \
+                     upgrades it; this dry run ignores it",
+                    path.display()
+                );
+                JournalState::none()
+            }
+            Err(JournalError::OldFormat { .. }) => {
+                let kept = journal::upgrade(path, &run_info, &args.file, args.format)
+                    .map_err(Failure::usage)?;
+                eprintln!(
+                    "applivery: journal {} upgraded to this version's format (the old one is \
+                     kept as {})",
+                    path.display(),
+                    kept.display()
+                );
+                JournalState::open(path, &run_info).map_err(journal_failure)?
+            }
+            opened => opened.map_err(journal_failure)?,
+        },
+        None => JournalState::none(),
+    };
 
     // Pass 1: validate everything; nothing is sent from a bad file.
     let mut results = match &args.results {
@@ -90,7 +122,7 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs) -> Result<u8, Failure> {
         Err(ScanError::File(e)) => {
             return Err(Failure::usage(format!("{}: {e}", args.file.display())));
         }
-        Err(ScanError::Results(e)) => return Err(Failure::local_io(e)),
+        Err(ScanError::Results(e) | ScanError::Journal(e)) => return Err(Failure::local_io(e)),
     };
     let mut summary = Summary {
         file: args.file.clone(),
@@ -110,6 +142,8 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs) -> Result<u8, Failure> {
         rows_per_second: 0.0,
         journal: journal_path.clone().filter(|_| !args.dry_run),
         results: args.results.clone(),
+        secrets: None,
+        secrets_written: None,
         stopped_by: None,
         exit_code: 0,
     };
@@ -127,6 +161,16 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs) -> Result<u8, Failure> {
     }
 
     // Pass 2: send.
+    let secrets = match &args.secrets {
+        Some(path) => {
+            let (secrets, note) = SecretsFile::open(path).map_err(Failure::local_io)?;
+            if let Some(note) = note {
+                eprintln!("applivery: warning: {note}");
+            }
+            Some(secrets)
+        }
+        None => None,
+    };
     let journal = match &journal_path {
         Some(path) => {
             Some(Journal::open(path, &run_info).map_err(|e| Failure::local_io(e.to_string()))?)
@@ -140,6 +184,7 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs) -> Result<u8, Failure> {
     watch_ctrl_c(Arc::clone(&stop), Arc::clone(&interrupted));
     let (events, recorder) = Recorder::start(
         results,
+        secrets,
         journal.as_ref().map(Journal::handle),
         &scan,
         limiter.clone(),
@@ -173,14 +218,17 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs) -> Result<u8, Failure> {
     summary.push_backs = limiter.push_backs();
     summary.lowest_concurrency = limiter.lowest_limit();
     summary.results = report.results_path.clone();
+    summary.secrets = report.secrets.clone().map(|(path, _)| path);
+    summary.secrets_written = report.secrets.as_ref().map(|(_, n)| *n);
     let local_error = report
         .results_error
         .clone()
+        .or(report.secrets_error.clone())
         .or(journal_closed.err())
         .or(report.journal_error.clone());
     summary.stopped_by = if let Some(fatal) = &report.fatal {
         Some(fatal.kind().as_str().to_owned())
-    } else if report.journal_error.is_some() {
+    } else if report.journal_error.is_some() || report.secrets_error.is_some() {
         Some("io".to_owned())
     } else if dispatched.is_err() {
         Some("file_changed".to_owned())
@@ -220,6 +268,12 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs) -> Result<u8, Failure> {
 
 /// A typo such as `--results users.csv` must not destroy the input.
 fn refuse_overwriting_input(input: &Path, output: &Path, flag: &str) -> Result<(), Failure> {
+    refuse_overwriting(input, output, flag, "the input file")
+}
+
+/// Refuses `output` when it is the same file as `other` (`what`).
+fn refuse_overwriting(other: &Path, output: &Path, flag: &str, what: &str) -> Result<(), Failure> {
+    let input = other;
     let same = match (std::path::absolute(input), std::path::absolute(output)) {
         (Ok(a), Ok(b)) => a == b,
         _ => input == output,
@@ -229,7 +283,7 @@ fn refuse_overwriting_input(input: &Path, output: &Path, flag: &str) -> Result<(
     );
     if same {
         return Err(Failure::usage(format!(
-            "{flag} {} is the input file; choose another path",
+            "{flag} {} is {what}; choose another path",
             output.display()
         )));
     }

@@ -19,6 +19,7 @@ use crate::limiter::Limiter;
 use crate::outcome::{Outcome, RowOutcome};
 use crate::progress::Progress;
 use crate::results::{ResultRow, ResultsWriter};
+use crate::secrets::SecretsFile;
 use crate::summary::Counts;
 
 /// An [`Event`] with the position of its record in the file (0 for the first data row): the
@@ -39,6 +40,8 @@ pub enum Event {
         outcome: RowOutcome,
         /// An error that must stop the import.
         fatal: Option<applivery::Error>,
+        /// The created user's OEM secret, for the secrets file only.
+        secret: Option<applivery::Secret>,
     },
     /// The journal says an earlier run finished the row; it was not sent.
     FromJournal {
@@ -97,11 +100,16 @@ pub struct Report {
     pub results_error: Option<String>,
     /// Why the journal failed.
     pub journal_error: Option<String>,
+    /// The secrets file and how many secrets this run wrote to it.
+    pub secrets: Option<(PathBuf, u64)>,
+    /// Why the secrets file is incomplete.
+    pub secrets_error: Option<String>,
 }
 
 /// The recorder task.
 pub struct Recorder {
     results: Option<ResultsWriter>,
+    secrets: Option<SecretsFile>,
     journal: Option<JournalHandle>,
     progress: Progress,
     limiter: Limiter,
@@ -117,6 +125,7 @@ impl Recorder {
     /// Starts the recorder; it ends when every event sender is dropped.
     pub fn start(
         results: Option<ResultsWriter>,
+        secrets: Option<SecretsFile>,
         journal: Option<JournalHandle>,
         scan: &Scan,
         limiter: Limiter,
@@ -130,6 +139,7 @@ impl Recorder {
         }
         let mut recorder = Recorder {
             results,
+            secrets,
             journal,
             progress: Progress::new(scan.to_send, quiet),
             limiter,
@@ -141,6 +151,8 @@ impl Recorder {
                 results_path: None,
                 results_error: None,
                 journal_error: None,
+                secrets: None,
+                secrets_error: None,
             },
             next_result: 0,
             waiting: BTreeMap::new(),
@@ -162,9 +174,14 @@ impl Recorder {
                 email,
                 outcome,
                 fatal,
+                secret,
             } => {
+                // Before the `done` record: a secret is never lost once the row is finished.
+                if let (Some(secret), Some(id)) = (&secret, &outcome.collaborator_id) {
+                    self.write_secret(&email, id, secret);
+                }
                 if let Some(journal) = &self.journal {
-                    journal.done(line, fingerprint, &outcome);
+                    journal.done(position, fingerprint, &outcome);
                 }
                 self.report.sent += 1;
                 if let Some(fatal) = fatal
@@ -197,7 +214,7 @@ impl Recorder {
                 let mut outcome = RowOutcome::not_sent();
                 outcome.ambiguous = ambiguous;
                 if let (Some(journal), Some(fingerprint)) = (&self.journal, journaled) {
-                    journal.done(line, fingerprint, &outcome);
+                    journal.done(position, fingerprint, &outcome);
                 }
                 self.row(position, line, email, outcome, true);
             }
@@ -251,6 +268,17 @@ impl Recorder {
         }
     }
 
+    fn write_secret(&mut self, email: &str, id: &str, secret: &applivery::Secret) {
+        if let Some(secrets) = &mut self.secrets
+            && let Err(e) = secrets.write(email, id, secret)
+        {
+            // Later secrets would be lost too: stop sending.
+            self.stop.store(true, Ordering::SeqCst);
+            self.report.secrets_error = Some(e);
+            self.secrets = None;
+        }
+    }
+
     fn finish(mut self) -> Report {
         // Positions never reported (the file changed, the run stopped early) leave gaps: what
         // did arrive is still written, in order.
@@ -259,6 +287,13 @@ impl Recorder {
         }
         self.progress
             .finish(&self.report.counts, self.limiter.limit());
+        if let Some(secrets) = self.secrets.take() {
+            let written = secrets.written;
+            match secrets.finish() {
+                Ok(path) => self.report.secrets = Some((path, written)),
+                Err(e) => self.report.secrets_error = Some(e),
+            }
+        }
         if let Some(results) = self.results.take() {
             match results.finish() {
                 Ok(path) => self.report.results_path = Some(path),

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::row_user::{invalid_reason, to_user};
 use crate::input::{FileError, Format, Record, RowReader};
-use crate::journal::{JournalIndex, Lookup};
+use crate::journal::{JournalState, Lookup};
 use crate::outcome::{Outcome, RowOutcome};
 use crate::results::{ResultRow, ResultsWriter};
 
@@ -23,8 +23,10 @@ pub struct Scan {
     pub finished_before: u64,
     /// Valid rows this run will send.
     pub to_send: u64,
-    /// Rows whose line the journal records with other content (the file was edited).
+    /// Rows whose position the journal records with other content (the file was edited).
     pub changed: u64,
+    /// Journal slots that could not be read (torn by a crash); their rows are re-sent.
+    pub unreadable: u64,
 }
 
 /// Reads and validates `path`, writing invalid rows to `results` when given (a dry run; a real
@@ -32,7 +34,7 @@ pub struct Scan {
 pub fn scan(
     path: &Path,
     format: Option<Format>,
-    index: &JournalIndex,
+    journal: &JournalState,
     mut results: Option<&mut ResultsWriter>,
     quiet: bool,
 ) -> Result<Scan, ScanError> {
@@ -45,7 +47,11 @@ pub fn scan(
         );
     }
     let mut scan = Scan::default();
+    let mut cursor = journal
+        .cursor()
+        .map_err(|e| ScanError::Journal(e.to_string()))?;
     for record in &mut reader {
+        let position = scan.rows;
         scan.rows += 1;
         let (line, email, reason) = match record? {
             Record::Invalid {
@@ -58,7 +64,10 @@ pub fn scan(
                 match invalid_reason(&user) {
                     Some(reason) => (row.line, row.email, reason),
                     None => {
-                        match index.lookup(row.line, row.fingerprint()) {
+                        let lookup = cursor
+                            .lookup(position, row.fingerprint())
+                            .map_err(|e| ScanError::Journal(e.to_string()))?;
+                        match lookup {
                             Lookup::Finished(_) => scan.finished_before += 1,
                             Lookup::Changed => {
                                 scan.changed += 1;
@@ -97,6 +106,14 @@ pub fn scan(
             scan.invalid - MAX_REPORTED
         );
     }
+    scan.unreadable = cursor.unreadable;
+    if scan.unreadable > 0 {
+        eprintln!(
+            "applivery: warning: {} unreadable journal slots (a run killed mid-write): their \
+             rows are re-sent and reconciled",
+            scan.unreadable
+        );
+    }
     if scan.changed > 0 {
         eprintln!(
             "applivery: warning: {} rows differ from what the journal recorded for their line \
@@ -117,6 +134,8 @@ pub enum ScanError {
     File(FileError),
     /// The results file cannot be written.
     Results(String),
+    /// The journal cannot be read.
+    Journal(String),
 }
 
 impl From<FileError> for ScanError {

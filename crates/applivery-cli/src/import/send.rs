@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use applivery::{Client, Error, ErrorKind, NewOemUser};
+use applivery::{Client, Error, ErrorKind, NewOemUser, Secret};
 
 use crate::limiter::{Limiter, Permit};
 use crate::outcome::{Outcome, RowOutcome};
@@ -32,6 +32,8 @@ pub struct Sent {
     /// Set when the error concerns every row (bad key, unknown organization, blocked feature):
     /// sending more rows would only repeat it.
     pub fatal: Option<Error>,
+    /// The created user's OEM secret, for the secrets file only.
+    pub secret: Option<Secret>,
 }
 
 /// Errors that concern every row, not this one.
@@ -65,6 +67,7 @@ impl Sender {
                     return Sent {
                         outcome: RowOutcome::created(collaborator.id),
                         fatal: None,
+                        secret: collaborator.oem_secret,
                     };
                 }
                 Err(error) => error,
@@ -91,6 +94,7 @@ impl Sender {
                 return Sent {
                     outcome,
                     fatal: None,
+                    secret: None,
                 };
             }
             ambiguous |= error.is_ambiguous();
@@ -104,6 +108,7 @@ impl Sender {
                 return Sent {
                     outcome,
                     fatal: is_fatal(kind).then_some(error),
+                    secret: None,
                 };
             }
             if kind == ErrorKind::RateLimited || error.status() == Some(503) {

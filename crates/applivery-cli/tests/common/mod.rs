@@ -158,3 +158,23 @@ pub fn read_results_csv(path: &Path) -> Vec<(u64, String, String, String)> {
         })
         .collect()
 }
+
+/// How far a run has written the journal: 0 without one, 1 for its header, plus one per row
+/// slot written (a slot only ever goes from empty to written, so this only grows).
+pub fn journal_progress(path: &Path) -> usize {
+    let Ok(bytes) = std::fs::read(path) else {
+        return 0;
+    };
+    match applivery_cli::journal::read_journal_bytes(&bytes) {
+        Ok(contents) if contents.header.is_some() => {
+            1 + (contents.started + contents.finished + contents.unfinished + contents.torn)
+                as usize
+        }
+        _ => 0,
+    }
+}
+
+/// Whether `haystack` contains `needle` (journals are binary).
+pub fn bytes_contain(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}

@@ -47,10 +47,15 @@ fn outcome() -> impl Strategy<Value = Result<(), Error>> {
             ]
         )
             .prop_map(move |(status, retry_after, code)| {
-                applivery::sans_io::classify(status, retry_after.as_deref(), envelope(code).as_bytes())
-                    .map(|_| ())
+                applivery::sans_io::classify(
+                    status,
+                    retry_after.as_deref(),
+                    envelope(code).as_bytes(),
+                )
+                .map(|_| ())
             }),
-        (200..=599u16).prop_map(|status| applivery::sans_io::classify(status, None, b"<html>").map(|_| ())),
+        (200..=599u16)
+            .prop_map(|status| applivery::sans_io::classify(status, None, b"<html>").map(|_| ())),
     ]
 }
 
