@@ -5,8 +5,7 @@
 //! a temporary directory, with a fixed seed, so it leaves nothing in the tree and a failure can
 //! be replayed. The mock is the binary `cargo test` built.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
 use crate::{project_root, run_step};
 
@@ -18,7 +17,9 @@ pub fn run() -> Result<(), String> {
     let schemathesis = install()?;
     let root = project_root();
     let mock_bin = root.join("target/debug/applivery-mock");
-    let (mut mock, base_url) = start_mock(&mock_bin)?;
+    let mut command = Command::new(&mock_bin);
+    command.args(["--addr", "127.0.0.1:0"]);
+    let (mut mock, base_url) = crate::mock_process::start(command)?;
     let work = tempfile::tempdir().map_err(|e| format!("cannot make a temp dir: {e}"))?;
     // The mock's default key and organization, so requests reach the endpoint's logic.
     std::fs::write(
@@ -70,30 +71,5 @@ fn install() -> Result<String, String> {
         Ok(path) if works(&path) => Ok(path),
         _ if works("schemathesis") => Ok("schemathesis".into()),
         _ => Err("schemathesis was installed but cannot be run".into()),
-    }
-}
-
-/// Starts the mock on a free port; its base URL from the line that says where it listens.
-fn start_mock(bin: &std::path::Path) -> Result<(Child, String), String> {
-    let mut child = Command::new(bin)
-        .args(["--addr", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot start {}: {e}", bin.display()))?;
-    let stdout = child.stdout.take().expect("piped");
-    let mut lines = BufReader::new(stdout).lines();
-    let url = lines.by_ref().map_while(Result::ok).find_map(|line| {
-        line.split_once("listening on ")
-            .map(|(_, url)| url.trim().to_string())
-    });
-    match url {
-        Some(url) => {
-            std::thread::spawn(move || lines.for_each(drop));
-            Ok((child, url))
-        }
-        None => {
-            let _ = child.kill();
-            Err("the mock exited without listening".into())
-        }
     }
 }

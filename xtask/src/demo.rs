@@ -4,9 +4,8 @@
 //! `applivery` command is built on it) and prints it, then serves the admin page pointed at the
 //! mock until Ctrl-C.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::sync::mpsc;
 
 use crate::static_server::StaticServer;
@@ -98,28 +97,9 @@ fn demo(cli: &Path, root: &Path, mock_url: &str, options: &Options) -> Result<()
     Ok(())
 }
 
-/// Starts `applivery mock` and waits for the line that says where it listens.
+/// Starts `applivery mock` on `addr`.
 fn start_mock(cli: &Path, addr: &str) -> Result<(Child, String), String> {
-    let mut child = Command::new(cli)
-        .args(["mock", "--addr", addr])
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot start the mock: {e}"))?;
-    let stdout = child.stdout.take().expect("piped");
-    let mut lines = BufReader::new(stdout).lines();
-    let url = lines.by_ref().map_while(Result::ok).find_map(|line| {
-        line.split_once("listening on ")
-            .map(|(_, url)| url.trim().to_string())
-    });
-    match url {
-        Some(url) => {
-            // Keep draining the mock's output so it never blocks on a full pipe.
-            std::thread::spawn(move || lines.for_each(drop));
-            Ok((child, url))
-        }
-        None => {
-            let _ = child.kill();
-            Err(format!("the mock exited without listening on {addr}"))
-        }
-    }
+    let mut command = Command::new(cli);
+    command.args(["mock", "--addr", addr]);
+    crate::mock_process::start(command)
 }

@@ -7,6 +7,7 @@ mod conformance;
 mod demo;
 mod deny;
 mod fuzz;
+mod mock_process;
 mod publish_checks;
 mod setup;
 mod static_server;
