@@ -4,7 +4,7 @@
 // the wasm module; this file loads it and does the I/O it asks for: `fetch`, the per-attempt
 // timeout, the waits between retries and AbortSignal. The API key lives in wasm memory and is
 // only handed to `fetch` in each attempt's headers, never kept on a JS object.
-import init, { Client, OemSecret, validateOemUser } from './applivery_oem.js';
+import init, { Client, OemSecret, errorGuide, readCsvHeader, validateOemUser } from './applivery_oem.js';
 
 // Loaded once, at import, with top-level await: no init call for users. Node 20's fetch cannot
 // read file: URLs, so there the bytes come from the file system.
@@ -18,6 +18,8 @@ await init({
 
 /** The field errors `createOemUser` would report for this user (empty: valid); sends nothing. */
 export { validateOemUser, OemSecret };
+/** What each error kind means and what to do; the CSV import header rule of the CLI. */
+export { errorGuide, readCsvHeader };
 
 /** A failed call; its fields come from the Rust error (`applivery::Error`). */
 export class AppliveryError extends Error {

@@ -11,6 +11,7 @@ const NODE_TESTS: &[&str] = &[
     "test/types.test.mjs",
     "test/browser.test.mjs",
     "test/admin.test.mjs",
+    "test/csv-header.test.mjs",
 ];
 
 /// `total_gzip` is the size of the package `cargo xtask test` built before the workspace tests;
