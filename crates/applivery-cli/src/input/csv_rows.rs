@@ -24,20 +24,17 @@ impl Columns {
     /// ([`applivery_api::csv_header::read_header`]): case, spaces, `_` and `-` are ignored, so
     /// `First Name`, `first_name` and `firstName` all name `firstName`.
     fn from_header(cells: &[&str]) -> Result<Columns, FileError> {
+        let no_email = || FileError::NoEmailColumn {
+            found: cells.iter().map(|c| c.trim().to_owned()).collect(),
+        };
         let header = read_header(cells.iter().copied()).map_err(|error| match error {
             // `email` is the only property the spec requires.
-            HeaderError::Missing { .. } => FileError::NoEmailColumn {
-                found: cells.iter().map(|c| c.trim().to_owned()).collect(),
-            },
+            HeaderError::Missing { .. } => no_email(),
             HeaderError::Duplicate { property } => FileError::DuplicateColumn {
                 name: property.to_owned(),
             },
         })?;
-        let email = header
-            .index_of("email")
-            .ok_or_else(|| FileError::NoEmailColumn {
-                found: cells.iter().map(|c| c.trim().to_owned()).collect(),
-            })?;
+        let email = header.index_of("email").ok_or_else(no_email)?;
         Ok(Columns {
             email,
             first_name: header.index_of("firstName"),
