@@ -1,5 +1,7 @@
 // CSV reading for the bulk tab: RFC 4180 (quoted fields, doubled quotes, CRLF), UTF-8 BOM
-// accepted. The columns are the CLI's import format: email, firstName, lastName, tags (`;`-separated).
+// accepted. The columns are the CLI's import format: email, firstName, lastName, tags (`;`-separated),
+// and the header is read by the CLI's own rule (the package's readCsvHeader, in Rust).
+import { readCsvHeader } from '../pkg/index.js';
 
 /** Splits CSV text into records (arrays of strings), each with the 1-based line it starts on. */
 export function parseCsv(text) {
@@ -48,20 +50,19 @@ export function parseCsv(text) {
 
 /**
  * Reads an import file into rows `{ line, input }` where `input` is the createOemUser input.
- * Throws an Error with a readable message when the header has no `email` column.
+ * Throws an Error with a readable message (and the header's `problem` as `cause`) when the
+ * header cannot be used: no `email` column, or a column named twice.
  */
 export function readImportRows(text) {
   const [header, ...records] = parseCsv(text);
   if (!header) throw new Error('The file is empty.');
-  const columns = header.fields.map((name) => name.trim());
-  const index = (name) => columns.indexOf(name);
-  if (index('email') < 0) {
-    throw new Error(`The header has no "email" column (found: ${columns.join(', ') || 'nothing'}).`);
+  const { columns, unknownColumns, problem } = readCsvHeader(header.fields);
+  if (problem) {
+    const found = header.fields.map((name) => name.trim()).filter(Boolean).join(', ') || 'nothing';
+    throw new Error(`Line ${header.line}: ${problem.message} (found: ${found}).`, { cause: problem });
   }
-  const known = ['email', 'firstName', 'lastName', 'tags'];
-  const unknownColumns = columns.filter((c) => !known.includes(c));
   const rows = records.map(({ line, fields }) => {
-    const value = (name) => (index(name) >= 0 ? (fields[index(name)] ?? '').trim() : '');
+    const value = (name) => (columns[name] === undefined ? '' : (fields[columns[name]] ?? '').trim());
     const input = { email: value('email') };
     if (value('firstName')) input.firstName = value('firstName');
     if (value('lastName')) input.lastName = value('lastName');

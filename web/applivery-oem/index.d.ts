@@ -43,6 +43,19 @@ export declare function init(): Promise<void>;
 export declare function validateOemUser(user: NewOemUser): FieldError[];
 
 /**
+ * What each error kind means and what to do about it, for messages to a person: the same words
+ * as the `applivery` CLI's hints (written once, in Rust: `applivery::ErrorKind`).
+ */
+export declare function errorGuide(): ErrorGuideEntry[];
+
+/**
+ * Reads the header row of a CSV import file (its cells) by the `applivery` CLI's rule: which
+ * column holds each {@link NewOemUser} property, the unknown columns, or why the header is
+ * refused (no `email` column, a property named twice).
+ */
+export declare function readCsvHeader(cells: string[]): CsvHeader;
+
+/**
  * An OEM secret, kept inside the wasm module: `console.log` shows no secret, and
  * `JSON.stringify` and `String()` give `"[redacted]"`. Call `expose()` where you store it.
  */

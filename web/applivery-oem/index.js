@@ -7,7 +7,14 @@
 //
 // `cargo xtask wasm` bundles this file with wasm-bindgen's glue into one file per entry of the
 // package (index.js, index.cjs, workerd.js); `./wasm-source.js` is replaced per entry.
-import { Client, OemSecret, initSync, validateOemUser as validateInWasm } from './applivery_oem.js';
+import {
+  Client,
+  OemSecret,
+  initSync,
+  errorGuide as errorGuideInWasm,
+  readCsvHeader as readCsvHeaderInWasm,
+  validateOemUser as validateInWasm,
+} from './applivery_oem.js';
 import { wasmSource } from './wasm-source.js';
 
 // No top-level await: importing costs nothing. The wasm is instantiated by `init()`, which
@@ -33,11 +40,28 @@ export function init() {
 /** The new user's OEM secret: `expose()` reads it; it prints and serializes as `[redacted]`. */
 export { OemSecret };
 
-export function validateOemUser(user) {
+/** Throws unless `init()` has finished: the synchronous exports need the instantiated wasm. */
+function requireInit(name) {
   if (!instantiated) {
-    throw new Error('applivery-oem: `await init()` before calling validateOemUser');
+    throw new Error(`applivery-oem: \`await init()\` before calling ${name}`);
   }
+}
+
+export function validateOemUser(user) {
+  requireInit('validateOemUser');
   return validateInWasm(user);
+}
+
+/** What each error kind means and what to do (after `init()`). */
+export function errorGuide() {
+  requireInit('errorGuide');
+  return errorGuideInWasm();
+}
+
+/** The CSV import header rule of the CLI: header cells to request properties (after `init()`). */
+export function readCsvHeader(cells) {
+  requireInit('readCsvHeader');
+  return readCsvHeaderInWasm(cells);
 }
 
 /** A failed call; its fields come from the Rust error (`applivery::Error`). */

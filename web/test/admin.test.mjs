@@ -40,7 +40,7 @@ function startSite(mockUrl) {
 
 /** 200 data rows; lines 51 and 151 of the file (rows 50 and 150) have invalid emails. */
 function bulkCsv() {
-  const lines = ['email,firstName,lastName,tags'];
+  const lines = ['Email,First Name,Last Name,Tags']; // the CLI's loose header rule, from the package
   for (let i = 1; i <= 200; i++) {
     const email = i === 50 ? 'not-an-email' : i === 150 ? 'two@@example.com' : `bulk.${i}@example.com`;
     lines.push(`${email},First${i},"Last, ${i}",bulk;batch-${i % 3}`);

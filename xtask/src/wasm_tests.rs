@@ -13,6 +13,7 @@ const NODE_TESTS: &[&str] = &[
     "test/browser.test.mjs",
     "test/admin.test.mjs",
     "test/matrix.test.mjs",
+    "test/csv-header.test.mjs",
 ];
 
 /// `total_gzip` is the size of the package `cargo xtask test` built before the workspace tests;

@@ -28,6 +28,7 @@ pub use client::*;
 #[rustfmt::skip]
 pub mod validation;
 
+pub mod csv_header;
 pub mod patterns;
 pub mod rules;
 

@@ -4,6 +4,16 @@
 //! The spec's constraints on requests, checked before anything is sent.
 use crate::rules::{self, Problem};
 impl crate::types::NewOemUser {
+    /// The spec's property names of `NewOemUser` (wire names), in the spec's order: what
+    /// readers of other formats (CSV headers, JSON keys) match against.
+    pub const PROPERTIES: &'static [&'static str] = &[
+        "email",
+        "firstName",
+        "lastName",
+        "tags",
+    ];
+    /// The properties the spec requires.
+    pub const REQUIRED: &'static [&'static str] = &["email"];
     /// Every rule of the spec's `NewOemUser` schema that this value breaks, in the
     /// spec's property order. Empty when it may be sent.
     pub fn problems(&self) -> Vec<Problem> {

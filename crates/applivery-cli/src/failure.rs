@@ -12,7 +12,7 @@ pub struct Failure {
     /// What went wrong, for a person.
     pub message: String,
     /// What to do about it, when there is something to say.
-    pub hint: Option<&'static str>,
+    pub hint: Option<String>,
     /// The API error, kept whole for `--output json`.
     pub api: Option<applivery::Error>,
     /// The process exit code.
@@ -77,37 +77,31 @@ impl Failure {
         } else {
             // The message of an `invalid_input` error already lists every field error.
             eprintln!("applivery: error: {}", self.message);
-            if let Some(hint) = self.hint {
+            if let Some(hint) = &self.hint {
                 eprintln!("  hint: {hint}");
             }
         }
     }
 }
 
-/// What the operator can do about an error of this kind.
-pub fn hint(kind: applivery::ErrorKind) -> Option<&'static str> {
+/// What the operator can do about an error of this kind: the SDK's surface-neutral
+/// [`applivery::ErrorKind::remedy`], then where the CLI takes the setting it names.
+pub fn hint(kind: applivery::ErrorKind) -> Option<String> {
     use applivery::ErrorKind as K;
-    Some(match kind {
-        K::Unauthorized => {
-            "check the API key in APPLIVERY_API_KEY (an organization API token from the Applivery dashboard)"
+    let setting = match kind {
+        K::Unauthorized => Some("Key: APPLIVERY_API_KEY (or --api-key)."),
+        K::NotFound => Some("Organization: --org (or APPLIVERY_ORGANIZATION_ID)."),
+        K::Network | K::Timeout | K::InvalidResponse => {
+            Some("Base URL: --base-url (or APPLIVERY_BASE_URL).")
         }
-        K::NotFound => {
-            "check --org (or APPLIVERY_ORGANIZATION_ID): the organization does not exist or this key cannot see it"
-        }
-        K::FeatureBlocked => {
-            "OEM users are blocked by this organization's platform configuration; ask Applivery support to enable them"
-        }
-        K::AlreadyRegistered => "a user with this email already exists in the organization",
-        K::AlreadyRegisteredAfterRetry => {
-            "the user exists; an earlier attempt of this call probably created it"
-        }
-        K::RateLimited => "the API is rate limiting this key; try again in a minute",
-        K::ServerError => "the API failed; try again later",
-        K::Network | K::Timeout => "check the network and --base-url (APPLIVERY_BASE_URL)",
-        K::InvalidResponse => {
-            "the answer could not be understood; check --base-url points at the Applivery API"
-        }
-        K::Config => "set APPLIVERY_API_KEY (and APPLIVERY_BASE_URL for a non-default API)",
-        _ => return None,
+        K::Config => Some("Key: APPLIVERY_API_KEY; base URL: --base-url (or APPLIVERY_BASE_URL)."),
+        // The message already lists every field error; nothing to add.
+        K::InvalidInput => return None,
+        _ => None,
+    };
+    let remedy = kind.remedy();
+    Some(match setting {
+        Some(setting) => format!("{remedy} {setting}"),
+        None => remedy.to_owned(),
     })
 }

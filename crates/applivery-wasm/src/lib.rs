@@ -18,6 +18,8 @@ mod client;
 #[cfg(target_arch = "wasm32")]
 mod decode;
 #[cfg(target_arch = "wasm32")]
+mod guide;
+#[cfg(target_arch = "wasm32")]
 mod js;
 #[cfg(target_arch = "wasm32")]
 mod oem_secret;
@@ -26,6 +28,8 @@ mod oem_secret;
 pub use call::Call;
 #[cfg(target_arch = "wasm32")]
 pub use client::{Client, validate_oem_user};
+#[cfg(target_arch = "wasm32")]
+pub use guide::{error_guide, read_csv_header};
 #[cfg(target_arch = "wasm32")]
 pub use oem_secret::OemSecret;
 

@@ -73,6 +73,56 @@ pub struct FieldError {
     pub message: String,
 }
 
+/// One entry of `errorGuide()`: what an error kind means and what to do, as the CLI's hints
+/// and the README say it (`applivery::ErrorKind::meaning` and `remedy`).
+#[derive(JsonSchema)]
+#[allow(dead_code)] // built field by field in `guide.rs`
+pub struct ErrorGuideEntry {
+    /// The error kind.
+    pub kind: ErrorKind,
+    /// What happened, as a short heading.
+    pub meaning: String,
+    /// What the person can do about it.
+    pub remedy: String,
+}
+
+/// What `readCsvHeader(cells)` makes of a CSV import file's header row, by the CLI's rule:
+/// cells name a `NewOemUser` property ignoring case, whitespace, `_`, `-` and a byte order mark.
+#[derive(JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)] // built field by field in `guide.rs`
+pub struct CsvHeader {
+    /// The column index of each property the header names (`email`, `firstName`, ...).
+    pub columns: std::collections::BTreeMap<String, u32>,
+    /// Non-empty cells that name no property, trimmed: ignored, worth a warning.
+    pub unknown_columns: Vec<String>,
+    /// Why the header cannot be used, or `null`.
+    pub problem: Option<CsvHeaderProblem>,
+}
+
+/// A header `readCsvHeader` refuses.
+#[derive(JsonSchema)]
+#[allow(dead_code)] // built field by field in `guide.rs`
+pub struct CsvHeaderProblem {
+    /// `missing`: a required property has no column; `duplicate`: two cells name one property.
+    pub reason: CsvHeaderProblemReason,
+    /// The property's wire name.
+    pub property: String,
+    /// The problem in words (the CLI's).
+    pub message: String,
+}
+
+/// Why a header is refused.
+#[derive(JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub enum CsvHeaderProblemReason {
+    /// A required property has no column.
+    Missing,
+    /// Two cells name the same property.
+    Duplicate,
+}
+
 /// A function with the signature of the global `fetch` (JSON Schema cannot say so; the
 /// `tsType` keyword tells json-schema-to-typescript).
 pub struct FetchFunction;
@@ -163,10 +213,18 @@ pub fn package_schema() -> serde_json::Value {
     generator.subschema_for::<NewOemUser>();
     generator.subschema_for::<Collaborator>();
     generator.subschema_for::<AppliveryErrorFields>();
+    generator.subschema_for::<ErrorGuideEntry>();
+    generator.subschema_for::<CsvHeader>();
     let mut definitions =
         serde_json::to_value(generator.take_definitions()).expect("schemas serialize to JSON");
     unwrap_single_refs(&mut definitions);
-    for output in ["AppliveryErrorFields", "FieldError"] {
+    for output in [
+        "AppliveryErrorFields",
+        "FieldError",
+        "ErrorGuideEntry",
+        "CsvHeader",
+        "CsvHeaderProblem",
+    ] {
         let names = definitions[output]["properties"]
             .as_object()
             .map(|properties| properties.keys().cloned().collect())
@@ -177,6 +235,11 @@ pub fn package_schema() -> serde_json::Value {
         &mut definitions["Collaborator"],
         always_serialized_collaborator_keys(),
     );
+    // The same `ErrorKind` type as the error's `kind` (inlined twice, it would become `ErrorKind1`).
+    definitions["ErrorGuideEntry"]["properties"]["kind"] = serde_json::json!({
+        "tsType": "ErrorKind",
+        "description": "The error kind."
+    });
     // Documented as boolean on one page and "any" on another: whatever JSON value came.
     definitions["OemUser"]["properties"]["ssoUser"]["tsType"] = "unknown".into();
     // The package hands the secret over as an `OemSecret` object (declared in index.d.ts).

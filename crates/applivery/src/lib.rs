@@ -67,7 +67,8 @@
 //! One [`Error`] type; [`Error::kind`] is stable and named identically in Rust, the npm
 //! package and the CLI ([`ErrorKind::as_str`]). Documented codes map to their kinds (5187
 //! feature blocked, 4002/4004 unauthorized, 4009 already registered, 3001 not found); other
-//! codes and statuses are kept whole as [`ErrorKind::Api`].
+//! codes and statuses are kept whole as [`ErrorKind::Api`]. [`ErrorKind::meaning`] and
+//! [`ErrorKind::remedy`] say what a kind means and what to do, for messages to a person.
 //!
 //! # Retry policy
 //!
@@ -135,6 +136,7 @@ mod base_url;
 mod classify;
 mod collaborator;
 mod error;
+mod error_guide;
 mod new_user;
 mod retry;
 mod secret;

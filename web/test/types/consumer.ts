@@ -4,9 +4,13 @@ import {
   AppliveryError,
   type ClientOptions,
   type Collaborator,
+  type CsvHeader,
+  errorGuide,
+  type ErrorGuideEntry,
   type ErrorKind,
   type FieldError,
   type NewOemUser,
+  readCsvHeader,
   validateOemUser,
 } from 'applivery-oem';
 
@@ -45,3 +49,10 @@ try {
 }
 
 await client.createOemUser('demo-org', { email: 'minimal@example.com' });
+
+const guide: ErrorGuideEntry[] = errorGuide();
+const guidedKind: ErrorKind = guide[0].kind;
+const header: CsvHeader = readCsvHeader(['Email', 'First Name']);
+const emailColumn: number | undefined = header.columns['email'];
+const reason: 'missing' | 'duplicate' | undefined = header.problem?.reason;
+console.log(guidedKind, guide[0].meaning, guide[0].remedy, emailColumn, reason, header.unknownColumns.length);

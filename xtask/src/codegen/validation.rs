@@ -129,9 +129,16 @@ pub fn generate(spec: &OpenAPI, types: &syn::File) -> Result<String, String> {
                 writeln!(body, "{{ let value = &self.{field}; {calls} }}")
             };
         }
+        let properties: Vec<&String> = object.properties.keys().collect();
+        let required: Vec<&String> = object.required.iter().collect();
         let _ = writeln!(
             out,
             "impl crate::types::{name} {{\n\
+             /// The spec's property names of `{name}` (wire names), in the spec's order: what\n\
+             /// readers of other formats (CSV headers, JSON keys) match against.\n\
+             pub const PROPERTIES: &'static [&'static str] = &{properties:?};\n\
+             /// The properties the spec requires.\n\
+             pub const REQUIRED: &'static [&'static str] = &{required:?};\n\
              /// Every rule of the spec's `{name}` schema that this value breaks, in the\n\
              /// spec's property order. Empty when it may be sent.\n\
              pub fn problems(&self) -> Vec<Problem> {{\n\

@@ -3,6 +3,8 @@
 use std::fs::File;
 use std::io::BufReader;
 
+use applivery_api::csv_header::{HeaderError, read_header};
+
 use super::line_tracker::{self, LineTracker};
 use super::row::{optional, split_tags};
 use super::{FileError, MAX_LINE_BYTES, Record, Row};
@@ -17,59 +19,29 @@ struct Columns {
     unknown: Vec<String>,
 }
 
-/// A known column, from a header cell: case, spaces, `_` and `-` are ignored, so `First Name`,
-/// `first_name` and `firstName` all name `firstName`.
-fn known_column(cell: &str) -> Option<&'static str> {
-    let normalized: String = cell
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '_' | '-'))
-        .flat_map(char::to_lowercase)
-        .collect();
-    match normalized.as_str() {
-        "email" => Some("email"),
-        "firstname" => Some("firstName"),
-        "lastname" => Some("lastName"),
-        "tags" => Some("tags"),
-        _ => None,
-    }
-}
-
 impl Columns {
+    /// The header's columns by the rule the npm package shares
+    /// ([`applivery_api::csv_header::read_header`]): case, spaces, `_` and `-` are ignored, so
+    /// `First Name`, `first_name` and `firstName` all name `firstName`.
     fn from_header(cells: &[&str]) -> Result<Columns, FileError> {
-        let mut found = [None::<usize>; 4];
-        let mut unknown = Vec::new();
-        for (index, cell) in cells.iter().enumerate() {
-            let cell = cell.trim();
-            let slot = match known_column(cell) {
-                Some("email") => 0,
-                Some("firstName") => 1,
-                Some("lastName") => 2,
-                Some(_) => 3,
-                None => {
-                    if !cell.is_empty() {
-                        unknown.push(cell.to_owned());
-                    }
-                    continue;
-                }
-            };
-            if found[slot].replace(index).is_some() {
-                return Err(FileError::DuplicateColumn {
-                    name: known_column(cell).unwrap_or(cell).to_owned(),
-                });
-            }
-        }
-        let Some(email) = found[0] else {
-            return Err(FileError::NoEmailColumn {
-                found: cells.iter().map(|c| c.trim().to_owned()).collect(),
-            });
+        let no_email = || FileError::NoEmailColumn {
+            found: cells.iter().map(|c| c.trim().to_owned()).collect(),
         };
+        let header = read_header(cells.iter().copied()).map_err(|error| match error {
+            // `email` is the only property the spec requires.
+            HeaderError::Missing { .. } => no_email(),
+            HeaderError::Duplicate { property } => FileError::DuplicateColumn {
+                name: property.to_owned(),
+            },
+        })?;
+        let email = header.index_of("email").ok_or_else(no_email)?;
         Ok(Columns {
             email,
-            first_name: found[1],
-            last_name: found[2],
-            tags: found[3],
+            first_name: header.index_of("firstName"),
+            last_name: header.index_of("lastName"),
+            tags: header.index_of("tags"),
             count: cells.len(),
-            unknown,
+            unknown: header.unknown,
         })
     }
 }

@@ -64,12 +64,13 @@ impl fmt::Display for FileError {
             FileError::NoEmailColumn { found } => write!(
                 f,
                 "line 1: the header has no `email` column (found: {}); the first line of a CSV \
-                 file must name the columns: email, firstName, lastName, tags",
+                 file must name the columns: {}",
                 if found.is_empty() {
                     "nothing".to_owned()
                 } else {
                     found.join(", ")
-                }
+                },
+                applivery_api::types::NewOemUser::PROPERTIES.join(", ")
             ),
             FileError::DuplicateColumn { name } => {
                 write!(f, "line 1: the header names the column `{name}` twice")

@@ -230,3 +230,61 @@ fn fingerprints_differ_when_content_does() {
     // Fixed value: the journal format depends on it staying the same across builds.
     assert_eq!(row(1, "").fingerprint(), row(7, "").fingerprint());
 }
+
+/// The shared table of headers (also run against the rule itself and the admin page's reader):
+/// each header with one data row `v0,v1,...` through the real reader.
+#[test]
+fn headers_are_read_as_the_shared_table_says() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../applivery-api/tests/csv_headers.json");
+    let table: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let cases = table["cases"].as_array().unwrap();
+    assert!(cases.len() >= 20);
+    for case in cases {
+        let name = case["name"].as_str().unwrap();
+        let header = case["header"].as_str().unwrap();
+        let width = header.split(',').count();
+        let data: Vec<String> = (0..width).map(|i| format!("v{i}")).collect();
+        let bytes = format!("{header}\n{}\n", data.join(","));
+        let (_dir, path) = file("users.csv", bytes.as_bytes());
+        let result = RowReader::open(&path, None);
+        if let Some(error) = case.get("error") {
+            let error_name = match result.as_ref().err() {
+                Some(FileError::NoEmailColumn { .. }) => "missing email".to_owned(),
+                Some(FileError::DuplicateColumn { name }) => format!("duplicate {name}"),
+                other => format!("{other:?}"),
+            };
+            let (reason, property) = error.as_object().unwrap().iter().next().unwrap();
+            let expected = format!("{reason} {}", property.as_str().unwrap());
+            assert_eq!(error_name, expected, "{name}");
+            continue;
+        }
+        let mut reader = result.unwrap_or_else(|e| panic!("{name}: {e}"));
+        let unknown: Vec<String> = serde_json::from_value(case["unknown"].clone()).unwrap();
+        assert_eq!(reader.unknown_fields(), unknown, "{name}");
+        let value = |property: &str| case["columns"][property].as_u64().map(|i| format!("v{i}"));
+        let expected = Row {
+            line: 2,
+            email: value("email").unwrap_or_default(),
+            first_name: value("firstName"),
+            last_name: value("lastName"),
+            tags: value("tags").into_iter().collect(),
+        };
+        let properties = case["columns"].as_object().unwrap().len();
+        assert_eq!(
+            properties,
+            [&expected.first_name, &expected.last_name]
+                .iter()
+                .filter(|v| v.is_some())
+                .count()
+                + 1
+                + expected.tags.len(),
+            "{name}: a property the row has no field for"
+        );
+        match reader.next() {
+            Some(Ok(Record::Row(row))) => assert_eq!(row, expected, "{name}"),
+            other => panic!("{name}: {other:?}"),
+        }
+    }
+}
