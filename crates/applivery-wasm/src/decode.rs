@@ -175,7 +175,7 @@ fn user(user: &JsValue) -> Result<Object, Invalid> {
 }
 
 /// The fields of `OemUser` with their paths for messages.
-const USER_FIELDS: [(&'static str, &str); 7] = [
+const USER_FIELDS: [(&str, &str); 7] = [
     ("email", "data.collaborator.user.email"),
     ("firstName", "data.collaborator.user.firstName"),
     ("id", "data.collaborator.user.id"),
