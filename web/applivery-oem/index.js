@@ -129,13 +129,20 @@ function rethrow(build) {
 // One HTTP exchange; resolves to the call's next step. Only the caller's abort rejects, with
 // the signal's reason, as `fetch` does.
 async function attempt(call, signal, send) {
-  const controller = new AbortController();
-  const abort = () => controller.abort();
-  const timer = call.timeoutMs > 0 ? setTimeout(abort, call.timeoutMs) : undefined;
-  signal?.addEventListener('abort', abort);
-  try {
-    const init = call.attempt();
+  const init = call.attempt();
+  // A controller only for a timeout: undici's bookkeeping for a signal passed to `fetch` is a
+  // measurable part of a call. Without a timeout the caller's signal (if any) goes as it is.
+  const timeoutMs = call.timeoutMs;
+  const controller = timeoutMs > 0 ? new AbortController() : undefined;
+  const abort = controller && (() => controller.abort());
+  const timer = controller && setTimeout(abort, timeoutMs);
+  if (controller) {
+    signal?.addEventListener('abort', abort);
     init.signal = controller.signal;
+  } else if (signal) {
+    init.signal = signal;
+  }
+  try {
     const response = await send(call.url, init);
     const retryAfter = response.headers.get('retry-after') ?? undefined;
     const max = call.maxResponseBytes;
@@ -143,32 +150,42 @@ async function attempt(call, signal, send) {
     const body = announced > max ? undefined : await read(response, max);
     if (!body) {
       // Closes the connection instead of downloading what will be refused.
-      controller.abort();
+      controller?.abort();
+      response.body?.cancel().catch(() => {});
       return call.tooLarge(response.status);
     }
     return call.answered(response.status, retryAfter, body);
   } catch (error) {
     signal?.throwIfAborted();
-    return call.failed(error, controller.signal.aborted);
+    return call.failed(error, controller?.signal.aborted ?? false);
   } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener('abort', abort);
+    if (controller) {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', abort);
+    }
   }
 }
 
 // The whole body, or undefined as soon as it exceeds `max` bytes (announced or not): a huge
-// answer is never held in memory.
+// answer is never held in memory, and a compressed one is counted as it is inflated (browsers
+// hide Content-Encoding from cross-origin code, so Content-Length alone proves nothing).
 async function read(response, max) {
+  const reader = response.body?.getReader();
+  if (!reader) return new Uint8Array(0);
   const chunks = [];
   let size = 0;
-  const reader = response.body?.getReader();
-  while (reader) {
+  for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.length;
-    if (size > max) return undefined;
+    if (size > max) {
+      reader.cancel().catch(() => {});
+      return undefined;
+    }
     chunks.push(value);
   }
+  // Small answers come in one chunk: no copy.
+  if (chunks.length === 1) return chunks[0];
   const body = new Uint8Array(size);
   size = 0;
   for (const chunk of chunks) {

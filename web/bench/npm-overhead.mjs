@@ -8,8 +8,6 @@
 //   node web/bench/npm-overhead.mjs [CALLS]        (`cargo xtask bench npm`)
 import { fileURLToPath } from 'node:url';
 
-import { startMock } from '../test/support/mock.mjs';
-
 const calls = Number(process.argv[2] ?? 5000);
 const ROUND = 100;
 const CONCURRENCY = 16;
@@ -19,6 +17,9 @@ process.env.APPLIVERY_MOCK_BIN ??= fileURLToPath(
   new URL('../../target/release/applivery-mock', import.meta.url),
 );
 
+// Imported after the line above: support/mock.mjs reads APPLIVERY_MOCK_BIN when it loads (a
+// static import would run first and pick the debug build).
+const { startMock } = await import('../test/support/mock.mjs');
 const { AppliveryClient, init } = await import('../pkg/index.js');
 const mock = await startMock();
 await init();

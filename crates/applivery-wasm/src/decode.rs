@@ -205,6 +205,6 @@ fn is_string_array(value: &JsValue) -> bool {
         .is_some_and(|items| items.iter().all(|item| item.is_string()))
 }
 
-fn delete(object: &Object, name: &str) {
-    let _ = Reflect::delete_property(object, &JsValue::from_str(name));
+fn delete(object: &Object, name: &'static str) {
+    let _ = Reflect::delete_property(object, &crate::js::key(name));
 }

@@ -4,18 +4,38 @@
 //! Written out field by field with `Reflect` instead of through serde: a generic serializer and
 //! deserializer over `JsValue` were a third of the package's wasm.
 
+use std::cell::RefCell;
+
 use applivery::{Error, FieldError};
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 /// `object[name]`, `undefined` when absent or when `object` is not an object.
-pub(crate) fn get(object: &JsValue, name: &str) -> JsValue {
-    Reflect::get(object, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+pub(crate) fn get(object: &JsValue, name: &'static str) -> JsValue {
+    Reflect::get(object, &key(name)).unwrap_or(JsValue::UNDEFINED)
 }
 
 /// `object[name] = value`.
-pub(crate) fn set(object: &Object, name: &str, value: impl Into<JsValue>) {
-    let _ = Reflect::set(object, &JsValue::from_str(name), &value.into());
+pub(crate) fn set(object: &Object, name: &'static str, value: impl Into<JsValue>) {
+    let _ = Reflect::set(object, &key(name), &value.into());
+}
+
+thread_local! {
+    /// The JS strings of the property names used so far: each is decoded once, not per call.
+    static KEYS: RefCell<Vec<(&'static str, JsValue)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// `name` as a JS string, made once per name. Names are the crate's literals (a few dozen), so
+/// a scan comparing addresses finds them faster than decoding the UTF-8 again.
+pub(crate) fn key(name: &'static str) -> JsValue {
+    KEYS.with_borrow_mut(|keys| {
+        if let Some((_, value)) = keys.iter().find(|(known, _)| core::ptr::eq(*known, name)) {
+            return value.clone();
+        }
+        let value = JsValue::from_str(name);
+        keys.push((name, value.clone()));
+        value
+    })
 }
 
 /// `undefined` or `null`.
@@ -24,7 +44,7 @@ pub(crate) fn is_absent(value: &JsValue) -> bool {
 }
 
 /// `{ [name]: value }`.
-pub(crate) fn single(name: &str, value: impl Into<JsValue>) -> JsValue {
+pub(crate) fn single(name: &'static str, value: impl Into<JsValue>) -> JsValue {
     let object = Object::new();
     set(&object, name, value);
     object.into()
