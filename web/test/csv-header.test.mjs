@@ -7,11 +7,14 @@
 // Run by `cargo xtask test` (after `cargo xtask wasm`); by hand: `node --test web/test/csv-header.test.mjs`.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { test } from 'node:test';
+import { before, test } from 'node:test';
 
 import { readImportRows } from '../admin/csv.js';
 import { explain } from '../admin/messages.js';
-import { errorGuide, readCsvHeader } from '../pkg/index.js';
+import { errorGuide, init, readCsvHeader } from '../pkg/index.js';
+
+// The package's synchronous exports need the instantiated wasm, as the page's own `await init()`.
+before(() => init());
 
 const root = new URL('../../', import.meta.url);
 const table = JSON.parse(readFileSync(new URL('crates/applivery-api/tests/csv_headers.json', root), 'utf8'));
