@@ -18,6 +18,13 @@ pub fn run() -> Result<(), String> {
     // against the packages of the crates it depends on: a file read from outside a crate, or a
     // path dependency without a version, fails here as it would on crates.io.
     forget_extracted_packages()?;
+    // Cargo takes a registry crate's build as final: the verify builds of an earlier run (same
+    // names and versions, older sources) would be reused without this.
+    let mut clean = vec!["clean"];
+    for name in PUBLISHED_CRATES {
+        clean.extend(["-p", name]);
+    }
+    run_step("cargo", &clean, &root)?;
     let mut args = vec!["package", "--locked"];
     for name in PUBLISHED_CRATES {
         args.extend(["-p", name]);
