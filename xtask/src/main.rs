@@ -32,7 +32,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Task {
-    /// Regenerate crates/applivery-api from the OpenAPI spec.
+    /// Regenerate what follows from the OpenAPI spec (applivery-api's sources, the facade's
+    /// builder and collaborator).
     Codegen {
         /// Do not write anything; fail with a diff if the checked-in code is stale.
         #[arg(long)]
@@ -40,9 +41,9 @@ enum Task {
         /// Spec to read (default: openapi/applivery-oem-users.json).
         #[arg(long)]
         spec: Option<PathBuf>,
-        /// Directory of the generated crate's sources (default: crates/applivery-api/src).
+        /// Workspace root to write the generated files under (default: this workspace).
         #[arg(long)]
-        out_dir: Option<PathBuf>,
+        out_root: Option<PathBuf>,
     },
     /// Run every check CI runs: format, lints, generated code, all tests, docs.
     Test,
@@ -80,12 +81,12 @@ fn main() -> ExitCode {
         Task::Codegen {
             check,
             spec,
-            out_dir,
+            out_root,
         } => {
             let root = project_root();
             codegen::run(&codegen::Options {
                 spec: spec.unwrap_or_else(|| root.join(codegen::SPEC_PATH)),
-                out_dir: out_dir.unwrap_or_else(|| root.join(codegen::OUT_DIR)),
+                root: out_root.unwrap_or(root),
                 check,
             })
         }

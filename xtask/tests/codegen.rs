@@ -4,7 +4,14 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const GENERATED: [&str; 3] = ["types.rs", "client.rs", "validation.rs"];
+const GENERATED: [&str; 6] = [
+    "crates/applivery-api/src/types.rs",
+    "crates/applivery-api/src/client.rs",
+    "crates/applivery-api/src/validation.rs",
+    "crates/applivery-api/src/fields.rs",
+    "crates/applivery/src/generated/new_oem_user.rs",
+    "crates/applivery/src/generated/collaborator.rs",
+];
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -23,7 +30,7 @@ fn codegen(args: &[&str], spec: &Path, out_dir: &Path) -> Output {
         .args(args)
         .arg("--spec")
         .arg(spec)
-        .arg("--out-dir")
+        .arg("--out-root")
         .arg(out_dir)
         .output()
         .unwrap()
@@ -34,7 +41,7 @@ fn scratch(spec: &str) -> (tempfile::TempDir, PathBuf, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let spec_path = dir.path().join("spec.json");
     fs::write(&spec_path, spec).unwrap();
-    let out = dir.path().join("src");
+    let out = dir.path().join("root");
     fs::create_dir(&out).unwrap();
     (dir, spec_path, out)
 }
@@ -48,7 +55,7 @@ fn checked_in_code_is_current() {
     let output = codegen(
         &["--check"],
         &root().join("openapi/applivery-oem-users.json"),
-        &root().join("crates/applivery-api/src"),
+        &root(),
     );
     assert!(
         output.status.success(),
@@ -168,7 +175,7 @@ fn the_spec_s_constraints_become_checks() {
         1,
     ));
     assert!(codegen(&[], &spec, &out).status.success());
-    let checks = std::fs::read_to_string(out.join("validation.rs")).unwrap();
+    let checks = std::fs::read_to_string(out.join("crates/applivery-api/src/validation.rs")).unwrap();
     for call in [
         r#"rules::max_length(&mut problems, "firstName", value, 40)"#,
         r#"rules::min_length(&mut problems, "firstName", value, 2)"#,
@@ -186,11 +193,11 @@ fn the_crate_carries_an_exact_copy_of_the_spec_and_check_catches_drift() {
     let (_dir, spec, out) = scratch(&spec_text());
     assert!(codegen(&[], &spec, &out).status.success());
     assert_eq!(
-        fs::read_to_string(out.join("openapi.json")).unwrap(),
+        fs::read_to_string(out.join("crates/applivery-api/src/openapi.json")).unwrap(),
         spec_text()
     );
     // An edit to the copy alone (the drift a published crate must not have) fails the check.
-    let copy = out.join("openapi.json");
+    let copy = out.join("crates/applivery-api/src/openapi.json");
     fs::write(&copy, spec_text().replacen("OEM", "0EM", 1)).unwrap();
     let output = codegen(&["--check"], &spec, &out);
     assert!(!output.status.success());

@@ -28,9 +28,17 @@ pub use client::*;
 #[rustfmt::skip]
 pub mod validation;
 
+/// Each schema's properties as a [`shape::Field`] table (`NewOemUser::FIELDS`, ...), `blank()`
+/// values, and the by-name accessors of request bodies (`set_text`, `push_item`, `text`,
+/// `items`) that generic readers and writers use.
+#[allow(missing_docs, clippy::all, clippy::pedantic, rust_2018_idioms)]
+#[rustfmt::skip]
+mod fields;
+
 pub mod csv_header;
 pub mod patterns;
 pub mod rules;
+pub mod shape;
 
 /// The OpenAPI document this crate was generated from, for tools that validate against it
 /// (`src/openapi.json`: `cargo xtask codegen` copies it from the workspace's `openapi/`).

@@ -111,18 +111,10 @@ pub struct CreateArgs {
     /// Organization and credentials.
     #[command(flatten)]
     pub target: Target,
-    /// Email of the new user.
-    #[arg(long, value_name = "EMAIL")]
-    pub email: String,
-    /// Given name.
-    #[arg(long, value_name = "NAME")]
-    pub first_name: Option<String>,
-    /// Family name.
-    #[arg(long, value_name = "NAME")]
-    pub last_name: Option<String>,
-    /// Tag to attach (repeatable).
-    #[arg(long = "tag", value_name = "TAG")]
-    pub tags: Vec<String>,
+    /// The user: a flag per property of the spec's `NewOemUser` (`--email`, `--first-name`,
+    /// `--tags`/`--tag`, ...).
+    #[command(flatten)]
+    pub user: crate::user_flags::UserFlags,
     /// Print the user's OEM secret (JSON: `oemSecret`); without it, it is never shown.
     #[arg(long)]
     pub show_secret: bool,
@@ -131,8 +123,8 @@ pub struct CreateArgs {
 /// `applivery oem-users import`.
 #[derive(Args, Debug)]
 pub struct ImportArgs {
-    /// The file: CSV with a header (email, firstName, lastName, tags separated by `;`) or JSON
-    /// Lines (`.jsonl`) of request bodies.
+    /// The file: CSV with a header naming the request's properties (email, firstName, ...;
+    /// list items separated by `;`) or JSON Lines (`.jsonl`) of request bodies.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
     /// Organization and credentials.

@@ -15,13 +15,7 @@ pub async fn run(global: &GlobalArgs, args: CreateArgs) -> Result<(), Failure> {
         RetryPolicy::default(),
         Duration::from_secs(args.target.timeout),
     )?;
-    let mut user = NewOemUser::new(args.email).tags(args.tags);
-    if let Some(first_name) = args.first_name {
-        user = user.first_name(first_name);
-    }
-    if let Some(last_name) = args.last_name {
-        user = user.last_name(last_name);
-    }
+    let user = NewOemUser::from(args.user.0);
     let collaborator = client
         .create_oem_user(&args.target.org, user)
         .await

@@ -23,6 +23,7 @@ pub mod results;
 mod schema;
 pub mod secrets;
 pub mod summary;
+pub mod user_flags;
 
 use std::process::ExitCode;
 

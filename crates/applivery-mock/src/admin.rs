@@ -33,6 +33,21 @@ pub(crate) async fn users(
     responses::json(StatusCode::OK, &users)
 }
 
+/// `GET /__mock/requests[?organization=ID]`: the request bodies of the created users, in
+/// creation order (every property sent, including those the answer does not echo).
+pub(crate) async fn requests(
+    State(shared): State<Arc<Shared>>,
+    query: Result<Query<UsersQuery>, QueryRejection>,
+) -> Response {
+    match query {
+        Ok(Query(query)) => {
+            let requests = shared.store().requests(query.organization.as_deref());
+            responses::json(StatusCode::OK, &requests)
+        }
+        Err(e) => bad_query(e),
+    }
+}
+
 /// `GET /__mock/oem-secrets[?organization=ID]`: `{organization, email, collaboratorId,
 /// oemSecret}` of every created user, for tests that check the secret a client received. The
 /// only place the mock shows a secret.

@@ -147,11 +147,11 @@ fn create(shared: &Shared, organization: &str, headers: &HeaderMap, body: &[u8])
         Ok(user) => user,
         Err(detail) => return responses::validation_failed(&detail),
     };
-    let collaborator = new_collaborator(organization, token, user);
+    let collaborator = new_collaborator(organization, token, &user);
     let oem_secret = crate::ids::secret();
     match shared
         .store()
-        .insert(organization, &collaborator, &oem_secret)
+        .insert(organization, user, &collaborator, &oem_secret)
     {
         Ok(()) => responses::created(collaborator, oem_secret),
         Err(_) => responses::documented(StatusCode::FORBIDDEN, errors::ALREADY_REGISTERED),
@@ -168,27 +168,60 @@ fn bearer_token(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// A complete collaborator as Applivery documents it, echoing the input: 24-hex ids for itself,
-/// its user, its organization and its creator (the service account behind `token`).
-fn new_collaborator(organization: &str, token: &str, user: NewOemUser) -> Collaborator {
+/// its user, its organization and its creator (the service account behind `token`). A property
+/// the mock has no value of its own for gets the spec's `example`, if the spec gives one.
+fn new_collaborator(organization: &str, token: &str, user: &NewOemUser) -> Collaborator {
     let now = crate::timestamp::now_iso8601();
-    Collaborator {
-        id: crate::ids::object_id(),
-        organization: crate::ids::organization_object_id(organization),
-        role: COLLABORATOR_ROLE.into(),
-        tags: user.tags,
-        user: Some(OemUser {
-            id: Some(crate::ids::object_id()),
-            email: Some(user.email),
-            first_name: user.first_name,
-            last_name: user.last_name,
-            picture: None,
-            role: Some(USER_ROLE.into()),
-            sso_user: Some(false.into()),
-        }),
-        detected: serde_json::Map::new(),
-        created_by: Some(crate::ids::stable_object_id("service-account", token)),
-        created_at: Some(now.clone()),
-        updated_at: Some(now),
-        extra: serde_json::Map::new(),
+    let mut collaborator = Collaborator::blank();
+    collaborator.id = crate::ids::object_id();
+    collaborator.organization = crate::ids::organization_object_id(organization);
+    collaborator.role = COLLABORATOR_ROLE.into();
+    collaborator.tags = user.tags.clone();
+    let mut account = OemUser::blank();
+    account.id = Some(crate::ids::object_id());
+    account.email = Some(user.email.clone());
+    account.first_name = user.first_name.clone();
+    account.last_name = user.last_name.clone();
+    account.role = Some(USER_ROLE.into());
+    account.sso_user = Some(false.into());
+    collaborator.user = Some(with_examples(account));
+    collaborator.created_by = Some(crate::ids::stable_object_id("service-account", token));
+    collaborator.created_at = Some(now.clone());
+    collaborator.updated_at = Some(now);
+    with_examples(collaborator)
+}
+
+/// `value` with each property it leaves empty set to the spec's `example`, where there is one.
+fn with_examples<T: serde::Serialize + serde::de::DeserializeOwned + HasFields>(value: T) -> T {
+    let examples = T::FIELDS.iter().filter_map(|f| Some((f.name, f.example?)));
+    let mut json = match serde_json::to_value(&value) {
+        Ok(serde_json::Value::Object(json)) => json,
+        _ => return value,
+    };
+    let mut changed = false;
+    for (name, example) in examples {
+        if json.get(name).is_none_or(serde_json::Value::is_null)
+            && let Ok(example) = serde_json::from_str(example)
+        {
+            json.insert(name.to_owned(), example);
+            changed = true;
+        }
     }
+    if !changed {
+        return value;
+    }
+    serde_json::from_value(json.into()).unwrap_or(value)
+}
+
+/// The generated types whose answers the mock fills.
+trait HasFields {
+    const FIELDS: &'static [applivery_api::shape::Field];
+}
+
+impl HasFields for Collaborator {
+    const FIELDS: &'static [applivery_api::shape::Field] = Collaborator::FIELDS;
+}
+
+impl HasFields for OemUser {
+    const FIELDS: &'static [applivery_api::shape::Field] = OemUser::FIELDS;
 }

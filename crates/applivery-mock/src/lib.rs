@@ -56,6 +56,8 @@
 //!
 //! - `GET /__mock/users` (optional `?organization=ID`): JSON array of created collaborators,
 //!   without secrets ([`MockServer::users`] too).
+//! - `GET /__mock/requests` (optional `?organization=ID`): JSON array of the created users'
+//!   request bodies as received (every property the spec names, echoed in the answer or not).
 //! - `GET /__mock/oem-secrets` (optional `?organization=ID`): `[{organization, email,
 //!   collaboratorId, oemSecret}]`, the one place the mock shows secrets
 //!   ([`MockServer::oem_secret`] too), so tests can check what a client received.

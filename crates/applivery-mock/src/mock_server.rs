@@ -57,6 +57,12 @@ impl MockServer {
         self.shared.store().users(None)
     }
 
+    /// The request bodies of the users created since start or the last reset, in creation
+    /// order: every property the client sent, including those the answer does not echo.
+    pub fn requests(&self) -> Vec<applivery_api::types::NewOemUser> {
+        self.shared.store().requests(None)
+    }
+
     /// The OEM secret the mock gave the user with this email (compared case-insensitively) in
     /// this organization (as addressed in the request path), if it created one.
     pub fn oem_secret(&self, organization: &str, email: &str) -> Option<String> {

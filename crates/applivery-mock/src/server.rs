@@ -34,6 +34,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route(ENDPOINT_PATH, post(endpoint::create_oem_user))
         .route("/__mock/users", get(admin::users))
+        .route("/__mock/requests", get(admin::requests))
         .route("/__mock/oem-secrets", get(admin::oem_secrets))
         .route("/__mock/reset", post(admin::reset))
         .route("/__mock/faults", post(admin::push_faults))

@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use applivery_api::types::Collaborator;
+use applivery_api::types::{Collaborator, NewOemUser};
 
 /// Everything created since start or the last reset. Callers hold it under one lock, so a
 /// check-then-insert is atomic: parallel creates of one email yield exactly one success.
@@ -18,6 +18,9 @@ pub(crate) struct Store {
 struct Entry {
     /// The organization as the request's path named it.
     organization: String,
+    /// The request body as received: every property the spec names, including those the
+    /// answer does not echo.
+    request: NewOemUser,
     collaborator: Collaborator,
     oem_secret: String,
 }
@@ -40,6 +43,7 @@ impl Store {
     pub(crate) fn insert(
         &mut self,
         organization: &str,
+        request: NewOemUser,
         collaborator: &Collaborator,
         oem_secret: &str,
     ) -> Result<(), AlreadyRegistered> {
@@ -50,6 +54,7 @@ impl Store {
         }
         self.created.push(Entry {
             organization: organization.to_owned(),
+            request,
             collaborator: collaborator.clone(),
             oem_secret: oem_secret.to_owned(),
         });
@@ -61,6 +66,13 @@ impl Store {
     pub(crate) fn users(&self, organization: Option<&str>) -> Vec<Collaborator> {
         self.of(organization)
             .map(|entry| entry.collaborator.clone())
+            .collect()
+    }
+
+    /// The request bodies of the created users, in creation order.
+    pub(crate) fn requests(&self, organization: Option<&str>) -> Vec<NewOemUser> {
+        self.of(organization)
+            .map(|entry| entry.request.clone())
             .collect()
     }
 

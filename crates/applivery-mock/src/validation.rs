@@ -1,6 +1,7 @@
 //! Request body checks: the spec's rules, through the same generated code the SDK runs
 //! (`NewOemUser::problems`), with messages that name the offending field.
 
+use applivery_api::shape::Shape;
 use applivery_api::types::NewOemUser;
 use serde_json::Value;
 
@@ -40,23 +41,23 @@ fn check_fields(body: &[u8]) -> Result<(), String> {
     let Value::Object(fields) = &value else {
         return Err("body must be a JSON object".into());
     };
-    match fields.get("email") {
-        None | Some(Value::Null) => return Err("email is required".into()),
-        Some(Value::String(_)) => {}
-        Some(_) => return Err("email must be a string".into()),
-    }
-    for name in ["firstName", "lastName"] {
-        if !matches!(
-            fields.get(name),
-            None | Some(Value::Null | Value::String(_))
-        ) {
-            return Err(format!("{name} must be a string"));
+    for field in NewOemUser::FIELDS {
+        let value = fields.get(field.name);
+        let fits = match (field.shape, value) {
+            (_, None) => !field.required,
+            (_, Some(Value::Null)) => !field.required && field.shape == Shape::Text,
+            (Shape::Text, Some(Value::String(_))) => true,
+            (Shape::TextList, Some(Value::Array(items))) => items.iter().all(Value::is_string),
+            _ => false,
+        };
+        if !fits {
+            let missing = value.is_none_or(Value::is_null) && field.required;
+            return Err(match field.shape {
+                _ if missing => format!("{} is required", field.name),
+                Shape::TextList => format!("{} must be an array of strings", field.name),
+                _ => format!("{} must be a string", field.name),
+            });
         }
-    }
-    match fields.get("tags") {
-        None => {}
-        Some(Value::Array(tags)) if tags.iter().all(Value::is_string) => {}
-        Some(_) => return Err("tags must be an array of strings".into()),
     }
     Ok(())
 }

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use crate::collaborator::Collaborator;
+use crate::Collaborator;
 use crate::error::{Error, ErrorKind, RetryClass};
 
 /// Largest response body accepted, in bytes; larger answers are [`ErrorKind::InvalidResponse`].

@@ -1,44 +1,10 @@
-//! The created collaborator, as returned to callers, with any `oemSecret` kept secret.
+//! The created collaborator, as returned to callers, with any `oemSecret` kept secret. The
+//! struct itself is generated from the spec (`generated/collaborator.rs`).
 
+use crate::Collaborator;
 use crate::secret::Secret;
 
 pub use applivery_api::types::OemUser;
-
-/// The membership of the new user in the organization, as the API returned it.
-///
-/// Serializes with the wire's camelCase names; an `oemSecret` serializes as `"[redacted]"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct Collaborator {
-    /// Identifier of the collaborator.
-    pub id: String,
-    /// Identifier of the organization.
-    pub organization: String,
-    /// Role in the organization (free text, such as `user` or `owner`).
-    pub role: String,
-    /// Tags attached to the collaborator.
-    pub tags: Vec<String>,
-    /// The user account behind the collaborator.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user: Option<OemUser>,
-    /// Device and platform details detected by Applivery; free-form.
-    pub detected: serde_json::Map<String, serde_json::Value>,
-    /// Who created the collaborator.
-    pub created_by: Option<String>,
-    /// Creation time, ISO-8601.
-    pub created_at: Option<String>,
-    /// Time of the last update, ISO-8601.
-    pub updated_at: Option<String>,
-    /// The new user's OEM secret: `data.oemSecret` of the answer (or, leniently, an `oemSecret`
-    /// inside the collaborator). Printed and serialized as `[redacted]`; [`Secret::expose`]
-    /// reads it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub oem_secret: Option<Secret>,
-    /// Other fields a newer server added, kept as they came (never `oemSecret`).
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
 
 impl Collaborator {
     /// The collaborator of a success answer's `data`, with its OEM secret: `data.oemSecret`,
@@ -61,44 +27,23 @@ impl Collaborator {
     /// assert_eq!(created.role, "unassigned");
     /// ```
     pub fn new(id: impl Into<String>, organization: impl Into<String>) -> Self {
-        Collaborator {
-            id: id.into(),
-            organization: organization.into(),
-            role: "unassigned".to_owned(),
-            tags: Vec::new(),
-            user: None,
-            detected: serde_json::Map::new(),
-            created_by: None,
-            created_at: None,
-            updated_at: None,
-            oem_secret: None,
-            extra: serde_json::Map::new(),
-        }
+        let mut wire = applivery_api::types::Collaborator::blank();
+        wire.id = id.into();
+        wire.organization = organization.into();
+        wire.role = "unassigned".to_owned();
+        Collaborator::from(wire)
     }
 }
 
-impl From<applivery_api::types::Collaborator> for Collaborator {
-    fn from(wire: applivery_api::types::Collaborator) -> Self {
-        let mut extra = wire.extra;
-        let oem_secret = match extra.remove("oemSecret") {
-            Some(serde_json::Value::String(secret)) => Some(Secret::new(secret)),
-            Some(serde_json::Value::Null) | None => None,
-            // Not a string: still a secret, kept in its JSON text form.
-            Some(other) => Some(Secret::new(other.to_string())),
-        };
-        Collaborator {
-            id: wire.id,
-            organization: wire.organization,
-            role: wire.role,
-            tags: wire.tags,
-            user: wire.user,
-            detected: wire.detected,
-            created_by: wire.created_by,
-            created_at: wire.created_at,
-            updated_at: wire.updated_at,
-            oem_secret,
-            extra,
-        }
+/// Takes an `oemSecret` out of a collaborator's unknown fields: a string as it is, any other
+/// JSON value (but `null`) in its JSON text, since it is still a secret.
+pub(crate) fn take_oem_secret(
+    extra: &mut serde_json::Map<String, serde_json::Value>,
+) -> Option<Secret> {
+    match extra.remove("oemSecret") {
+        Some(serde_json::Value::String(secret)) => Some(Secret::new(secret)),
+        Some(serde_json::Value::Null) | None => None,
+        Some(other) => Some(Secret::new(other.to_string())),
     }
 }
 

@@ -16,74 +16,17 @@ use crate::validate::{field_errors, into_result};
 /// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(transparent)]
-pub struct NewOemUser(applivery_api::types::NewOemUser);
+pub struct NewOemUser(pub(crate) applivery_api::types::NewOemUser);
 
 // Every field is a string or a list of strings.
 impl Eq for NewOemUser {}
 
+// `new`, the setters and the getters are generated from the spec: `generated/new_oem_user.rs`.
 impl NewOemUser {
-    /// A user with this email and nothing else.
-    pub fn new(email: impl Into<String>) -> Self {
-        NewOemUser(applivery_api::types::NewOemUser {
-            email: email.into(),
-            first_name: None,
-            last_name: None,
-            tags: Vec::new(),
-        })
-    }
-
-    /// Sets the first (given) name.
-    pub fn first_name(mut self, first_name: impl Into<String>) -> Self {
-        self.0.first_name = Some(first_name.into());
-        self
-    }
-
-    /// Sets the last (family) name.
-    pub fn last_name(mut self, last_name: impl Into<String>) -> Self {
-        self.0.last_name = Some(last_name.into());
-        self
-    }
-
-    /// Replaces the tags.
-    pub fn tags<I, S>(mut self, tags: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.0.tags = tags.into_iter().map(Into::into).collect();
-        self
-    }
-
-    /// Adds one tag.
-    pub fn tag(mut self, tag: impl Into<String>) -> Self {
-        self.0.tags.push(tag.into());
-        self
-    }
-
-    /// The email. Getters of builder types are named `get_*`, since the plain names set.
-    pub fn get_email(&self) -> &str {
-        &self.0.email
-    }
-
     /// The email.
     #[deprecated(since = "0.2.0", note = "renamed `get_email`, like the other getters")]
     pub fn email(&self) -> &str {
         self.get_email()
-    }
-
-    /// The first name, if set.
-    pub fn get_first_name(&self) -> Option<&str> {
-        self.0.first_name.as_deref()
-    }
-
-    /// The last name, if set.
-    pub fn get_last_name(&self) -> Option<&str> {
-        self.0.last_name.as_deref()
-    }
-
-    /// The tags.
-    pub fn get_tags(&self) -> &[String] {
-        &self.0.tags
     }
 
     /// Checks every field against the spec's rules and reports all problems at once as

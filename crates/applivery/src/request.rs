@@ -6,7 +6,7 @@ use std::pin::Pin;
 use std::time::Duration;
 
 use crate::client::Client;
-use crate::collaborator::Collaborator;
+use crate::Collaborator;
 use crate::error::Error;
 use crate::new_user::NewOemUser;
 use crate::retry::RetryPolicy;

@@ -260,7 +260,7 @@ fn checks(place: &str, field: &str, schema: &Schema, value: &str) -> Result<Stri
 }
 
 /// The fields of the generated struct `name`: spec property name -> (Rust field, is an `Option`).
-fn struct_fields(
+pub(super) fn struct_fields(
     types: &syn::File,
     name: &str,
 ) -> Result<BTreeMap<String, (String, bool)>, String> {
@@ -302,7 +302,7 @@ fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
 }
 
 /// The component schemas used as JSON request bodies, in path order, each once.
-fn request_body_schemas(spec: &OpenAPI) -> Result<Vec<String>, String> {
+pub(super) fn request_body_schemas(spec: &OpenAPI) -> Result<Vec<String>, String> {
     let mut names = Vec::new();
     for (path, item) in &spec.paths.paths {
         let ReferenceOr::Item(item) = item else {
@@ -349,7 +349,7 @@ fn request_body_schemas(spec: &OpenAPI) -> Result<Vec<String>, String> {
     Ok(names)
 }
 
-fn component<'a>(spec: &'a OpenAPI, name: &str) -> Result<&'a Schema, String> {
+pub(super) fn component<'a>(spec: &'a OpenAPI, name: &str) -> Result<&'a Schema, String> {
     match spec.components.as_ref().and_then(|c| c.schemas.get(name)) {
         Some(ReferenceOr::Item(schema)) => Ok(schema),
         Some(ReferenceOr::Reference { .. }) => Err(format!("schema {name} is a $ref; inline it")),
@@ -409,7 +409,7 @@ fn constrained_parameters(spec: &OpenAPI) -> Result<BTreeMap<String, Schema>, St
     Ok(found)
 }
 
-fn snake_case(name: &str) -> String {
+pub(super) fn snake_case(name: &str) -> String {
     let mut out = String::new();
     for c in name.chars() {
         if c.is_ascii_uppercase() {

@@ -118,7 +118,7 @@ pub(super) async fn dispatch(
                     // Reported as not sent, with the rest of the file.
                     let event = Event::NotSent {
                         line: row.line,
-                        email: row.email,
+                        email: row.user.email,
                         journaled: None,
                         ambiguous: false,
                     };
@@ -132,7 +132,7 @@ pub(super) async fn dispatch(
                 Lookup::Finished(outcome) => {
                     let event = Event::FromJournal {
                         line: row.line,
-                        email: row.email,
+                        email: row.user.email,
                         outcome,
                     };
                     if events.send((at, event)).await.is_err() {
@@ -184,7 +184,7 @@ pub(super) async fn dispatch(
                 drop(permit);
                 let failed = Event::JournalFailed {
                     line: row.line,
-                    email: row.email,
+                    email: row.user.email,
                     error: e.to_string(),
                 };
                 let _ = events.send((position, failed)).await;
@@ -194,7 +194,7 @@ pub(super) async fn dispatch(
             let event = Event::Sent {
                 line: row.line,
                 fingerprint,
-                email: row.email,
+                email: row.user.email,
                 outcome: sent.outcome,
                 fatal: sent.fatal,
                 secret: sent.secret,
@@ -207,7 +207,7 @@ pub(super) async fn dispatch(
     for primed in primed.drain(..) {
         let event = Event::NotSent {
             line: primed.row.line,
-            email: primed.row.email,
+            email: primed.row.user.email,
             journaled: primed.durable.is_some().then_some(primed.fingerprint),
             ambiguous: primed.ambiguous,
         };
@@ -225,12 +225,12 @@ pub(super) async fn dispatch(
                 Ok((row, _)) => match cursor.lookup(at, row.fingerprint()) {
                     Ok(Lookup::Finished(outcome)) => Event::FromJournal {
                         line: row.line,
-                        email: row.email,
+                        email: row.user.email,
                         outcome,
                     },
                     _ => Event::NotSent {
                         line: row.line,
-                        email: row.email,
+                        email: row.user.email,
                         journaled: None,
                         ambiguous: false,
                     },
@@ -256,7 +256,7 @@ fn checked(record: Record) -> Result<(Row, NewOemUser), InvalidRow> {
                 None => Ok((row, user)),
                 Some(message) => Err(InvalidRow {
                     line: row.line,
-                    email: row.email,
+                    email: row.user.email,
                     message,
                 }),
             }

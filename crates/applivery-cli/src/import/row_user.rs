@@ -6,14 +6,7 @@ use crate::input::Row;
 
 /// The request for a row.
 pub fn to_user(row: &Row) -> NewOemUser {
-    let mut user = NewOemUser::new(row.email.clone()).tags(row.tags.iter().cloned());
-    if let Some(first_name) = &row.first_name {
-        user = user.first_name(first_name.clone());
-    }
-    if let Some(last_name) = &row.last_name {
-        user = user.last_name(last_name.clone());
-    }
-    user
+    NewOemUser::from(row.user.clone())
 }
 
 /// Why the facade refuses a row, on one line (`email: ...; tags: ...`), or `None` if valid.

@@ -1,6 +1,7 @@
 //! Pass 1: read the whole file, validate every row, count, and report the invalid ones. Nothing
 //! is sent; a bad file stops here.
 
+use applivery_api::types::NewOemUser;
 use std::path::Path;
 
 use super::row_user::{invalid_reason, to_user};
@@ -42,8 +43,9 @@ pub fn scan(
     let unknown = reader.unknown_fields();
     if !unknown.is_empty() && reader.format() == Format::Csv {
         eprintln!(
-            "applivery: warning: ignoring unknown columns: {} (known: email, firstName, lastName, tags)",
-            unknown.join(", ")
+            "applivery: warning: ignoring unknown columns: {} (known: {})",
+            unknown.join(", "),
+            NewOemUser::PROPERTIES.join(", ")
         );
     }
     let mut scan = Scan::default();
@@ -62,7 +64,7 @@ pub fn scan(
             Record::Row(row) => {
                 let user = to_user(&row);
                 match invalid_reason(&user) {
-                    Some(reason) => (row.line, row.email, reason),
+                    Some(reason) => (row.line, row.user.email, reason),
                     None => {
                         let lookup = cursor
                             .lookup(position, row.fingerprint())
@@ -95,8 +97,9 @@ pub fn scan(
         let unknown = reader.unknown_fields();
         if !unknown.is_empty() {
             eprintln!(
-                "applivery: warning: ignoring unknown keys: {} (known: email, firstName, lastName, tags)",
-                unknown.join(", ")
+                "applivery: warning: ignoring unknown keys: {} (known: {})",
+                unknown.join(", "),
+                NewOemUser::PROPERTIES.join(", ")
             );
         }
     }

@@ -4,17 +4,18 @@ use std::fs::File;
 use std::io::BufReader;
 
 use applivery_api::csv_header::{HeaderError, read_header};
+use applivery_api::shape::Shape;
+use applivery_api::types::NewOemUser;
 
 use super::line_tracker::{self, LineTracker};
-use super::row::{optional, split_tags};
+use super::row::{optional, split_items};
 use super::{FileError, MAX_LINE_BYTES, Record, Row};
 
 /// Where each known column is in a record.
 struct Columns {
     email: usize,
-    first_name: Option<usize>,
-    last_name: Option<usize>,
-    tags: Option<usize>,
+    /// (property of `NewOemUser::FIELDS`, its column), for the properties the header names.
+    named: Vec<(&'static applivery_api::shape::Field, usize)>,
     count: usize,
     unknown: Vec<String>,
 }
@@ -37,9 +38,10 @@ impl Columns {
         let email = header.index_of("email").ok_or_else(no_email)?;
         Ok(Columns {
             email,
-            first_name: header.index_of("firstName"),
-            last_name: header.index_of("lastName"),
-            tags: header.index_of("tags"),
+            named: NewOemUser::FIELDS
+                .iter()
+                .filter_map(|field| Some((field, header.index_of(field.name)?)))
+                .collect(),
             count: cells.len(),
             unknown: header.unknown,
         })
@@ -104,14 +106,20 @@ impl CsvRows {
                 ),
             });
         }
-        let cell = |index: Option<usize>| index.map_or("", |i| cells[i]);
-        Ok(Record::Row(Row {
-            line,
-            email: cells[columns.email].trim().to_owned(),
-            first_name: optional(cell(columns.first_name)),
-            last_name: optional(cell(columns.last_name)),
-            tags: split_tags(cell(columns.tags)),
-        }))
+        let mut user = NewOemUser::blank();
+        for &(field, column) in &columns.named {
+            let cell = cells[column];
+            if field.shape == Shape::TextList {
+                for item in split_items(cell) {
+                    user.push_item(field.name, item);
+                }
+            } else if field.required {
+                user.set_text(field.name, cell.trim().to_owned());
+            } else if let Some(value) = optional(cell) {
+                user.set_text(field.name, value);
+            }
+        }
+        Ok(Record::Row(Row { line, user }))
     }
 }
 

@@ -4,6 +4,8 @@ use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 
+use applivery_api::shape::Shape;
+use applivery_api::types::NewOemUser;
 use serde_json::Value;
 
 use super::row::optional;
@@ -74,61 +76,43 @@ impl JsonlRows {
             Err(e) => return invalid(None, format!("not valid JSON: {e}")),
         };
         for key in object.keys() {
-            if !matches!(key.as_str(), "email" | "firstName" | "lastName" | "tags")
+            if !NewOemUser::PROPERTIES.contains(&key.as_str())
                 && self.unknown.len() < MAX_UNKNOWN_KEYS
             {
                 self.unknown.insert(key.clone());
             }
         }
-        let email = match object.get("email") {
-            Some(Value::String(email)) => email.trim().to_owned(),
-            None | Some(Value::Null) => String::new(),
-            Some(_) => return invalid(None, "`email` must be a string".to_owned()),
-        };
-        let text_field = |name: &str| match object.get(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(value)) => Ok(optional(value)),
-            Some(_) => Err(format!("`{name}` must be a string")),
-        };
-        let first_name = match text_field("firstName") {
-            Ok(value) => value,
-            Err(message) => return invalid(optional(&email), message),
-        };
-        let last_name = match text_field("lastName") {
-            Ok(value) => value,
-            Err(message) => return invalid(optional(&email), message),
-        };
-        let tags = match object.get("tags") {
-            None | Some(Value::Null) => Vec::new(),
-            Some(Value::Array(items)) => {
-                let mut tags = Vec::with_capacity(items.len());
-                for item in items {
-                    match item {
-                        Value::String(tag) => tags.push(tag.clone()),
-                        _ => {
-                            return invalid(
-                                optional(&email),
-                                "`tags` must be an array of strings".to_owned(),
-                            );
-                        }
+        // Every property the spec gives `NewOemUser`, by name; the email is read first so that
+        // a row refused for another field is still reported with it.
+        let mut user = NewOemUser::blank();
+        let fields = NewOemUser::FIELDS.iter();
+        for field in fields.clone().filter(|f| f.required).chain(fields.filter(|f| !f.required)) {
+            let email = || optional(&user.email);
+            match (field.shape, object.get(field.name)) {
+                (_, None | Some(Value::Null)) => {}
+                (Shape::TextList, Some(Value::Array(items))) if items.iter().all(Value::is_string) => {
+                    for item in items.iter().filter_map(Value::as_str) {
+                        user.push_item(field.name, item.to_owned());
                     }
                 }
-                tags
+                (Shape::TextList, Some(_)) => {
+                    let message = format!("`{}` must be an array of strings", field.name);
+                    return invalid(email(), message);
+                }
+                (_, Some(Value::String(value))) if field.required => {
+                    user.set_text(field.name, value.trim().to_owned());
+                }
+                (_, Some(Value::String(value))) => {
+                    if let Some(value) = optional(value) {
+                        user.set_text(field.name, value);
+                    }
+                }
+                (_, Some(_)) => {
+                    return invalid(email(), format!("`{}` must be a string", field.name));
+                }
             }
-            Some(_) => {
-                return invalid(
-                    optional(&email),
-                    "`tags` must be an array of strings".to_owned(),
-                );
-            }
-        };
-        Record::Row(Row {
-            line,
-            email,
-            first_name,
-            last_name,
-            tags,
-        })
+        }
+        Record::Row(Row { line, user })
     }
 }
 

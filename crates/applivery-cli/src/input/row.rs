@@ -1,18 +1,17 @@
 //! One data line of an import file, before validation.
 
-/// The fields of one row, trimmed; empty optional fields are `None`.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
+use applivery_api::shape::Shape;
+use applivery_api::types::NewOemUser;
+
+/// One row: its line and the request body it names, every property the spec gives
+/// `NewOemUser` (read by name through the generated `NewOemUser::FIELDS`). Text values are
+/// trimmed; empty optional ones are unset.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Row {
     /// Line of the file the row starts on (1-based, the header is line 1 in a CSV file).
     pub line: u64,
-    /// The email; may be empty or malformed: validation decides.
-    pub email: String,
-    /// `firstName`.
-    pub first_name: Option<String>,
-    /// `lastName`.
-    pub last_name: Option<String>,
-    /// `tags`.
-    pub tags: Vec<String>,
+    /// The request body; its email may be empty or malformed: validation decides.
+    pub user: NewOemUser,
 }
 
 impl Row {
@@ -30,22 +29,32 @@ impl Row {
                 hash = hash.wrapping_mul(PRIME);
             }
         };
-        // Separators that cannot occur in the trimmed text fields keep field boundaries apart.
-        feed(self.email.as_bytes());
-        feed(b"\x1e");
-        feed(self.first_name.as_deref().unwrap_or("\x00").as_bytes());
-        feed(b"\x1e");
-        feed(self.last_name.as_deref().unwrap_or("\x00").as_bytes());
-        for tag in &self.tags {
-            feed(b"\x1f");
-            feed(tag.as_bytes());
+        // Every property in the spec's order. Separators that cannot occur in the trimmed text
+        // fields keep field boundaries apart: `\x1e` before each text but the first (`\x00` when
+        // unset), `\x1f` before each item of a list. A property added to the spec changes the
+        // fingerprints, so a journal of an older release is refused as for an edited file.
+        for (index, field) in NewOemUser::FIELDS.iter().enumerate() {
+            match field.shape {
+                Shape::TextList => {
+                    for item in self.user.items(field.name) {
+                        feed(b"\x1f");
+                        feed(item.as_bytes());
+                    }
+                }
+                _ => {
+                    if index > 0 {
+                        feed(b"\x1e");
+                    }
+                    feed(self.user.text(field.name).unwrap_or("\x00").as_bytes());
+                }
+            }
         }
         hash
     }
 }
 
 /// What the reader found on one data line.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Record {
     /// A row with the expected shape (its values are validated later).
     Row(Row),
@@ -77,11 +86,10 @@ pub(super) fn optional(field: &str) -> Option<String> {
     (!field.is_empty()).then(|| field.to_owned())
 }
 
-/// Splits a CSV `tags` cell on `;`, trimming and dropping empty tags.
-pub(super) fn split_tags(cell: &str) -> Vec<String> {
+/// Splits a CSV cell of a list property (`tags`) on `;`, trimming and dropping empty items.
+pub(super) fn split_items(cell: &str) -> impl Iterator<Item = String> + '_ {
     cell.split(';')
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .map(str::to_owned)
-        .collect()
 }
