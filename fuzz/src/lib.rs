@@ -59,7 +59,7 @@ pub fn read_rows(data: &[u8], format: Format) {
         previous_line = line;
         match record {
             Record::Row(row) => {
-                assert_eq!(row.email, row.email.trim(), "the email is not trimmed");
+                assert_eq!(row.user.email, row.user.email.trim(), "the email is not trimmed");
                 let _ = row.fingerprint();
             }
             Record::Invalid { message, .. } => assert!(!message.is_empty()),

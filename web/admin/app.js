@@ -1,7 +1,7 @@
 // The admin page: plain ESM on top of the applivery-oem package. Validation, error kinds and
 // retries all come from the package (the Rust SDK compiled to WebAssembly); this file only
 // wires the form, the bulk run and the messages to the page.
-import { AppliveryClient, init, validateOemUser } from '../pkg/index.js';
+import { AppliveryClient, init, oemUserFields, validateOemUser } from '../pkg/index.js';
 import { readImportRows, toCsv } from './csv.js';
 import { explain } from './messages.js';
 
@@ -64,7 +64,36 @@ for (const tab of tabs) {
 
 // ---- single create ----------------------------------------------------------------------------
 
-const FIELD_INPUTS = { email: '#email', firstName: '#first-name', lastName: '#last-name', tags: '#tags', organizationId: '#organization-id' };
+// The request's properties come from the package (generated from the spec): a property added
+// there gets its input here with no edit. Ids are the kebab-case names (the CLI's flags).
+let userFields = [];
+const FIELD_INPUTS = { organizationId: '#organization-id' };
+
+/** `firstName` -> `First name`. */
+function labelOf(name) {
+  const words = name.replace(/([A-Z])/g, ' $1').toLowerCase();
+  return words[0].toUpperCase() + words.slice(1);
+}
+
+function renderUserFields() {
+  userFields = oemUserFields();
+  const fields = userFields.map((field) => {
+    FIELD_INPUTS[field.name] = `#${field.flag}`;
+    const described = [field.list && `${field.name}-hint`, `${field.name}-error`].filter(Boolean).join(' ');
+    const input = element('input', { id: field.flag, name: field.name, autocomplete: 'off', required: field.required });
+    input.setAttribute('aria-describedby', described);
+    const label = element('label', { htmlFor: field.flag, textContent: labelOf(field.name) });
+    if (field.required) label.append(' ', element('span', { textContent: '*', ariaHidden: 'true' }));
+    return element('div', { className: 'field' },
+      label,
+      input,
+      ...(field.list ? [element('p', { className: 'hint', id: `${field.name}-hint`, textContent: 'Separate items with commas.' })] : []),
+      element('p', { className: 'error', id: `${field.name}-error`, hidden: true }));
+  });
+  $('#user-fields').replaceChildren(...fields);
+  const columns = userFields.map((field) => [element('code', { textContent: field.name }), field.required ? ' (required)' : '']);
+  $('#csv-columns').replaceChildren(...columns.flatMap((parts, i) => (i ? [', ', ...parts] : parts)));
+}
 
 function showFieldErrors(fieldErrors) {
   for (const [field, selector] of Object.entries(FIELD_INPUTS)) {
@@ -79,13 +108,16 @@ function showFieldErrors(fieldErrors) {
 }
 
 function singleInput() {
-  const input = { email: $('#email').value.trim() };
-  const firstName = $('#first-name').value.trim();
-  const lastName = $('#last-name').value.trim();
-  const tags = $('#tags').value.split(',').map((t) => t.trim()).filter(Boolean);
-  if (firstName) input.firstName = firstName;
-  if (lastName) input.lastName = lastName;
-  if (tags.length) input.tags = tags;
+  const input = {};
+  for (const field of userFields) {
+    const raw = document.getElementById(field.flag).value;
+    if (field.list) {
+      const items = raw.split(',').map((item) => item.trim()).filter(Boolean);
+      if (items.length) input[field.name] = items;
+    } else if (raw.trim() || field.required) {
+      input[field.name] = raw.trim();
+    }
+  }
   return input;
 }
 
@@ -327,5 +359,6 @@ $('#bulk-download').addEventListener('click', () => {
 
 // validateOemUser (bulk import) is synchronous once the package's wasm is instantiated.
 await init();
+renderUserFields();
 await restoreConnection();
 document.body.dataset.ready = 'true';

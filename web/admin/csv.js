@@ -1,7 +1,8 @@
 // CSV reading for the bulk tab: RFC 4180 (quoted fields, doubled quotes, CRLF), UTF-8 BOM
-// accepted. The columns are the CLI's import format: email, firstName, lastName, tags (`;`-separated),
-// and the header is read by the CLI's own rule (the package's readCsvHeader, in Rust).
-import { readCsvHeader } from '../pkg/index.js';
+// accepted. The columns are the CLI's import format: the request's properties (the package's
+// oemUserFields(), from the spec; list items `;`-separated), and the header is read by the CLI's
+// own rule (the package's readCsvHeader, in Rust).
+import { oemUserFields, readCsvHeader } from '../pkg/index.js';
 
 /** Splits CSV text into records (arrays of strings), each with the 1-based line it starts on. */
 export function parseCsv(text) {
@@ -62,12 +63,17 @@ export function readImportRows(text) {
     throw new Error(`Line ${header.line}: ${problem.message} (found: ${found}).`, { cause: problem });
   }
   const rows = records.map(({ line, fields }) => {
-    const value = (name) => (columns[name] === undefined ? '' : (fields[columns[name]] ?? '').trim());
-    const input = { email: value('email') };
-    if (value('firstName')) input.firstName = value('firstName');
-    if (value('lastName')) input.lastName = value('lastName');
-    const tags = value('tags').split(';').map((t) => t.trim()).filter(Boolean);
-    if (tags.length) input.tags = tags;
+    const input = {};
+    for (const field of oemUserFields()) {
+      const column = columns[field.name];
+      const value = column === undefined ? '' : (fields[column] ?? '').trim();
+      if (field.list) {
+        const items = value.split(';').map((item) => item.trim()).filter(Boolean);
+        if (items.length) input[field.name] = items;
+      } else if (value || field.required) {
+        input[field.name] = value;
+      }
+    }
     return { line, input };
   });
   return { rows, unknownColumns };

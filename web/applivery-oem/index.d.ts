@@ -49,6 +49,14 @@ export declare function validateOemUser(user: NewOemUser): FieldError[];
 export declare function errorGuide(): ErrorGuideEntry[];
 
 /**
+ * The properties of a {@link NewOemUser}, in the spec's order (generated from the OpenAPI spec
+ * the package was built from): for building a form or reading a file's columns.
+ *
+ * @throws {Error} if {@link init} has not resolved yet.
+ */
+export declare function oemUserFields(): OemUserField[];
+
+/**
  * Reads the header row of a CSV import file (its cells) by the `applivery` CLI's rule: which
  * column holds each {@link NewOemUser} property, the unknown columns, or why the header is
  * refused (no `email` column, a property named twice).

@@ -12,6 +12,7 @@ import {
   OemSecret,
   initSync,
   errorGuide as errorGuideInWasm,
+  oemUserFields as oemUserFieldsInWasm,
   readCsvHeader as readCsvHeaderInWasm,
   validateOemUser as validateInWasm,
 } from './applivery_oem.js';
@@ -56,6 +57,12 @@ export function validateOemUser(user) {
 export function errorGuide() {
   requireInit('errorGuide');
   return errorGuideInWasm();
+}
+
+/** The request's properties, from the spec (after `init()`): for forms and file columns. */
+export function oemUserFields() {
+  requireInit('oemUserFields');
+  return oemUserFieldsInWasm();
 }
 
 /** The CSV import header rule of the CLI: header cells to request properties (after `init()`). */

@@ -196,7 +196,10 @@ pub fn generate(spec: &OpenAPI) -> Result<[(&'static str, String); 6], String> {
         (VALIDATION_FILE, format("validation", &checks)?),
         (FIELDS_FILE, format("field tables", &fields.tables)?),
         (BUILDER_FILE, format("builder", &fields.builder)?),
-        (COLLABORATOR_FILE, format("collaborator", &fields.collaborator)?),
+        (
+            COLLABORATOR_FILE,
+            format("collaborator", &fields.collaborator)?,
+        ),
     ])
 }
 

@@ -6,6 +6,7 @@ mod codegen;
 mod conformance;
 mod demo;
 mod deny;
+mod evolution;
 mod fuzz;
 mod mock_process;
 mod publish_checks;
@@ -66,6 +67,9 @@ enum Task {
     },
     /// Run the release-mode benchmarks (all, or the one named: mock, facade, import, npm, wasm-load).
     Bench { name: Option<String> },
+    /// On a copy of the workspace, add properties to the spec, run codegen and check that they
+    /// reach every surface with no hand edit (part of `test`).
+    Evolution,
     /// Run the cargo-fuzz targets in fuzz/ (all, or the one named) from their seed corpus and
     /// print the executions per target (needs the nightly toolchain).
     Fuzz {
@@ -104,6 +108,7 @@ fn main() -> ExitCode {
         }),
         Task::Bench { name } => bench::run(name.as_deref()),
         Task::Fuzz { target, seconds } => fuzz::run(target.as_deref(), seconds),
+        Task::Evolution => evolution::run(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -114,8 +119,12 @@ fn main() -> ExitCode {
     }
 }
 
-/// The workspace root: the parent of this crate's directory.
+/// The workspace root: the parent of this crate's directory, or `APPLIVERY_XTASK_ROOT` (how the
+/// evolution test builds the package of its changed copy of the workspace).
 fn project_root() -> PathBuf {
+    if let Some(root) = std::env::var_os("APPLIVERY_XTASK_ROOT") {
+        return PathBuf::from(root);
+    }
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("xtask lives one level below the workspace root")

@@ -111,6 +111,7 @@ pub fn run() -> Result<(), String> {
     )?;
     crate::publish_checks::run()?;
     crate::wasm_tests::run(package_gzip)?;
+    crate::evolution::run()?;
     crate::fuzz::smoke()?;
     before.check_unchanged(&TreeState::capture(&root)?)?;
     println!("all checks passed");

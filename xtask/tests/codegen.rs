@@ -168,6 +168,43 @@ fn constraints_the_generator_cannot_check_are_refused_naming_the_property() {
 }
 
 #[test]
+fn request_properties_the_builders_cannot_carry_are_refused_naming_them() {
+    let with_first_name = |schema: &str| {
+        spec_text().replacen(
+            r#""firstName": {
+            "type": "string",
+            "maxLength": 128,"#,
+            &format!(r#""firstName": {{ {schema},"#),
+            1,
+        )
+    };
+    assert_refused(
+        with_first_name(r#""type": "number""#),
+        "NewOemUser.firstName: this type (inline object, number",
+    );
+    assert_refused(
+        with_first_name(r#""type": "array", "items": {"type": "integer"}"#),
+        "NewOemUser.firstName: only arrays of strings are mapped",
+    );
+    assert_refused(
+        with_first_name(r#""type": "boolean""#),
+        "NewOemUser.firstName: a request property must be a string or an optional array",
+    );
+    let newly_required = spec_text().replacen(
+        r#""required": [
+          "email"
+        ]"#,
+        r#""required": ["email", "lastName"]"#,
+        1,
+    );
+    assert_ne!(newly_required, spec_text());
+    assert_refused(
+        newly_required,
+        "NewOemUser.lastName: the required properties are now",
+    );
+}
+
+#[test]
 fn the_spec_s_constraints_become_checks() {
     let (_dir, spec, out) = scratch(&spec_text().replacen(
         r#""maxLength": 128,"#,
@@ -175,7 +212,8 @@ fn the_spec_s_constraints_become_checks() {
         1,
     ));
     assert!(codegen(&[], &spec, &out).status.success());
-    let checks = std::fs::read_to_string(out.join("crates/applivery-api/src/validation.rs")).unwrap();
+    let checks =
+        std::fs::read_to_string(out.join("crates/applivery-api/src/validation.rs")).unwrap();
     for call in [
         r#"rules::max_length(&mut problems, "firstName", value, 40)"#,
         r#"rules::min_length(&mut problems, "firstName", value, 2)"#,
@@ -217,7 +255,10 @@ fn check_ignores_crlf_line_endings_of_a_windows_checkout() {
         fs::write(path, text.replace('\n', "\r\n")).unwrap();
     };
     crlf(&spec);
-    for name in GENERATED.iter().chain(&["openapi.json"]) {
+    for name in GENERATED
+        .iter()
+        .chain(&["crates/applivery-api/src/openapi.json"])
+    {
         crlf(&out.join(name));
     }
     let output = codegen(&["--check"], &spec, &out);

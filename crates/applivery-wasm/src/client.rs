@@ -8,6 +8,8 @@
 use std::rc::Rc;
 
 use applivery::{Error, FieldError, NewOemUser, RetryPolicy};
+use applivery_api::shape::Shape;
+use applivery_api::types::NewOemUser as WireUser;
 use js_sys::Array;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
@@ -15,7 +17,7 @@ use web_sys::AbortSignal;
 
 use crate::call::{BEARER, Call, Config};
 use crate::js::{error_fields, field_errors, get, is_absent, message_of};
-use crate::shapes::{CLIENT_OPTION_NAMES, NEW_USER_FIELD_NAMES};
+use crate::shapes::CLIENT_OPTION_NAMES;
 
 /// Per-attempt timeout when `timeoutMs` is not given.
 const DEFAULT_TIMEOUT_MS: f64 = 30_000.0;
@@ -140,43 +142,40 @@ fn optional_number(value: &JsValue) -> Option<f64> {
     }
 }
 
-/// Reads `{ email, firstName?, lastName?, tags? }` and validates it, with the organization id
-/// when given, through `applivery::validate_request` (else `NewOemUser::validate`). A wrongly typed field is reported like an invalid one,
+/// Reads a `NewOemUser` (every property of the spec's `NewOemUser::FIELDS`, by name) and
+/// validates it, with the organization id when given, through `applivery::validate_request`
+/// (else `NewOemUser::validate`). A wrongly typed field is reported like an invalid one,
 /// together with the problems of the other fields.
 fn read_user(organization_id: Option<&str>, user: &JsValue) -> Result<NewOemUser, Error> {
-    let [email, first_name, last_name, tags] = NEW_USER_FIELD_NAMES.map(|name| get(user, name));
     let mut problems = Vec::new();
-    let mut text = |value: JsValue, field: &'static str| {
+    let mut wire = WireUser::blank();
+    for field in WireUser::FIELDS {
+        let value = get(user, field.name);
         if is_absent(&value) {
-            None
-        } else if let Some(text) = value.as_string() {
-            Some(text)
-        } else {
-            problems.push(FieldError::new(field, "must be a string"));
-            None
+            continue;
         }
-    };
-    let email = text(email, "email").unwrap_or_default();
-    let first_name = text(first_name, "firstName");
-    let last_name = text(last_name, "lastName");
-    let tags = if is_absent(&tags) {
-        Vec::new()
-    } else if let Some(items) = tags
-        .dyn_ref::<Array>()
-        .and_then(|array| array.iter().map(|t| t.as_string()).collect())
-    {
-        items
-    } else {
-        problems.push(FieldError::new("tags", "must be an array of strings"));
-        Vec::new()
-    };
-    let mut built = NewOemUser::new(email).tags(tags);
-    if let Some(first_name) = first_name {
-        built = built.first_name(first_name);
+        if field.shape == Shape::TextList {
+            match value.dyn_ref::<Array>().and_then(|array| {
+                array
+                    .iter()
+                    .map(|t| t.as_string())
+                    .collect::<Option<Vec<_>>>()
+            }) {
+                Some(items) => items.into_iter().for_each(|item| {
+                    wire.push_item(field.name, item);
+                }),
+                None => problems.push(FieldError::new(field.name, "must be an array of strings")),
+            }
+        } else {
+            match value.as_string() {
+                Some(text) => {
+                    wire.set_text(field.name, text);
+                }
+                None => problems.push(FieldError::new(field.name, "must be a string")),
+            }
+        }
     }
-    if let Some(last_name) = last_name {
-        built = built.last_name(last_name);
-    }
+    let built = NewOemUser::from(wire);
     let checked = match organization_id {
         Some(organization_id) => applivery::validate_request(organization_id, &built),
         None => built.validate(),
@@ -196,7 +195,7 @@ fn read_user(organization_id: Option<&str>, user: &JsValue) -> Result<NewOemUser
     // The facade's order: organizationId, then the user's fields as on the wire. (A pass per
     // field rather than a sort: a handful of entries, and no sort code in the wasm.)
     let mut ordered = Vec::with_capacity(problems.len());
-    for name in std::iter::once("organizationId").chain(NEW_USER_FIELD_NAMES) {
+    for name in std::iter::once("organizationId").chain(WireUser::PROPERTIES.iter().copied()) {
         ordered.extend(problems.iter().filter(|p| p.field == name).cloned());
     }
     Err(Error::invalid_input(ordered))

@@ -13,7 +13,8 @@
 //! `detected` and unknown fields) and a serde bridge to JS values; together they were about
 //! half of the package's wasm.
 
-use applivery_api::types::{ErrorDetail, ErrorResponse};
+use applivery_api::shape::{Field, Shape};
+use applivery_api::types::{Collaborator, ErrorDetail, ErrorResponse};
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -23,16 +24,15 @@ use crate::oem_secret::OemSecret;
 /// The [`applivery::sans_io::WireDecoder`] of the package; the collaborator stays a JS object.
 pub(crate) struct HostJson;
 
-/// Why a success body is not the documented envelope: the first offending field.
-type Invalid = &'static str;
+/// Why a success body is not the documented envelope: the first offending field's path.
+type Invalid = String;
 
 impl applivery::sans_io::WireDecoder for HostJson {
     type Output = JsValue;
 
     fn success(&self, body: &[u8]) -> Result<JsValue, String> {
         let envelope = parse(body).ok_or_else(|| String::from("the body is not JSON"))?;
-        success(&envelope).map_err(|field| {
-            let mut reason = String::from(field);
+        success(&envelope).map_err(|mut reason| {
             reason.push_str(" is missing or has the wrong type");
             reason
         })
@@ -90,51 +90,25 @@ fn is_object(value: &JsValue) -> bool {
 /// Checks `{ status: boolean, data: { collaborator } }` and returns the shaped collaborator.
 fn success(envelope: &JsValue) -> Result<JsValue, Invalid> {
     if !is_object(envelope) {
-        return Err("the body");
+        return Err("the body".into());
     }
     if get(envelope, "status").as_bool().is_none() {
-        return Err("status");
+        return Err("status".into());
     }
     let data = get(envelope, "data");
     if !is_object(&data) {
-        return Err("data");
+        return Err("data".into());
     }
     let collaborator = get(&data, "collaborator");
     if !is_object(&collaborator) {
-        return Err("data.collaborator");
-    }
-    for (name, path) in TEXT_FIELDS {
-        if !get(&collaborator, name).is_string() {
-            return Err(path);
-        }
-    }
-    if !is_string_array(&get(&collaborator, "tags")) {
-        return Err("data.collaborator.tags");
-    }
-    if !is_object(&get(&collaborator, "detected")) {
-        return Err("data.collaborator.detected");
-    }
-    let object: &Object = collaborator.unchecked_ref();
-    // Documented as required, decoded leniently: missing is `null`, as in the generated types.
-    for (name, path) in NULLABLE_TEXT_FIELDS {
-        let value = get(&collaborator, name);
-        if value.is_undefined() {
-            set(object, name, JsValue::NULL);
-        } else if !(value.is_null() || value.is_string()) {
-            return Err(path);
-        }
+        return Err("data.collaborator".into());
     }
     let beside = get(&data, "oemSecret");
     if !(is_absent(&beside) || beside.is_string()) {
-        return Err("data.oemSecret");
+        return Err("data.oemSecret".into());
     }
-    let found = get(&collaborator, "user");
-    if is_absent(&found) {
-        // `Option::None` is not serialized.
-        delete(object, "user");
-    } else {
-        set(object, "user", user(&found)?);
-    }
+    let object: &Object = collaborator.unchecked_ref();
+    shape_collaborator(object)?;
     // As `applivery::Collaborator::from_data`: beside the collaborator first, then inside it,
     // where any JSON value is taken (a non-string one in its JSON text).
     let inside = get(&collaborator, "oemSecret");
@@ -152,57 +126,73 @@ fn success(envelope: &JsValue) -> Result<JsValue, Invalid> {
     Ok(collaborator)
 }
 
-/// An `OemUser`, copied as the Rust type keeps it: every field optional, present ones of their
-/// type, `null` ones and unknown ones dropped.
-fn user(user: &JsValue) -> Result<Object, Invalid> {
-    if !is_object(user) {
-        return Err("data.collaborator.user");
+/// Checks the collaborator's fields against the spec's `Collaborator::FIELDS` and shapes it,
+/// in place, as `applivery::Collaborator` serializes: a required field must be of its type;
+/// a missing optional one is `null` when the spec marks it nullable and absent otherwise; a
+/// record (`user`) is copied as its Rust type keeps it. Unknown fields stay as they came.
+fn shape_collaborator(object: &Object) -> Result<(), Invalid> {
+    for field in Collaborator::FIELDS {
+        let value = get(object, field.name);
+        if is_absent(&value) {
+            if field.required {
+                return Err(path(field));
+            } else if field.nullable {
+                set(object, field.name, JsValue::NULL);
+            } else {
+                // `Option::None` is not serialized.
+                delete(object, field.name);
+            }
+        } else if let Shape::Record(fields) = field.shape {
+            set(object, field.name, record(&value, fields, field)?);
+        } else if !fits(field.shape, &value) {
+            return Err(path(field));
+        }
+    }
+    Ok(())
+}
+
+/// A nested record (an `OemUser`), copied as the generated Rust type keeps it: every field
+/// optional, present ones of their type, `null` and unknown ones dropped.
+fn record(value: &JsValue, fields: &'static [Field], of: &Field) -> Result<Object, Invalid> {
+    if !is_object(value) {
+        return Err(path(of));
     }
     let kept = Object::new();
-    for (name, path) in USER_FIELDS {
-        let value = get(user, name);
-        if is_absent(&value) {
+    for field in fields {
+        let inner = get(value, field.name);
+        if is_absent(&inner) {
             continue;
         }
-        // `ssoUser` is typed boolean on one page and "any" on another: any value is kept.
-        let typed = name == "ssoUser" || value.is_string();
-        if !typed {
-            return Err(path);
+        if !fits(field.shape, &inner) {
+            let mut at = path(of);
+            at.push('.');
+            at.push_str(field.name);
+            return Err(at);
         }
-        set(&kept, name, value);
+        set(&kept, field.name, inner);
     }
     Ok(kept)
 }
 
-/// The fields of `OemUser` with their paths for messages.
-const USER_FIELDS: [(&str, &str); 7] = [
-    ("email", "data.collaborator.user.email"),
-    ("firstName", "data.collaborator.user.firstName"),
-    ("id", "data.collaborator.user.id"),
-    ("lastName", "data.collaborator.user.lastName"),
-    ("picture", "data.collaborator.user.picture"),
-    ("role", "data.collaborator.user.role"),
-    ("ssoUser", "data.collaborator.user.ssoUser"),
-];
+/// Whether a present JSON value is of the shape.
+fn fits(shape: Shape, value: &JsValue) -> bool {
+    match shape {
+        Shape::Text => value.is_string(),
+        Shape::TextList => value
+            .dyn_ref::<Array>()
+            .is_some_and(|items| items.iter().all(|item| item.is_string())),
+        Shape::Bool => value.as_bool().is_some(),
+        Shape::Integer => value.as_f64().is_some_and(|n| n.fract() == 0.0),
+        Shape::Object | Shape::Record(_) => is_object(value),
+        Shape::Any => true,
+    }
+}
 
-/// The collaborator's required text fields, with their paths for messages.
-const TEXT_FIELDS: [(&str, &str); 3] = [
-    ("id", "data.collaborator.id"),
-    ("organization", "data.collaborator.organization"),
-    ("role", "data.collaborator.role"),
-];
-
-/// The collaborator's nullable text fields that may also be missing.
-const NULLABLE_TEXT_FIELDS: [(&str, &str); 3] = [
-    ("createdBy", "data.collaborator.createdBy"),
-    ("createdAt", "data.collaborator.createdAt"),
-    ("updatedAt", "data.collaborator.updatedAt"),
-];
-
-fn is_string_array(value: &JsValue) -> bool {
-    value
-        .dyn_ref::<Array>()
-        .is_some_and(|items| items.iter().all(|item| item.is_string()))
+/// `data.collaborator.<name>`, for messages.
+fn path(field: &Field) -> String {
+    let mut path = String::from("data.collaborator.");
+    path.push_str(field.name);
+    path
 }
 
 fn delete(object: &Object, name: &'static str) {

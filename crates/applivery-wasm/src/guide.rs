@@ -1,8 +1,11 @@
-//! `errorGuide()` and `readCsvHeader()`: texts and rules written once in Rust that the admin
-//! page (and any package user) shows or applies as the CLI does.
+//! `errorGuide()`, `readCsvHeader()` and `oemUserFields()`: texts, rules and the request's
+//! properties, written once in Rust (or generated from the spec), that the admin page (and any
+//! package user) shows or applies as the CLI does.
 
 use applivery::ErrorKind;
 use applivery_api::csv_header::{self, HeaderError};
+use applivery_api::shape::Shape;
+use applivery_api::types::NewOemUser;
 use js_sys::{Array, Object};
 use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -20,6 +23,24 @@ pub fn error_guide() -> Array {
             set(&entry, "kind", kind.as_str());
             set(&entry, "meaning", kind.meaning());
             set(&entry, "remedy", kind.remedy());
+            JsValue::from(entry)
+        })
+        .collect()
+}
+
+/// `[{ name, flag, list, required, description }]`: the properties of the spec's `NewOemUser`
+/// (its generated `FIELDS`), in the spec's order, for building a form or reading columns.
+#[wasm_bindgen(js_name = oemUserFields)]
+pub fn oem_user_fields() -> Array {
+    NewOemUser::FIELDS
+        .iter()
+        .map(|field| {
+            let entry = Object::new();
+            set(&entry, "name", field.name);
+            set(&entry, "flag", field.flag);
+            set(&entry, "list", field.shape == Shape::TextList);
+            set(&entry, "required", field.required);
+            set(&entry, "description", field.description);
             JsValue::from(entry)
         })
         .collect()

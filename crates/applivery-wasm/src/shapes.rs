@@ -36,8 +36,6 @@ pub struct ClientOptions {
 /// The names [`ClientOptions`] is read with, in declaration order.
 pub const CLIENT_OPTION_NAMES: [&str; 5] =
     ["apiKey", "baseUrl", "timeoutMs", "maxRetries", "fetch"];
-/// The names a [`NewOemUser`] is read with from a JS object.
-pub const NEW_USER_FIELD_NAMES: [&str; 4] = ["email", "firstName", "lastName", "tags"];
 
 /// What an `AppliveryError` carries besides `name` and `stack`: the JSON form of
 /// `applivery::Error` (its `Serialize` implementation), field for field.
@@ -84,6 +82,23 @@ pub struct ErrorGuideEntry {
     pub meaning: String,
     /// What the person can do about it.
     pub remedy: String,
+}
+
+/// One property of the request body, as `oemUserFields()` lists them (from the spec's
+/// `NewOemUser`).
+#[derive(JsonSchema)]
+#[allow(dead_code)] // built field by field in `guide.rs`
+pub struct OemUserField {
+    /// The property's wire name (`firstName`): the key of a `NewOemUser`.
+    pub name: String,
+    /// The name in kebab case (`first-name`): the CLI's flag, and an id for a form field.
+    pub flag: String,
+    /// Whether the property is an array of strings (`tags`).
+    pub list: bool,
+    /// Whether the spec requires it.
+    pub required: bool,
+    /// The spec's description.
+    pub description: String,
 }
 
 /// What `readCsvHeader(cells)` makes of a CSV import file's header row, by the CLI's rule:
@@ -184,7 +199,7 @@ impl JsonSchema for FieldName {
         string_enum(
             "FieldName",
             "An input field, named as on the wire.",
-            std::iter::once("organizationId").chain(NEW_USER_FIELD_NAMES),
+            std::iter::once("organizationId").chain(NewOemUser::PROPERTIES.iter().copied()),
         )
     }
 }
@@ -215,6 +230,7 @@ pub fn package_schema() -> serde_json::Value {
     generator.subschema_for::<AppliveryErrorFields>();
     generator.subschema_for::<ErrorGuideEntry>();
     generator.subschema_for::<CsvHeader>();
+    generator.subschema_for::<OemUserField>();
     let mut definitions =
         serde_json::to_value(generator.take_definitions()).expect("schemas serialize to JSON");
     unwrap_single_refs(&mut definitions);
@@ -224,6 +240,7 @@ pub fn package_schema() -> serde_json::Value {
         "ErrorGuideEntry",
         "CsvHeader",
         "CsvHeaderProblem",
+        "OemUserField",
     ] {
         let names = definitions[output]["properties"]
             .as_object()
@@ -348,7 +365,7 @@ mod tests {
             sorted(&CLIENT_OPTION_NAMES),
             property_names("ClientOptions")
         );
-        assert_eq!(sorted(&NEW_USER_FIELD_NAMES), property_names("NewOemUser"));
+        assert_eq!(sorted(NewOemUser::PROPERTIES), property_names("NewOemUser"));
     }
 
     #[test]

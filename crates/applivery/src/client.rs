@@ -7,8 +7,8 @@ use std::time::Duration;
 use tracing::Instrument;
 use tracing::field::Empty;
 
-use crate::base_url::{DEFAULT_BASE_URL, validate_base_url};
 use crate::Collaborator;
+use crate::base_url::{DEFAULT_BASE_URL, validate_base_url};
 use crate::error::{Error, ErrorKind};
 use crate::new_user::{NewOemUser, validate_request};
 use crate::organization::Organization;

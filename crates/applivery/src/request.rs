@@ -5,8 +5,8 @@ use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 use std::time::Duration;
 
-use crate::client::Client;
 use crate::Collaborator;
+use crate::client::Client;
 use crate::error::Error;
 use crate::new_user::NewOemUser;
 use crate::retry::RetryPolicy;

@@ -4,8 +4,8 @@ use std::error::Error as StdError;
 
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
 
-use crate::classify::{MAX_RESPONSE_BYTES, classify};
 use crate::Collaborator;
+use crate::classify::{MAX_RESPONSE_BYTES, classify};
 use crate::error::{Error, RetryClass};
 use crate::secret::Secret;
 

@@ -20,6 +20,9 @@ use super::validation::{component, request_body_schemas, snake_case, struct_fiel
 
 /// The request body the facade's `NewOemUser` wraps, and the schema its `Collaborator` mirrors.
 const FACADE_REQUEST: &str = "NewOemUser";
+/// The arguments of the facade's `NewOemUser::new`: a public signature, so a property the spec
+/// newly requires is refused rather than silently breaking every caller.
+const FACADE_REQUEST_REQUIRED: &[&str] = &["email"];
 const FACADE_RECORD: &str = "Collaborator";
 
 /// The generated sources: (applivery-api's `fields.rs`, the facade's builder, the facade's
@@ -178,9 +181,7 @@ fn shape_of<'a>(
         SchemaKind::Type(Type::String(_)) => ShapeCode::Text,
         SchemaKind::Type(Type::Boolean(_)) => ShapeCode::Bool,
         SchemaKind::Type(Type::Integer(_)) => ShapeCode::Integer,
-        SchemaKind::Type(Type::Object(object)) if object.properties.is_empty() => {
-            ShapeCode::Object
-        }
+        SchemaKind::Type(Type::Object(object)) if object.properties.is_empty() => ShapeCode::Object,
         SchemaKind::Type(Type::Array(array)) => match &array.items {
             Some(ReferenceOr::Item(items))
                 if matches!(items.schema_kind, SchemaKind::Type(Type::String(_))) =>
@@ -231,10 +232,7 @@ impl Accessors {
     ) -> Result<(), String> {
         match shape {
             ShapeCode::Text if optional => {
-                let _ = writeln!(
-                    self.set_text,
-                    "{property:?} => self.{rust} = Some(value),"
-                );
+                let _ = writeln!(self.set_text, "{property:?} => self.{rust} = Some(value),");
                 let _ = writeln!(self.text, "{property:?} => self.{rust}.as_deref(),");
             }
             ShapeCode::Text => {
@@ -287,6 +285,23 @@ fn builder(spec: &OpenAPI, types: &syn::File) -> Result<String, String> {
     let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
         return Err(format!("{FACADE_REQUEST} is not an object"));
     };
+    if object.required != FACADE_REQUEST_REQUIRED {
+        let added: Vec<&String> = object
+            .required
+            .iter()
+            .filter(|name| !FACADE_REQUEST_REQUIRED.contains(&name.as_str()))
+            .collect();
+        let place = match added.first() {
+            Some(name) => format!("{FACADE_REQUEST}.{name}"),
+            None => FACADE_REQUEST.to_owned(),
+        };
+        return Err(format!(
+            "{place}: the required properties are now {:?}; `NewOemUser::new` takes {:?}. A \
+             newly required property changes its signature (a breaking change for every caller): \
+             update FACADE_REQUEST_REQUIRED in xtask/src/codegen/fields.rs and the callers",
+            object.required, FACADE_REQUEST_REQUIRED
+        ));
+    }
     let rust_fields = struct_fields(types, FACADE_REQUEST)?;
     let mut params = Vec::new();
     let mut sets = String::new();

@@ -86,11 +86,17 @@ impl JsonlRows {
         // a row refused for another field is still reported with it.
         let mut user = NewOemUser::blank();
         let fields = NewOemUser::FIELDS.iter();
-        for field in fields.clone().filter(|f| f.required).chain(fields.filter(|f| !f.required)) {
+        for field in fields
+            .clone()
+            .filter(|f| f.required)
+            .chain(fields.filter(|f| !f.required))
+        {
             let email = || optional(&user.email);
             match (field.shape, object.get(field.name)) {
                 (_, None | Some(Value::Null)) => {}
-                (Shape::TextList, Some(Value::Array(items))) if items.iter().all(Value::is_string) => {
+                (Shape::TextList, Some(Value::Array(items)))
+                    if items.iter().all(Value::is_string) =>
+                {
                     for item in items.iter().filter_map(Value::as_str) {
                         user.push_item(field.name, item.to_owned());
                     }

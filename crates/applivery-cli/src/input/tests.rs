@@ -264,7 +264,10 @@ fn headers_are_read_as_the_shared_table_says() {
         for (property, _) in case["columns"].as_object().unwrap() {
             let cell = serde_json::Value::from(value(property));
             let list = property == "tags";
-            body.insert(property.clone(), if list { vec![cell].into() } else { cell });
+            body.insert(
+                property.clone(),
+                if list { vec![cell].into() } else { cell },
+            );
         }
         body.entry("email").or_insert("".into());
         let expected = row_of(2, body.into());

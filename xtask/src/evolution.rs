@@ -1,0 +1,360 @@
+//! `cargo xtask evolution` (part of `cargo xtask test`): proves that a property added to the
+//! spec reaches every surface with no hand edit.
+//!
+//! On a copy of the workspace (target/evolution/workspace) it adds an optional string
+//! `language` and an optional array of strings `groups` to `NewOemUser` and a nullable string
+//! `lastLogin` (with an `example`, which the mock answers) to `Collaborator`, runs codegen,
+//! counts the lines that differ from this workspace outside the spec and the generated files
+//! (must be 0), builds, and checks against the mock: the Rust builder sets and sends them and
+//! reads `last_login` typed; `applivery oem-users create --language .. --group ..` and an import
+//! column send them and print `lastLogin`; the npm package's `.d.ts` declares them and
+//! `createOemUser` sends them and returns `lastLogin`; the mock stores every one
+//! (`/__mock/requests`).
+//!
+//! Builds share this workspace's compiled dependencies: target/debug and the wasm target are
+//! hard-linked into target/evolution/target (our crates compile anew there: their paths differ).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::{codegen, project_root};
+
+/// The added properties, as spec JSON.
+const LANGUAGE: &str = r#""language": { "type": "string", "description": "Preferred language of the new user (added by the evolution test)." }"#;
+const GROUPS: &str = r#""groups": { "type": "array", "items": { "type": "string" }, "description": "Groups of the new user (added by the evolution test)." }"#;
+const LAST_LOGIN: &str = r#""lastLogin": { "type": "string", "nullable": true, "example": "2026-11-30T08:00:00.000Z", "description": "Time of the last login (added by the evolution test)." }"#;
+const LAST_LOGIN_EXAMPLE: &str = "2026-11-30T08:00:00.000Z";
+
+/// The program the test writes to use the new builder methods: test scaffolding, not a change
+/// to the SDK (it is not counted as a hand edit).
+const RUST_PROBE: &str = r#"
+use applivery::{Client, NewOemUser};
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let mock = applivery_mock::MockServer::start(Default::default()).await.unwrap();
+    let client = Client::builder()
+        .api_key(applivery_mock::DEFAULT_API_KEY)
+        .base_url(mock.base_url())
+        .build()
+        .unwrap();
+    let user = NewOemUser::new("evo-rust@example.com").language("pt").groups(["r1"]).group("r2");
+    assert_eq!(user.get_language(), Some("pt"));
+    let created = client.create_oem_user(applivery_mock::DEFAULT_ORG, user).await.unwrap();
+    let last_login: Option<String> = created.last_login.clone();
+    let sent = &mock.requests()[0];
+    assert_eq!(sent.language.as_deref(), Some("pt"));
+    assert_eq!(sent.groups, ["r1", "r2"]);
+    println!("{}", serde_json::json!({ "lastLogin": last_login }));
+}
+"#;
+
+/// The npm side: types, a create through the package, and what the mock stored for everyone.
+const NODE_PROBE: &str = r#"
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+const [pkg, baseUrl, example] = process.argv.slice(2);
+const types = readFileSync(`${pkg}/index.d.ts`, 'utf8');
+assert.match(types, /language\?: string( \| null)?;/);
+assert.match(types, /groups\?: string\[\];/);
+assert.match(types, /lastLogin\??: string \| null;/);
+const { AppliveryClient, init, oemUserFields } = await import(`${pkg}/index.js`);
+await init();
+assert.deepEqual(oemUserFields().map((f) => f.name).slice(-2), ['language', 'groups']);
+const client = new AppliveryClient({ apiKey: 'mock-api-key', baseUrl });
+const created = await client.createOemUser('demo-org', { email: 'evo-npm@example.com', language: 'it', groups: ['n1'] });
+assert.equal(created.lastLogin, example);
+const stored = await (await fetch(`${baseUrl}/__mock/requests`)).json();
+const by = Object.fromEntries(stored.map((r) => [r.email, [r.language, r.groups]]));
+assert.deepEqual(by['evo-cli@example.com'], ['fr', ['g1', 'g2']]);
+assert.deepEqual(by['evo-import@example.com'], ['de', ['a', 'b']]);
+assert.deepEqual(by['evo-npm@example.com'], ['it', ['n1']]);
+console.log('npm: .d.ts declares language, groups, lastLogin; createOemUser sent them and got lastLogin');
+"#;
+
+pub fn run() -> Result<(), String> {
+    let root = project_root();
+    let work = root.join("target/evolution");
+    let _ = fs::remove_dir_all(&work);
+    let ws = work.join("workspace");
+    let files = copy_workspace(&root, &ws)?;
+
+    let spec_path = ws.join(codegen::SPEC_PATH);
+    let spec = read(&spec_path)?;
+    let spec = add_property(&spec, "NewOemUser", LANGUAGE)?;
+    let spec = add_property(&spec, "NewOemUser", GROUPS)?;
+    let spec = add_property(&spec, "Collaborator", LAST_LOGIN)?;
+    write(&spec_path, &spec)?;
+    let xtask = std::env::current_exe().map_err(|e| format!("cannot find xtask: {e}"))?;
+    let spec_arg = spec_path.to_str().ok_or("non-UTF-8 path")?;
+    let ws_arg = ws.to_str().ok_or("non-UTF-8 path")?;
+    let exe = xtask.to_str().ok_or("non-UTF-8 path")?;
+    step(
+        Command::new(exe)
+            .args(["codegen", "--spec", spec_arg, "--out-root", ws_arg])
+            .current_dir(&ws),
+    )?;
+    let edited = hand_edited_lines(&root, &ws, &files)?;
+    println!("evolution: hand-edited lines outside the spec and generated files: {edited}");
+    if edited != 0 {
+        return Err(format!("the spec change needed {edited} hand-edited lines"));
+    }
+
+    let target = work.join("target");
+    share_dependencies(&root.join("target"), &target)?;
+    let target_arg = target.to_str().ok_or("non-UTF-8 path")?;
+    let cargo = |args: &[&str]| -> Result<String, String> {
+        output(
+            Command::new("cargo")
+                .args(args)
+                .env("CARGO_TARGET_DIR", target_arg)
+                .current_dir(&ws),
+        )
+    };
+
+    // Rust: the generated builder methods and the typed field.
+    write(
+        &ws.join("crates/applivery/examples/evolution_probe.rs"),
+        RUST_PROBE,
+    )?;
+    let printed = cargo(&[
+        "run",
+        "--quiet",
+        "-p",
+        "applivery",
+        "--example",
+        "evolution_probe",
+    ])?;
+    expect_last_login("Rust", &printed)?;
+    println!("rust: .language(), .groups(), .group() sent; Collaborator::last_login read");
+
+    // CLI: flags and an import column, against the mock the npm probe asks afterwards.
+    cargo(&["build", "--quiet", "-p", "applivery-cli"])?;
+    let cli = target.join("debug/applivery");
+    let mut mock = Command::new(&cli);
+    mock.args(["mock", "--addr", "127.0.0.1:0"]);
+    let (mut mock, base_url) = crate::mock_process::start(mock)?;
+    let result = cli_and_npm(&root, &ws, &cli, &base_url, &xtask, target_arg);
+    let _ = mock.kill();
+    let _ = mock.wait();
+    result?;
+    println!("evolution: a property added to the spec reached every surface with no hand edit");
+    Ok(())
+}
+
+fn cli_and_npm(
+    root: &Path,
+    ws: &Path,
+    cli: &Path,
+    base_url: &str,
+    xtask: &Path,
+    target: &str,
+) -> Result<(), String> {
+    let applivery = |args: &[&str]| {
+        output(
+            Command::new(cli)
+                .args(["--base-url", base_url])
+                .args(args)
+                .env("APPLIVERY_API_KEY", "mock-api-key")
+                .current_dir(ws),
+        )
+    };
+    let printed = applivery(&[
+        "--output",
+        "json",
+        "oem-users",
+        "create",
+        "--org",
+        "demo-org",
+        "--email",
+        "evo-cli@example.com",
+        "--language",
+        "fr",
+        "--group",
+        "g1",
+        "--groups",
+        "g2",
+    ])?;
+    expect_last_login("CLI", &printed)?;
+    let csv = ws.join("target-evolution-users.csv");
+    write(
+        &csv,
+        "email,Language,GROUPS\nevo-import@example.com,de,a;b\n",
+    )?;
+    applivery(&[
+        "oem-users",
+        "import",
+        csv.to_str().ok_or("non-UTF-8 path")?,
+        "--org",
+        "demo-org",
+        "--no-journal",
+    ])?;
+    println!(
+        "cli: --language, --group/--groups and the Language/GROUPS columns sent; lastLogin printed"
+    );
+
+    // npm: the package built from the changed workspace.
+    step(
+        Command::new(xtask)
+            .arg("wasm")
+            .env("APPLIVERY_XTASK_ROOT", ws)
+            .env("CARGO_TARGET_DIR", target)
+            .current_dir(ws),
+    )?;
+    let probe = ws.join("web/evolution-probe.mjs");
+    write(&probe, NODE_PROBE)?;
+    let pkg = ws.join("web/pkg");
+    step(
+        Command::new("node")
+            .arg(&probe)
+            .arg(&pkg)
+            .args([base_url, LAST_LOGIN_EXAMPLE])
+            .current_dir(root.join("web")),
+    )
+}
+
+/// Copies the files git knows (tracked, or new and not ignored) into `to`; links node_modules.
+fn copy_workspace(root: &Path, to: &Path) -> Result<Vec<PathBuf>, String> {
+    let listed = output(
+        Command::new("git")
+            .args(["ls-files", "--cached", "--others", "--exclude-standard"])
+            .current_dir(root),
+    )?;
+    let mut files = Vec::new();
+    for name in listed.lines() {
+        let from = root.join(name);
+        if !from.is_file() {
+            continue; // deleted in the work tree
+        }
+        let dest = to.join(name);
+        if let Some(dir) = dest.parent() {
+            fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        }
+        fs::copy(&from, &dest).map_err(|e| format!("cannot copy {name}: {e}"))?;
+        files.push(PathBuf::from(name));
+    }
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(root.join("web/node_modules"), to.join("web/node_modules"))
+        .map_err(|e| format!("cannot link web/node_modules: {e}"))?;
+    Ok(files)
+}
+
+/// Hard-links the compiled dependencies of `from` (debug and wasm32) into `to`.
+fn share_dependencies(from: &Path, to: &Path) -> Result<(), String> {
+    fs::create_dir_all(to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
+    for dir in ["debug", "wasm32-unknown-unknown"] {
+        if from.join(dir).is_dir() {
+            step(Command::new("cp").arg("-al").arg(from.join(dir)).arg(to))?;
+        }
+    }
+    Ok(())
+}
+
+/// Lines that differ between `root` and `ws` in every file but the spec and generated ones
+/// (those starting with the codegen header, and the spec's copy).
+fn hand_edited_lines(root: &Path, ws: &Path, files: &[PathBuf]) -> Result<usize, String> {
+    let mut edited = 0;
+    for name in files {
+        let generated_copy = name == Path::new(codegen::SPEC_COPY_FILE);
+        if name == Path::new(codegen::SPEC_PATH) || generated_copy {
+            continue;
+        }
+        let (Ok(before), Ok(after)) = (
+            fs::read_to_string(root.join(name)),
+            fs::read_to_string(ws.join(name)),
+        ) else {
+            continue; // not text
+        };
+        if after.starts_with("// @generated by `cargo xtask codegen`") {
+            continue;
+        }
+        let diff = similar::TextDiff::from_lines(&before, &after);
+        edited += diff
+            .iter_all_changes()
+            .filter(|change| change.tag() != similar::ChangeTag::Equal)
+            .count();
+    }
+    Ok(edited)
+}
+
+/// `text` with `property` (JSON text) added last to the properties of component `schema`.
+fn add_property(text: &str, schema: &str, property: &str) -> Result<String, String> {
+    let start = text
+        .find(&format!("\"{schema}\": {{"))
+        .ok_or_else(|| format!("the spec has no schema {schema}"))?;
+    let properties = start
+        + text[start..]
+            .find("\"properties\": {")
+            .ok_or_else(|| format!("{schema} has no properties"))?
+        + "\"properties\": ".len();
+    let end = matching_brace(text, properties)
+        .ok_or_else(|| format!("{schema}'s properties do not close"))?;
+    let body = text[..end].trim_end();
+    Ok(format!("{body},\n{property}\n{}", &text[end..]))
+}
+
+/// The index of the `}` closing the `{` at `open`, skipping JSON strings.
+fn matching_brace(text: &str, open: usize) -> Option<usize> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for (i, c) in text[open..].char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_string => escaped = true,
+            '"' => in_string = !in_string,
+            '{' if !in_string => depth += 1,
+            '}' if !in_string => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(open + i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The last JSON document printed has `lastLogin` equal to the spec's example.
+fn expect_last_login(surface: &str, printed: &str) -> Result<(), String> {
+    let start = printed
+        .find('{')
+        .ok_or_else(|| format!("{surface} printed no JSON: {printed}"))?;
+    let value: serde_json::Value = serde_json::from_str(printed[start..].trim())
+        .map_err(|e| format!("{surface} printed no JSON ({e}): {printed}"))?;
+    if value["lastLogin"] == LAST_LOGIN_EXAMPLE {
+        Ok(())
+    } else {
+        Err(format!("{surface}: lastLogin did not come back: {printed}"))
+    }
+}
+
+fn step(command: &mut Command) -> Result<(), String> {
+    output(command).map(|printed| print!("{printed}"))
+}
+
+/// Runs `command`, echoing it; its stdout, or an error with its stderr.
+fn output(command: &mut Command) -> Result<String, String> {
+    println!("$ {command:?}");
+    let out = command
+        .output()
+        .map_err(|e| format!("cannot run {command:?}: {e}"))?;
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    } else {
+        Err(format!(
+            "{command:?} failed ({}): {}{}",
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ))
+    }
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+fn write(path: &Path, text: &str) -> Result<(), String> {
+    fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
