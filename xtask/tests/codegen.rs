@@ -184,7 +184,7 @@ fn request_properties_the_builders_cannot_carry_are_refused_naming_them() {
     );
     assert_refused(
         with_first_name(r#""type": "array", "items": {"type": "integer"}"#),
-        "NewOemUser.firstName: only arrays of strings are mapped",
+        "NewOemUser.firstName: only arrays of strings or of $ref objects are mapped",
     );
     assert_refused(
         with_first_name(r#""type": "boolean""#),

@@ -136,6 +136,156 @@ Arguments:
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /**Refresh OEM user secret
+
+Generates and stores a new OEM secret for an OEM user and returns the collaborator with it; the previous secret stops being valid. Only when the OEM platform feature is on, and only for organization owners. No body. Each call rotates the secret again, so sending it twice is safe: the answer of the last call holds the secret in force.
+
+Sends a `PUT` request to `/v1/organizations/{organizationId}/oem/users/{userId}/secret`
+
+Arguments:
+- `organization_id`: Identifier of the organization: its 24-hex id, or its slug (3 or more of `A-Z a-z 0-9 -`).
+- `user_id`: The OEM user whose secret is refreshed.
+*/
+    pub async fn refresh_oem_user_secret<'a>(
+        &'a self,
+        organization_id: &'a str,
+        user_id: &'a str,
+    ) -> Result<
+        ResponseValue<types::CreateOemUserResponse>,
+        Error<types::ErrorResponse>,
+    > {
+        let url = format!(
+            "{}/v1/organizations/{}/oem/users/{}/secret", self.baseurl, encode_path(&
+            organization_id.to_string()), encode_path(& user_id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .put(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "refresh_oem_user_secret",
+        };
+        match (crate::strip_api_version)(&mut request).await {
+            Ok(_) => {}
+            Err(e) => return Err(Error::Custom(e.to_string())),
+        }
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        match (crate::refuse_oversized_response)(&result).await {
+            Ok(_) => {}
+            Err(e) => return Err(Error::Custom(e.to_string())),
+        }
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**List collaborators
+
+One page of the organization's collaborators, filtered and sorted. Needs the permission `base.people.organizationCollaborator.list`.
+
+Sends a `GET` request to `/v1/organizations/{organizationId}/collaborators/`
+
+Arguments:
+- `organization_id`: Identifier of the organization: its 24-hex id, or its slug (3 or more of `A-Z a-z 0-9 -`).
+- `email`: Only collaborators with this email.
+- `limit`: Collaborators per page.
+- `only_users`: Only collaborators that are users (not service accounts).
+- `page`: Page number, from 1.
+- `role`: Only collaborators of this role.
+- `sort`: `field`, `field:asc` or `field:desc`.
+- `tags`: Only collaborators with these tags.
+*/
+    pub async fn list_collaborators<'a>(
+        &'a self,
+        organization_id: &'a str,
+        email: Option<&'a str>,
+        limit: Option<i64>,
+        only_users: Option<bool>,
+        page: Option<i64>,
+        role: Option<types::ListCollaboratorsRole>,
+        sort: Option<&'a str>,
+        tags: Option<&'a ::std::vec::Vec<::std::string::String>>,
+    ) -> Result<
+        ResponseValue<types::CollaboratorListResponse>,
+        Error<types::ErrorResponse>,
+    > {
+        let url = format!(
+            "{}/v1/organizations/{}/collaborators/", self.baseurl, encode_path(&
+            organization_id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("email", &email))
+            .query(&progenitor_client::QueryParam::new("limit", &limit))
+            .query(&progenitor_client::QueryParam::new("onlyUsers", &only_users))
+            .query(&progenitor_client::QueryParam::new("page", &page))
+            .query(&progenitor_client::QueryParam::new("role", &role))
+            .query(&progenitor_client::QueryParam::new("sort", &sort))
+            .query(&progenitor_client::QueryParam::new("tags", &tags))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "list_collaborators",
+        };
+        match (crate::strip_api_version)(&mut request).await {
+            Ok(_) => {}
+            Err(e) => return Err(Error::Custom(e.to_string())),
+        }
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        match (crate::refuse_oversized_response)(&result).await {
+            Ok(_) => {}
+            Err(e) => return Err(Error::Custom(e.to_string())),
+        }
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {

@@ -425,3 +425,146 @@ impl crate::types::ErrorDetail {
         }
     }
 }
+impl crate::types::CollaboratorListResponse {
+    /// The properties of the spec's `CollaboratorListResponse` schema, in the spec's order.
+    pub const FIELDS: &'static [Field] = &[
+        Field {
+            name: "status",
+            flag: "status",
+            item_flag: None,
+            shape: Shape::Bool,
+            required: true,
+            nullable: false,
+            description: "Always `true` on success.",
+            example: None,
+        },
+        Field {
+            name: "data",
+            flag: "data",
+            item_flag: None,
+            shape: Shape::Record(crate::types::CollaboratorPage::FIELDS),
+            required: true,
+            nullable: false,
+            description: "One page of collaborators and where it is in the whole list.",
+            example: None,
+        },
+    ];
+    /// A value with every field empty (`None`, `""`, `[]`): the start of generic
+    /// readers, which then set fields by name.
+    pub fn blank() -> Self {
+        Self {
+            status: Default::default(),
+            data: crate::types::CollaboratorPage::blank(),
+        }
+    }
+}
+impl crate::types::CollaboratorPage {
+    /// The properties of the spec's `CollaboratorPage` schema, in the spec's order.
+    pub const FIELDS: &'static [Field] = &[
+        Field {
+            name: "items",
+            flag: "items",
+            item_flag: None,
+            shape: Shape::RecordList(crate::types::Collaborator::FIELDS),
+            required: true,
+            nullable: false,
+            description: "The collaborators of this page.",
+            example: None,
+        },
+        Field {
+            name: "totalDocs",
+            flag: "total-docs",
+            item_flag: None,
+            shape: Shape::Integer,
+            required: false,
+            nullable: false,
+            description: "Collaborators in the whole list.",
+            example: None,
+        },
+        Field {
+            name: "limit",
+            flag: "limit",
+            item_flag: None,
+            shape: Shape::Integer,
+            required: false,
+            nullable: false,
+            description: "Collaborators per page.",
+            example: None,
+        },
+        Field {
+            name: "page",
+            flag: "page",
+            item_flag: None,
+            shape: Shape::Integer,
+            required: false,
+            nullable: false,
+            description: "This page's number, from 1.",
+            example: None,
+        },
+        Field {
+            name: "totalPages",
+            flag: "total-pages",
+            item_flag: None,
+            shape: Shape::Integer,
+            required: false,
+            nullable: false,
+            description: "Pages in the whole list.",
+            example: None,
+        },
+        Field {
+            name: "hasPrevPage",
+            flag: "has-prev-page",
+            item_flag: None,
+            shape: Shape::Bool,
+            required: false,
+            nullable: false,
+            description: "Whether a page comes before this one.",
+            example: None,
+        },
+        Field {
+            name: "hasNextPage",
+            flag: "has-next-page",
+            item_flag: None,
+            shape: Shape::Bool,
+            required: false,
+            nullable: false,
+            description: "Whether a page comes after this one.",
+            example: None,
+        },
+        Field {
+            name: "prevPage",
+            flag: "prev-page",
+            item_flag: None,
+            shape: Shape::Integer,
+            required: false,
+            nullable: true,
+            description: "The previous page's number, or null.",
+            example: None,
+        },
+        Field {
+            name: "nextPage",
+            flag: "next-page",
+            item_flag: None,
+            shape: Shape::Integer,
+            required: false,
+            nullable: true,
+            description: "The next page's number, or null.",
+            example: None,
+        },
+    ];
+    /// A value with every field empty (`None`, `""`, `[]`): the start of generic
+    /// readers, which then set fields by name.
+    pub fn blank() -> Self {
+        Self {
+            items: Default::default(),
+            total_docs: Default::default(),
+            limit: Default::default(),
+            page: Default::default(),
+            total_pages: Default::default(),
+            has_prev_page: Default::default(),
+            has_next_page: Default::default(),
+            prev_page: Default::default(),
+            next_page: Default::default(),
+        }
+    }
+}

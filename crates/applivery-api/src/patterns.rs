@@ -129,3 +129,22 @@ mod tests {
         }
     }
 }
+
+/// `^[\w.]*((:asc)|(:desc))?$`
+///
+/// A field path of letters, digits, `_` and `.` (ECMAScript's `\w` is ASCII), optionally
+/// followed by `:asc` or `:desc`: `createdAt`, `user.email:desc`.
+pub fn sort(value: &str) -> Result<(), &'static str> {
+    let field = value
+        .strip_suffix(":asc")
+        .or_else(|| value.strip_suffix(":desc"))
+        .unwrap_or(value);
+    if field
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
+    {
+        Ok(())
+    } else {
+        Err("must be a field name of letters, digits, `_` and `.`, then optionally `:asc` or `:desc`")
+    }
+}

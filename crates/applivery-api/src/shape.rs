@@ -23,6 +23,8 @@ pub enum Shape {
     Any,
     /// An object of another schema of the spec, with that schema's fields.
     Record(&'static [Field]),
+    /// An array of objects of another schema of the spec, with that schema's fields.
+    RecordList(&'static [Field]),
 }
 
 /// One property of a schema, as the spec describes it.

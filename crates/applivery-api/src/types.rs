@@ -44,6 +44,69 @@ pub struct Collaborator {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+///Envelope of one page of collaborators.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq,
+    schemars::JsonSchema
+)]
+pub struct CollaboratorListResponse {
+    pub data: CollaboratorPage,
+    ///Always `true` on success.
+    pub status: bool,
+}
+///One page of collaborators and where it is in the whole list.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Debug,
+    PartialEq,
+    schemars::JsonSchema
+)]
+pub struct CollaboratorPage {
+    ///Whether a page comes after this one.
+    #[serde(
+        rename = "hasNextPage",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub has_next_page: ::std::option::Option<bool>,
+    ///Whether a page comes before this one.
+    #[serde(
+        rename = "hasPrevPage",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub has_prev_page: ::std::option::Option<bool>,
+    ///The collaborators of this page.
+    pub items: ::std::vec::Vec<Collaborator>,
+    ///Collaborators per page.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub limit: ::std::option::Option<i64>,
+    ///The next page's number, or null.
+    #[serde(rename = "nextPage", skip_serializing_if = "::std::option::Option::is_none")]
+    pub next_page: ::std::option::Option<i64>,
+    ///This page's number, from 1.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub page: ::std::option::Option<i64>,
+    ///The previous page's number, or null.
+    #[serde(rename = "prevPage", skip_serializing_if = "::std::option::Option::is_none")]
+    pub prev_page: ::std::option::Option<i64>,
+    ///Collaborators in the whole list.
+    #[serde(
+        rename = "totalDocs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub total_docs: ::std::option::Option<i64>,
+    ///Pages in the whole list.
+    #[serde(
+        rename = "totalPages",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub total_pages: ::std::option::Option<i64>,
+}
 ///Payload of a successful creation: the collaborator and its OEM secret.
 #[derive(
     ::serde::Deserialize,
@@ -110,6 +173,74 @@ pub struct ErrorResponse {
     ///Always `false` on error.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<bool>,
+}
+///`ListCollaboratorsRole`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd,
+    schemars::JsonSchema
+)]
+pub enum ListCollaboratorsRole {
+    #[serde(rename = "owner")]
+    Owner,
+    #[serde(rename = "admin")]
+    Admin,
+    #[serde(rename = "editor")]
+    Editor,
+    #[serde(rename = "viewer")]
+    Viewer,
+    #[serde(rename = "unassigned")]
+    Unassigned,
+}
+impl ::std::fmt::Display for ListCollaboratorsRole {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Owner => f.write_str("owner"),
+            Self::Admin => f.write_str("admin"),
+            Self::Editor => f.write_str("editor"),
+            Self::Viewer => f.write_str("viewer"),
+            Self::Unassigned => f.write_str("unassigned"),
+        }
+    }
+}
+impl ::std::str::FromStr for ListCollaboratorsRole {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "owner" => Ok(Self::Owner),
+            "admin" => Ok(Self::Admin),
+            "editor" => Ok(Self::Editor),
+            "viewer" => Ok(Self::Viewer),
+            "unassigned" => Ok(Self::Unassigned),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for ListCollaboratorsRole {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for ListCollaboratorsRole {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
 }
 ///The OEM user to create.
 #[derive(

@@ -33,6 +33,12 @@ impl crate::types::NewOemUser {
         problems
     }
 }
+/// Every rule of the spec's `email` parameter that `value` breaks.
+pub fn email_problems(value: &str) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    rules::max_length(&mut problems, "email", value, 256);
+    problems
+}
 /// Every rule of the spec's `organizationId` parameter that `value` breaks.
 pub fn organization_id_problems(value: &str) -> Vec<Problem> {
     let mut problems = Vec::new();
@@ -42,5 +48,22 @@ pub fn organization_id_problems(value: &str) -> Vec<Problem> {
         value,
         crate::patterns::organization_id,
     );
+    problems
+}
+/// Every rule of the spec's `role` parameter that `value` breaks.
+pub fn role_problems(value: &str) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    rules::one_of(
+        &mut problems,
+        "role",
+        value,
+        &["owner", "admin", "editor", "viewer", "unassigned"],
+    );
+    problems
+}
+/// Every rule of the spec's `sort` parameter that `value` breaks.
+pub fn sort_problems(value: &str) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    rules::pattern(&mut problems, "sort", value, crate::patterns::sort);
     problems
 }

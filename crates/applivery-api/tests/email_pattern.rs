@@ -26,12 +26,8 @@ fn the_matcher_equals_the_documented_pattern_on_every_generated_email() {
         if by_regex != by_matcher {
             disagreements.push(format!("{email:?}: regex {by_regex}, matcher {by_matcher}"));
         }
-        let user = NewOemUser {
-            email: email.clone(),
-            first_name: None,
-            last_name: None,
-            tags: Vec::new(),
-        };
+        let mut user = NewOemUser::blank();
+        user.email = email.clone();
         let by_rules = user.problems().is_empty();
         let expected = by_regex && email.chars().count() <= max;
         if by_rules != expected {

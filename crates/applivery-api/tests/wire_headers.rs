@@ -70,12 +70,10 @@ fn runtime() -> tokio::runtime::Runtime {
 #[test]
 fn request_carries_only_the_headers_the_endpoint_needs() {
     let (url, server) = serve_once("200 OK", SUCCESS.into());
-    let body = NewOemUser {
-        email: "a@example.com".into(),
-        first_name: Some("Ada".into()),
-        last_name: None,
-        tags: vec!["t".into()],
-    };
+    let mut body = NewOemUser::blank();
+    body.email = "a@example.com".into();
+    body.first_name = Some("Ada".into());
+    body.tags = vec!["t".into()];
     let response = runtime()
         .block_on(client(&url).create_oem_user("org-1", &body))
         .unwrap();
@@ -114,12 +112,8 @@ fn organization_id_cannot_change_the_path() {
         "404 Not Found",
         r#"{"status":false,"error":{"code":3001,"message":"Entity not found"}}"#.into(),
     );
-    let body = NewOemUser {
-        email: "a@example.com".into(),
-        first_name: None,
-        last_name: None,
-        tags: vec![],
-    };
+    let mut body = NewOemUser::blank();
+    body.email = "a@example.com".into();
     let result = runtime().block_on(client(&url).create_oem_user("../x?y#z", &body));
     assert!(matches!(
         result,
@@ -140,12 +134,8 @@ fn oversized_response_is_refused_before_it_is_read() {
         "x".repeat(applivery_api::MAX_RESPONSE_BYTES as usize)
     );
     let (url, server) = serve_once("200 OK", huge);
-    let body = NewOemUser {
-        email: "a@example.com".into(),
-        first_name: None,
-        last_name: None,
-        tags: vec![],
-    };
+    let mut body = NewOemUser::blank();
+    body.email = "a@example.com".into();
     let result = runtime().block_on(client(&url).create_oem_user("o", &body));
     match result {
         Err(applivery_api::Error::Custom(message)) => {

@@ -43,6 +43,23 @@ pub(crate) async fn create_oem_user(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
+    faulted(&shared, request_number, &headers, body, |body| match organization {
+        Ok(Path(organization)) => create(&shared, &organization, &headers, body),
+        Err(e) => responses::validation_failed(&e.body_text()),
+    })
+    .await
+}
+
+/// What every API endpoint of the mock goes through around its own `answer`: the body size
+/// limit, the rate limit, the latency, and the faults (of the header, the queue, the email, the
+/// period), before or after the answer is made.
+pub(crate) async fn faulted(
+    shared: &Shared,
+    request_number: Option<Extension<RequestNumber>>,
+    headers: &HeaderMap,
+    body: Body,
+    answer: impl FnOnce(&[u8]) -> Response,
+) -> Response {
     let Some(body) = read_body(body).await else {
         let mut response = responses::validation_failed("body is larger than 1 MiB");
         *response.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
@@ -71,10 +88,7 @@ pub(crate) async fn create_oem_user(
     {
         return response;
     }
-    let response = match organization {
-        Ok(Path(organization)) => create(&shared, &organization, &headers, &body),
-        Err(e) => responses::validation_failed(&e.body_text()),
-    };
+    let response = answer(&body);
     if fault.happens_after_create()
         && let Some(faulty) = apply(&fault).await
     {
@@ -127,22 +141,10 @@ fn invalid_fault_header(why: String) -> Response {
 /// The endpoint's own behaviour, in the order Applivery checks: token, organization, body, email.
 /// The organization id and the body are checked with the same generated rules as the SDK's.
 fn create(shared: &Shared, organization: &str, headers: &HeaderMap, body: &[u8]) -> Response {
-    let Some(token) = bearer_token(headers) else {
-        return responses::documented(StatusCode::UNAUTHORIZED, errors::NO_AUTH_TOKEN);
+    let token = match authorize(shared, headers, organization, OemFeature::Needed) {
+        Ok(token) => token,
+        Err(refused) => return refused,
     };
-    if !shared.api_keys.contains(token) {
-        return responses::documented(StatusCode::UNAUTHORIZED, errors::INVALID_TOKEN);
-    }
-    if let Some(problem) = applivery_api::validation::organization_id_problems(organization).first()
-    {
-        return responses::validation_failed(&format!("{} {}", problem.field, problem.message));
-    }
-    if shared.blocked_orgs.contains(organization) {
-        return responses::documented(StatusCode::BAD_REQUEST, errors::FEATURE_BLOCKED);
-    }
-    if !shared.orgs.contains(organization) {
-        return responses::documented(StatusCode::NOT_FOUND, errors::ENTITY_NOT_FOUND);
-    }
     let user = match parse_new_user(body) {
         Ok(user) => user,
         Err(detail) => return responses::validation_failed(&detail),
@@ -156,6 +158,56 @@ fn create(shared: &Shared, organization: &str, headers: &HeaderMap, body: &[u8])
         Ok(()) => responses::created(collaborator, oem_secret),
         Err(_) => responses::documented(StatusCode::FORBIDDEN, errors::ALREADY_REGISTERED),
     }
+}
+
+/// Whether an endpoint is one of the OEM platform feature's (refused for a blocked organization).
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum OemFeature {
+    Needed,
+    NotNeeded,
+}
+
+/// The checks every endpoint starts with, in Applivery's order: the token (401 4002 or 4004),
+/// the organization id's pattern, a blocked organization (400 5187, for OEM endpoints) and an
+/// unknown one (404 3001). The accepted token, or the answer that refuses the request.
+pub(crate) fn authorize<'h>(
+    shared: &Shared,
+    headers: &'h HeaderMap,
+    organization: &str,
+    feature: OemFeature,
+) -> Result<&'h str, Response> {
+    let Some(token) = bearer_token(headers) else {
+        return Err(responses::documented(
+            StatusCode::UNAUTHORIZED,
+            errors::NO_AUTH_TOKEN,
+        ));
+    };
+    if !shared.api_keys.contains(token) {
+        return Err(responses::documented(
+            StatusCode::UNAUTHORIZED,
+            errors::INVALID_TOKEN,
+        ));
+    }
+    if let Some(problem) = applivery_api::validation::organization_id_problems(organization).first()
+    {
+        return Err(responses::validation_failed(&format!(
+            "{} {}",
+            problem.field, problem.message
+        )));
+    }
+    if feature == OemFeature::Needed && shared.blocked_orgs.contains(organization) {
+        return Err(responses::documented(
+            StatusCode::BAD_REQUEST,
+            errors::FEATURE_BLOCKED,
+        ));
+    }
+    if !shared.orgs.contains(organization) {
+        return Err(responses::documented(
+            StatusCode::NOT_FOUND,
+            errors::ENTITY_NOT_FOUND,
+        ));
+    }
+    Ok(token)
 }
 
 /// The token of `Authorization: Bearer <token>`; `None` when missing or malformed.

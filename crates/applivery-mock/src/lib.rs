@@ -132,10 +132,12 @@ mod endpoint;
 pub mod errors;
 mod fault;
 mod ids;
+mod list_collaborators;
 #[doc(hidden)]
 pub mod in_process;
 mod mock_server;
 mod rate_limit;
+mod refresh_secret;
 mod responses;
 mod server;
 mod state;

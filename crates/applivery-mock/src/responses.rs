@@ -179,21 +179,18 @@ fn success_envelope(collaborator: Collaborator) -> CreateOemUserResponse {
 
 /// A plausible collaborator for faulty bodies that must look like a success.
 fn sample_collaborator() -> Collaborator {
-    Collaborator {
-        id: "000000000000000000000000".into(),
-        organization: crate::ids::organization_object_id(crate::DEFAULT_ORG),
-        role: crate::endpoint::COLLABORATOR_ROLE.into(),
-        tags: Vec::new(),
-        user: Some(OemUser {
-            email: Some("user@example.com".into()),
-            ..OemUser::default()
-        }),
-        detected: serde_json::Map::new(),
-        created_by: Some("000000000000000000000000".into()),
-        created_at: Some("2026-01-01T00:00:00.000Z".into()),
-        updated_at: Some("2026-01-01T00:00:00.000Z".into()),
-        extra: serde_json::Map::new(),
-    }
+    let mut collaborator = Collaborator::blank();
+    collaborator.id = "000000000000000000000000".into();
+    collaborator.organization = crate::ids::organization_object_id(crate::DEFAULT_ORG);
+    collaborator.role = crate::endpoint::COLLABORATOR_ROLE.into();
+    collaborator.user = Some(OemUser {
+        email: Some("user@example.com".into()),
+        ..OemUser::default()
+    });
+    collaborator.created_by = Some("000000000000000000000000".into());
+    collaborator.created_at = Some("2026-01-01T00:00:00.000Z".into());
+    collaborator.updated_at = Some("2026-01-01T00:00:00.000Z".into());
+    collaborator
 }
 
 const HTML_ERROR_PAGE: &str = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n\

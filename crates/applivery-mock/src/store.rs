@@ -94,13 +94,30 @@ impl Store {
             .filter(move |entry| organization.is_none_or(|org| entry.organization == org))
     }
 
+    /// Gives the user `user_id` (its collaborator's `id` or its `user.id`) of `organization` a
+    /// new OEM secret, forgetting the old one: the collaborator and the new secret.
+    pub(crate) fn refresh_secret(
+        &mut self,
+        organization: &str,
+        user_id: &str,
+        new_secret: String,
+    ) -> Option<(Collaborator, String)> {
+        let entry = self.created.iter_mut().find(|entry| {
+            entry.organization == organization
+                && (entry.collaborator.id == user_id
+                    || entry.collaborator.user.as_ref().and_then(|u| u.id.as_deref()) == Some(user_id))
+        })?;
+        entry.oem_secret = new_secret.clone();
+        Some((entry.collaborator.clone(), new_secret))
+    }
+
     /// Forgets every user.
     pub(crate) fn clear(&mut self) {
         *self = Store::default();
     }
 }
 
-fn email_of(collaborator: &Collaborator) -> &str {
+pub(crate) fn email_of(collaborator: &Collaborator) -> &str {
     collaborator
         .user
         .as_ref()

@@ -184,6 +184,7 @@ fn fits(shape: Shape, value: &JsValue) -> bool {
         Shape::Bool => value.as_bool().is_some(),
         Shape::Integer => value.as_f64().is_some_and(|n| n.fract() == 0.0),
         Shape::Object | Shape::Record(_) => is_object(value),
+        Shape::RecordList(_) => Array::is_array(value),
         Shape::Any => true,
     }
 }

@@ -286,18 +286,7 @@ fn set_required(definition: &mut serde_json::Value, mut names: Vec<String>) {
 /// The keys `applivery::Collaborator` serializes even when every optional value is absent:
 /// what a JS caller can rely on being present (`null` when unknown).
 fn always_serialized_collaborator_keys() -> Vec<String> {
-    let sparse = applivery_api::types::Collaborator {
-        created_at: None,
-        created_by: None,
-        detected: serde_json::Map::new(),
-        id: String::new(),
-        organization: String::new(),
-        role: String::new(),
-        tags: Vec::new(),
-        updated_at: None,
-        user: None,
-        extra: serde_json::Map::new(),
-    };
+    let sparse = applivery_api::types::Collaborator::blank();
     let json = serde_json::to_value(applivery::Collaborator::from(sparse))
         .expect("a collaborator serializes");
     json.as_object()

@@ -126,6 +126,7 @@ enum ShapeCode<'a> {
     Object,
     Any,
     Record(&'a str),
+    RecordList(&'a str),
 }
 
 impl ShapeCode<'_> {
@@ -138,6 +139,9 @@ impl ShapeCode<'_> {
             ShapeCode::Object => "Shape::Object".into(),
             ShapeCode::Any => "Shape::Any".into(),
             ShapeCode::Record(name) => format!("Shape::Record(crate::types::{name}::FIELDS)"),
+            ShapeCode::RecordList(name) => {
+                format!("Shape::RecordList(crate::types::{name}::FIELDS)")
+            }
         }
     }
 }
@@ -188,9 +192,15 @@ fn shape_of<'a>(
             {
                 ShapeCode::TextList
             }
+            Some(items @ ReferenceOr::Reference { .. }) => {
+                match shape_of(spec, place, items)? {
+                    (ShapeCode::Record(name), _) => ShapeCode::RecordList(name),
+                    _ => unreachable!("a $ref maps to a record or fails"),
+                }
+            }
             _ => {
                 return Err(format!(
-                    "{place}: only arrays of strings are mapped by the generator"
+                    "{place}: only arrays of strings or of $ref objects are mapped by the generator"
                 ));
             }
         },

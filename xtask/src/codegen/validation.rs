@@ -26,6 +26,7 @@ const PATTERN_MATCHERS: &[(&str, &str)] = &[
         r"^(([a-fA-F0-9]{24})|([a-zA-Z0-9\-]{3,}))$",
         "organization_id",
     ),
+    (r"^[\w.]*((:asc)|(:desc))?$", "sort"),
 ];
 
 /// The spec as progenitor should see it: no `pattern`, `minLength` or `maxLength` anywhere.

@@ -99,18 +99,18 @@ fn collaborator() -> impl Strategy<Value = Collaborator> {
                 (created_by, created_at, updated_at),
                 extra,
             )| {
-                Collaborator {
-                    created_at,
-                    created_by,
-                    detected,
-                    id,
-                    organization,
-                    role,
-                    tags,
-                    updated_at,
-                    user,
-                    extra,
-                }
+                let mut collaborator = Collaborator::blank();
+                collaborator.created_at = created_at;
+                collaborator.created_by = created_by;
+                collaborator.detected = detected;
+                collaborator.id = id;
+                collaborator.organization = organization;
+                collaborator.role = role;
+                collaborator.tags = tags;
+                collaborator.updated_at = updated_at;
+                collaborator.user = user;
+                collaborator.extra = extra;
+                collaborator
             },
         )
 }
