@@ -145,6 +145,8 @@ pub fn sort(value: &str) -> Result<(), &'static str> {
     {
         Ok(())
     } else {
-        Err("must be a field name of letters, digits, `_` and `.`, then optionally `:asc` or `:desc`")
+        Err(
+            "must be a field name of letters, digits, `_` and `.`, then optionally `:asc` or `:desc`",
+        )
     }
 }

@@ -24,7 +24,7 @@ pub(crate) fn preflight<B>(request: &Request<B>) -> Option<Response> {
     allow(out);
     out.insert(
         header::ACCESS_CONTROL_ALLOW_METHODS,
-        HeaderValue::from_static("GET, POST, OPTIONS"),
+        HeaderValue::from_static("GET, POST, PUT, OPTIONS"),
     );
     out.insert(
         header::ACCESS_CONTROL_ALLOW_HEADERS,

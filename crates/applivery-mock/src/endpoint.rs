@@ -43,10 +43,16 @@ pub(crate) async fn create_oem_user(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    faulted(&shared, request_number, &headers, body, |body| match organization {
-        Ok(Path(organization)) => create(&shared, &organization, &headers, body),
-        Err(e) => responses::validation_failed(&e.body_text()),
-    })
+    faulted(
+        &shared,
+        request_number,
+        &headers,
+        body,
+        |body| match organization {
+            Ok(Path(organization)) => create(&shared, &organization, &headers, body),
+            Err(e) => responses::validation_failed(&e.body_text()),
+        },
+    )
     .await
 }
 

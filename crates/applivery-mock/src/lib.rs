@@ -132,9 +132,9 @@ mod endpoint;
 pub mod errors;
 mod fault;
 mod ids;
-mod list_collaborators;
 #[doc(hidden)]
 pub mod in_process;
+mod list_collaborators;
 mod mock_server;
 mod rate_limit;
 mod refresh_secret;

@@ -33,12 +33,21 @@ pub(crate) async fn list_collaborators(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    faulted(&shared, request_number, &headers, body, |_| match organization {
-        Ok(Path(organization)) => {
-            list(&shared, &organization, query.as_deref().unwrap_or(""), &headers)
-        }
-        Err(e) => responses::validation_failed(&e.body_text()),
-    })
+    faulted(
+        &shared,
+        request_number,
+        &headers,
+        body,
+        |_| match organization {
+            Ok(Path(organization)) => list(
+                &shared,
+                &organization,
+                query.as_deref().unwrap_or(""),
+                &headers,
+            ),
+            Err(e) => responses::validation_failed(&e.body_text()),
+        },
+    )
     .await
 }
 
@@ -112,7 +121,9 @@ fn list(shared: &Shared, organization: &str, query: &str, headers: &HeaderMap) -
 /// The text of the collaborator's field at a dotted path (empty when missing), for sorting.
 fn sort_key(collaborator: &Collaborator, path: &str) -> String {
     let json = serde_json::to_value(collaborator).unwrap_or_default();
-    let value = path.split('.').try_fold(&json, |value, name| value.get(name));
+    let value = path
+        .split('.')
+        .try_fold(&json, |value, name| value.get(name));
     match value {
         Some(serde_json::Value::String(text)) => text.clone(),
         Some(serde_json::Value::Null) | None => String::new(),
@@ -138,8 +149,12 @@ fn parse(query: &str) -> Result<ListQuery, String> {
         match name.as_str() {
             "page" => parsed.page = Some(number(&value)?),
             "limit" => parsed.limit = Some(number(&value)?),
-            "sort" => parsed.sort = Some(checked(applivery_api::validation::sort_problems(&value))?),
-            "role" => parsed.role = Some(checked(applivery_api::validation::role_problems(&value))?),
+            "sort" => {
+                parsed.sort = Some(checked(applivery_api::validation::sort_problems(&value))?)
+            }
+            "role" => {
+                parsed.role = Some(checked(applivery_api::validation::role_problems(&value))?)
+            }
             "email" => {
                 parsed.email = Some(checked(applivery_api::validation::email_problems(&value))?)
             }

@@ -105,7 +105,12 @@ impl Store {
         let entry = self.created.iter_mut().find(|entry| {
             entry.organization == organization
                 && (entry.collaborator.id == user_id
-                    || entry.collaborator.user.as_ref().and_then(|u| u.id.as_deref()) == Some(user_id))
+                    || entry
+                        .collaborator
+                        .user
+                        .as_ref()
+                        .and_then(|u| u.id.as_deref())
+                        == Some(user_id))
         })?;
         entry.oem_secret = new_secret.clone();
         Some((entry.collaborator.clone(), new_secret))

@@ -152,6 +152,8 @@ mod validate;
 #[cfg(feature = "client")]
 mod client;
 #[cfg(feature = "client")]
+mod collaborators;
+#[cfg(feature = "client")]
 mod organization;
 #[cfg(feature = "client")]
 mod platform;
@@ -188,6 +190,10 @@ pub mod sans_io {
 #[cfg(feature = "client")]
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
+};
+#[cfg(feature = "client")]
+pub use collaborators::{
+    CollaboratorPage, CollaboratorStream, DEFAULT_PAGE_SIZE, ListCollaborators,
 };
 #[cfg(feature = "client")]
 pub use organization::Organization;

@@ -60,6 +60,19 @@ impl Organization {
     pub fn create_oem_user(&self, user: NewOemUser) -> CreateOemUser<'_> {
         self.client.create_oem_user(&self.id, user)
     }
+
+    /// [`Client::refresh_oem_user_secret`] in this organization.
+    pub async fn refresh_oem_user_secret(
+        &self,
+        user_id: &str,
+    ) -> Result<crate::Collaborator, Error> {
+        self.client.refresh_oem_user_secret(&self.id, user_id).await
+    }
+
+    /// [`Client::list_collaborators`] of this organization.
+    pub fn list_collaborators(&self) -> crate::ListCollaborators<'_> {
+        self.client.list_collaborators(&self.id)
+    }
 }
 
 #[cfg(test)]

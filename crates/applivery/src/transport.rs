@@ -4,8 +4,7 @@ use std::error::Error as StdError;
 
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
 
-use crate::Collaborator;
-use crate::classify::{MAX_RESPONSE_BYTES, classify};
+use crate::classify::{MAX_RESPONSE_BYTES, WireDecoder, classify_with};
 use crate::error::{Error, RetryClass};
 use crate::secret::Secret;
 
@@ -20,10 +19,18 @@ pub(crate) struct Transport {
     user_agent: Option<HeaderValue>,
 }
 
+/// One call of an operation, as sent: the method, the path after `/v1/organizations/` (the
+/// organization id, validated, then the operation's path and query, encoded), the JSON body.
+pub(crate) struct Request {
+    pub(crate) method: reqwest::Method,
+    pub(crate) path: String,
+    pub(crate) body: Option<bytes::Bytes>,
+}
+
 /// The outcome of one attempt: the status if a response head arrived, and the result.
-pub(crate) struct Attempt {
+pub(crate) struct Attempt<T> {
     pub(crate) status: Option<u16>,
-    pub(crate) result: Result<Collaborator, Error>,
+    pub(crate) result: Result<T, Error>,
 }
 
 impl Transport {
@@ -53,34 +60,37 @@ impl Transport {
         })
     }
 
-    /// Sends one attempt. `organization_id` must already be validated: its characters are all
-    /// unreserved, so it is placed in the path as is.
+    /// Sends one attempt of `call`, whose path is already validated and encoded.
     /// `timeout` bounds the attempt, from sending to the end of the body.
-    pub(crate) async fn send(
+    pub(crate) async fn send<D: WireDecoder>(
         &self,
-        organization_id: &str,
-        body: bytes::Bytes,
+        call: &Request,
         timeout: std::time::Duration,
-    ) -> Attempt {
-        let mut url = String::with_capacity(self.url_prefix.len() + organization_id.len() + 10);
+        decoder: &D,
+    ) -> Attempt<D::Output> {
+        let mut url = String::with_capacity(self.url_prefix.len() + call.path.len());
         url.push_str(&self.url_prefix);
-        url.push_str(organization_id);
-        url.push_str("/oem/users");
+        url.push_str(&call.path);
 
         let request = self
             .http
-            .post(url)
+            .request(call.method.clone(), url)
             .header(AUTHORIZATION, self.authorization.clone())
-            .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
             .header(ACCEPT, HeaderValue::from_static("application/json"))
             .timeout(timeout);
+        let request = match &call.body {
+            Some(body) => request
+                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                .body(body.clone()),
+            None => request,
+        };
         // Browsers forbid setting User-Agent from fetch.
         #[cfg(not(target_arch = "wasm32"))]
         let request = match &self.user_agent {
             Some(ua) => request.header(reqwest::header::USER_AGENT, ua.clone()),
             None => request,
         };
-        let response = match request.body(body).send().await {
+        let response = match request.send().await {
             Ok(response) => response,
             Err(e) => {
                 return Attempt {
@@ -90,7 +100,7 @@ impl Transport {
             }
         };
         let status = response.status().as_u16();
-        let result = read_and_classify(response, status).await;
+        let result = read_and_classify(response, status, decoder).await;
         Attempt {
             status: Some(status),
             result,
@@ -98,10 +108,11 @@ impl Transport {
     }
 }
 
-async fn read_and_classify(
+async fn read_and_classify<D: WireDecoder>(
     response: reqwest::Response,
     status: u16,
-) -> Result<Collaborator, Error> {
+    decoder: &D,
+) -> Result<D::Output, Error> {
     if let Some(length) = response.content_length()
         && length > MAX_RESPONSE_BYTES
     {
@@ -113,7 +124,7 @@ async fn read_and_classify(
         .and_then(|v| v.to_str().ok())
         .map(retry_after_in_seconds);
     let body = read_bounded(response, status).await?;
-    classify(status, retry_after.as_deref(), &body)
+    classify_with(decoder, status, retry_after.as_deref(), &body)
 }
 
 /// Reads the body chunk by chunk and stops past [`MAX_RESPONSE_BYTES`], whatever the

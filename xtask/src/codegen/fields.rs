@@ -192,12 +192,10 @@ fn shape_of<'a>(
             {
                 ShapeCode::TextList
             }
-            Some(items @ ReferenceOr::Reference { .. }) => {
-                match shape_of(spec, place, items)? {
-                    (ShapeCode::Record(name), _) => ShapeCode::RecordList(name),
-                    _ => unreachable!("a $ref maps to a record or fails"),
-                }
-            }
+            Some(items @ ReferenceOr::Reference { .. }) => match shape_of(spec, place, items)? {
+                (ShapeCode::Record(name), _) => ShapeCode::RecordList(name),
+                _ => unreachable!("a $ref maps to a record or fails"),
+            },
             _ => {
                 return Err(format!(
                     "{place}: only arrays of strings or of $ref objects are mapped by the generator"

@@ -1,0 +1,331 @@
+//! Listing an organization's collaborators: one page, or all of them as a [`Stream`] that
+//! fetches the next page only when the current one is used up (memory holds one page).
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures_core::Stream;
+use tracing::field::Empty;
+
+use crate::Collaborator;
+use crate::classify::WireDecoder;
+use crate::client::Client;
+use crate::error::Error;
+use crate::request::CallOptions;
+use crate::transport::Request;
+use crate::validate::field_errors;
+
+/// Collaborators per page when [`ListCollaborators::page_size`] is not set.
+pub const DEFAULT_PAGE_SIZE: u32 = 100;
+
+/// A list of the organization's collaborators, with filters; returned by
+/// [`Client::list_collaborators`] and [`crate::Organization::list_collaborators`].
+///
+/// ```no_run
+/// # async fn run(client: applivery::Client) -> Result<(), applivery::Error> {
+/// use futures_core::Stream;
+/// let list = client.list_collaborators("my-org").role("unassigned").tag("beta");
+/// let first = list.page(1).await?; // one page, with its paging fields
+/// println!("{} of {}", first.items.len(), first.total_docs.unwrap_or_default());
+/// let mut all = std::pin::pin!(list.stream()); // every collaborator, page after page
+/// # let _ = &mut all;
+/// # Ok(())
+/// # }
+/// ```
+///
+/// Every call is retried like a create (a `GET` is always safe to repeat). The filters are
+/// checked against the spec before anything is sent: `sort` is `field`, `field:asc` or
+/// `field:desc`; `role` one of the documented roles; `email` at most 256 characters.
+#[derive(Clone, Debug)]
+#[must_use = "nothing is sent until a page or the stream is awaited"]
+pub struct ListCollaborators<'a> {
+    client: &'a Client,
+    organization_id: &'a str,
+    page_size: u32,
+    sort: Option<String>,
+    role: Option<String>,
+    email: Option<String>,
+    tags: Vec<String>,
+    only_users: Option<bool>,
+}
+
+/// One page of collaborators and where it is in the whole list (the answer's paging fields,
+/// absent when the server left them out).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct CollaboratorPage {
+    /// The collaborators of this page.
+    pub items: Vec<Collaborator>,
+    /// Collaborators in the whole list.
+    pub total_docs: Option<i64>,
+    /// Collaborators per page.
+    pub limit: Option<i64>,
+    /// This page's number, from 1.
+    pub page: Option<i64>,
+    /// Pages in the whole list.
+    pub total_pages: Option<i64>,
+    /// Whether a page comes after this one.
+    pub has_next_page: Option<bool>,
+    /// The next page's number.
+    pub next_page: Option<i64>,
+}
+
+impl CollaboratorPage {
+    /// The number of the page after this one (`requested` is the one asked for), or `None` at
+    /// the end. A server that names a page at or before this one ends the list rather than
+    /// looping.
+    fn following(&self, requested: u64) -> Option<u64> {
+        let more = match self.has_next_page {
+            Some(more) => more,
+            None => self
+                .total_pages
+                .is_some_and(|total| requested < u64::try_from(total).unwrap_or(0)),
+        };
+        if !more || self.items.is_empty() {
+            return None;
+        }
+        let next = self
+            .next_page
+            .and_then(|next| u64::try_from(next).ok())
+            .unwrap_or(requested + 1);
+        (next > requested).then_some(next)
+    }
+}
+
+impl<'a> ListCollaborators<'a> {
+    pub(crate) fn new(client: &'a Client, organization_id: &'a str) -> Self {
+        ListCollaborators {
+            client,
+            organization_id,
+            page_size: DEFAULT_PAGE_SIZE,
+            sort: None,
+            role: None,
+            email: None,
+            tags: Vec::new(),
+            only_users: None,
+        }
+    }
+
+    /// Collaborators per page (`limit`); the server may cap it.
+    pub fn page_size(mut self, page_size: u32) -> Self {
+        self.page_size = page_size.max(1);
+        self
+    }
+
+    /// The order: `field`, `field:asc` or `field:desc` (`createdAt:desc`).
+    pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        self.sort = Some(sort.into());
+        self
+    }
+
+    /// Only collaborators of this role (`owner`, `admin`, `editor`, `viewer`, `unassigned`).
+    pub fn role(mut self, role: impl Into<String>) -> Self {
+        self.role = Some(role.into());
+        self
+    }
+
+    /// Only collaborators with this email.
+    pub fn email(mut self, email: impl Into<String>) -> Self {
+        self.email = Some(email.into());
+        self
+    }
+
+    /// Only collaborators with this tag (call again for more tags).
+    pub fn tag(mut self, tag: impl Into<String>) -> Self {
+        self.tags.push(tag.into());
+        self
+    }
+
+    /// Only collaborators that are users (`onlyUsers`).
+    pub fn only_users(mut self, only_users: bool) -> Self {
+        self.only_users = Some(only_users);
+        self
+    }
+
+    /// Page `page` (from 1) of the list.
+    pub async fn page(&self, page: u64) -> Result<CollaboratorPage, Error> {
+        let span = tracing::info_span!(
+            "applivery.list_collaborators",
+            organization = Empty,
+            page,
+            attempts = Empty,
+            status = Empty,
+            kind = Empty,
+            duration_ms = Empty,
+        );
+        let request = self.request(page);
+        self.client
+            .call(
+                span,
+                self.organization_id,
+                request,
+                &PageDecoder,
+                CallOptions::default(),
+            )
+            .await
+    }
+
+    /// Every collaborator of the list, page after page: the next page is fetched when the
+    /// current one is used up, so memory holds one page whatever the list's length. An error
+    /// ends the stream after it is yielded.
+    pub fn stream(self) -> CollaboratorStream<'a> {
+        CollaboratorStream {
+            list: self,
+            next_page: Some(1),
+            buffer: Vec::new().into_iter(),
+            pending: None,
+        }
+    }
+
+    /// The request for `page`, or why it may not be sent (every problem at once).
+    fn request(&self, page: u64) -> Result<Request, Error> {
+        use applivery_api::validation::{
+            email_problems, organization_id_problems, role_problems, sort_problems,
+        };
+        let mut problems = organization_id_problems(self.organization_id);
+        problems.extend(self.sort.as_deref().map(sort_problems).unwrap_or_default());
+        problems.extend(self.role.as_deref().map(role_problems).unwrap_or_default());
+        problems.extend(
+            self.email
+                .as_deref()
+                .map(email_problems)
+                .unwrap_or_default(),
+        );
+        if !problems.is_empty() {
+            return Err(Error::invalid_input(field_errors(problems)));
+        }
+        let mut path = format!(
+            "{}/collaborators/?page={page}&limit={}",
+            self.organization_id, self.page_size
+        );
+        let mut add = |name: &str, value: &str| {
+            path.push('&');
+            path.push_str(name);
+            path.push('=');
+            path.push_str(&encode(value));
+        };
+        for (name, value) in [
+            ("sort", &self.sort),
+            ("role", &self.role),
+            ("email", &self.email),
+        ] {
+            if let Some(value) = value {
+                add(name, value);
+            }
+        }
+        for tag in &self.tags {
+            add("tags", tag);
+        }
+        if let Some(only_users) = self.only_users {
+            add("onlyUsers", if only_users { "true" } else { "false" });
+        }
+        Ok(Request {
+            method: reqwest::Method::GET,
+            path,
+            body: None,
+        })
+    }
+}
+
+/// `text` percent-encoded for a path segment or a query value: everything but RFC 3986's
+/// unreserved characters.
+pub(crate) fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// The page envelope through the generated wire types.
+struct PageDecoder;
+
+impl WireDecoder for PageDecoder {
+    type Output = CollaboratorPage;
+
+    fn success(&self, body: &[u8]) -> Result<CollaboratorPage, String> {
+        let envelope: applivery_api::types::CollaboratorListResponse =
+            serde_json::from_slice(body).map_err(|e| e.to_string())?;
+        let data = envelope.data;
+        Ok(CollaboratorPage {
+            items: data.items.into_iter().map(Collaborator::from).collect(),
+            total_docs: data.total_docs,
+            limit: data.limit,
+            page: data.page,
+            total_pages: data.total_pages,
+            has_next_page: data.has_next_page,
+            next_page: data.next_page,
+        })
+    }
+
+    fn error(&self, body: &[u8]) -> Option<applivery_api::types::ErrorResponse> {
+        serde_json::from_slice(body).ok()
+    }
+}
+
+/// A page being fetched, with the number asked for. `Send` natively; in wasm32 nothing is.
+#[cfg(not(target_arch = "wasm32"))]
+type PageFuture<'a> =
+    Pin<Box<dyn Future<Output = (u64, Result<CollaboratorPage, Error>)> + Send + 'a>>;
+#[cfg(target_arch = "wasm32")]
+type PageFuture<'a> = Pin<Box<dyn Future<Output = (u64, Result<CollaboratorPage, Error>)> + 'a>>;
+
+/// Every collaborator of a [`ListCollaborators`]; see [`ListCollaborators::stream`].
+#[must_use = "streams do nothing unless polled"]
+pub struct CollaboratorStream<'a> {
+    list: ListCollaborators<'a>,
+    next_page: Option<u64>,
+    buffer: std::vec::IntoIter<Collaborator>,
+    pending: Option<PageFuture<'a>>,
+}
+
+impl std::fmt::Debug for CollaboratorStream<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CollaboratorStream")
+            .field("next_page", &self.next_page)
+            .field("buffered", &self.buffer.len())
+            .finish()
+    }
+}
+
+impl Stream for CollaboratorStream<'_> {
+    type Item = Result<Collaborator, Error>;
+
+    fn poll_next(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Collaborator, Error>>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(collaborator) = this.buffer.next() {
+                return Poll::Ready(Some(Ok(collaborator)));
+            }
+            if let Some(pending) = this.pending.as_mut() {
+                let (requested, result) = std::task::ready!(pending.as_mut().poll(cx));
+                this.pending = None;
+                match result {
+                    Ok(page) => {
+                        this.next_page = page.following(requested);
+                        this.buffer = page.items.into_iter();
+                        continue;
+                    }
+                    Err(error) => {
+                        this.next_page = None;
+                        return Poll::Ready(Some(Err(error)));
+                    }
+                }
+            }
+            let Some(page) = this.next_page.take() else {
+                return Poll::Ready(None);
+            };
+            let list = this.list.clone();
+            this.pending = Some(Box::pin(async move { (page, list.page(page).await) }));
+        }
+    }
+}
