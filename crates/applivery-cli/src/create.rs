@@ -9,6 +9,11 @@ use crate::failure::Failure;
 
 /// Creates the user and prints the collaborator; the failure carries the exit code.
 pub async fn run(global: &GlobalArgs, args: CreateArgs) -> Result<(), Failure> {
+    if global.output == OutputFormat::Csv {
+        return Err(Failure::usage(
+            "--output csv is for `collaborators list`; use text, json or jsonl",
+        ));
+    }
     let client = crate::client::build(
         global,
         &args.target,
@@ -21,7 +26,8 @@ pub async fn run(global: &GlobalArgs, args: CreateArgs) -> Result<(), Failure> {
         .await
         .map_err(Failure::api)?;
     match global.output {
-        OutputFormat::Json => {
+        OutputFormat::Csv => unreachable!("refused before sending"),
+        OutputFormat::Json | OutputFormat::Jsonl => {
             let mut value =
                 serde_json::to_value(&collaborator).expect("a collaborator always serializes");
             if let Some(object) = value.as_object_mut() {

@@ -10,6 +10,7 @@
 
 pub mod args;
 mod client;
+pub mod collaborators;
 pub mod create;
 pub mod exit_code;
 pub mod failure;
@@ -19,6 +20,7 @@ pub mod journal;
 pub mod limiter;
 pub mod outcome;
 pub mod progress;
+pub mod refresh_secret;
 pub mod results;
 mod schema;
 pub mod secrets;
@@ -29,12 +31,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use args::{Cli, Command, OemUsersCommand, OutputFormat};
+use args::{Cli, CollaboratorsCommand, Command, OemUsersCommand};
 
 /// Parses the command line, runs the command, and returns the process exit code.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
-    let json = cli.global.output == OutputFormat::Json;
+    let json = cli.global.output.is_json();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -52,6 +54,16 @@ pub fn run() -> ExitCode {
             }
             Command::OemUsers(OemUsersCommand::Import(args)) => {
                 import::run(&cli.global, args).await
+            }
+            Command::OemUsers(OemUsersCommand::RefreshSecret(args)) => {
+                refresh_secret::run(&cli.global, args)
+                    .await
+                    .map(|()| exit_code::OK)
+            }
+            Command::Collaborators(CollaboratorsCommand::List(args)) => {
+                collaborators::run(&cli.global, args)
+                    .await
+                    .map(|()| exit_code::OK)
             }
             Command::OemUsers(OemUsersCommand::Schema) => {
                 schema::run();

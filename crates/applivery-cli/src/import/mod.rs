@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use applivery::RetryPolicy;
 
-use crate::args::{GlobalArgs, ImportArgs, OutputFormat};
+use crate::args::{GlobalArgs, ImportArgs};
 use crate::exit_code;
 use crate::failure::Failure;
 use crate::journal::{self, Journal, JournalError, JournalLock, JournalState, RunInfo};
@@ -33,7 +33,7 @@ use send::Sender;
 
 /// Runs the import; returns the exit code (the summary is printed).
 pub async fn run(global: &GlobalArgs, args: ImportArgs) -> Result<u8, Failure> {
-    let json = global.output == OutputFormat::Json;
+    let json = global.output.is_json();
     if let Some(results) = &args.results {
         ResultsWriter::check_path(results).map_err(Failure::usage)?;
         refuse_overwriting_input(&args.file, results, "--results")?;

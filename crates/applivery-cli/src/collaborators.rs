@@ -1,0 +1,152 @@
+//! `applivery collaborators list`: the organization's collaborators, printed as pages arrive
+//! (text, JSON, JSON Lines or CSV); memory holds one page. Never a secret.
+
+use std::io::Write;
+use std::pin::Pin;
+use std::time::Duration;
+
+use applivery::{Collaborator, RetryPolicy};
+use futures_core::Stream;
+
+use crate::args::{GlobalArgs, ListArgs, OutputFormat};
+use crate::failure::Failure;
+
+/// The CSV columns.
+const CSV_HEADER: &str = "id,email,firstName,lastName,role,tags,createdAt";
+
+/// Lists and prints; an error after some rows ends the output where it is (JSON stays valid:
+/// the array is closed) and fails the command.
+pub async fn run(global: &GlobalArgs, args: ListArgs) -> Result<(), Failure> {
+    let client = crate::client::build(
+        global,
+        &args.target,
+        RetryPolicy::default(),
+        Duration::from_secs(args.target.timeout),
+    )?;
+    let mut list = client
+        .list_collaborators(&args.target.org)
+        .page_size(args.page_size);
+    if let Some(role) = &args.role {
+        list = list.role(role);
+    }
+    if let Some(email) = &args.email {
+        list = list.email(email);
+    }
+    if let Some(sort) = &args.sort {
+        list = list.sort(sort);
+    }
+    for tag in &args.tags {
+        list = list.tag(tag);
+    }
+    if args.only_users {
+        list = list.only_users(true);
+    }
+    let mut stream = list.stream();
+    let mut out = std::io::stdout().lock();
+    let mut printer = Printer::new(global.output);
+    let mut failure = None;
+    while let Some(item) = next(&mut stream).await {
+        match item {
+            Ok(collaborator) => printer.row(&mut out, &collaborator),
+            Err(error) => {
+                failure = Some(Failure::api(error));
+                break;
+            }
+        }
+        .map_err(|e| Failure::local_io(format!("cannot write to stdout: {e}")))?;
+    }
+    printer
+        .finish(&mut out)
+        .map_err(|e| Failure::local_io(format!("cannot write to stdout: {e}")))?;
+    failure.map_or(Ok(()), Err)
+}
+
+async fn next<S: Stream + Unpin>(stream: &mut S) -> Option<S::Item> {
+    std::future::poll_fn(|cx| Pin::new(&mut *stream).poll_next(cx)).await
+}
+
+/// Prints rows in one format, with what comes before the first and after the last.
+struct Printer {
+    format: OutputFormat,
+    rows: u64,
+}
+
+impl Printer {
+    fn new(format: OutputFormat) -> Self {
+        Printer { format, rows: 0 }
+    }
+
+    fn row(&mut self, out: &mut impl Write, collaborator: &Collaborator) -> std::io::Result<()> {
+        let user = collaborator.user.clone().unwrap_or_default();
+        let email = user.email.as_deref().unwrap_or("");
+        match self.format {
+            OutputFormat::Json => {
+                let separator = if self.rows == 0 { "[\n  " } else { ",\n  " };
+                write!(out, "{separator}{}", json(collaborator))?;
+            }
+            OutputFormat::Jsonl => writeln!(out, "{}", json(collaborator))?,
+            OutputFormat::Csv => {
+                if self.rows == 0 {
+                    writeln!(out, "{CSV_HEADER}")?;
+                }
+                let cells = [
+                    collaborator.id.as_str(),
+                    email,
+                    user.first_name.as_deref().unwrap_or(""),
+                    user.last_name.as_deref().unwrap_or(""),
+                    &collaborator.role,
+                    &collaborator.tags.join(";"),
+                    collaborator.created_at.as_deref().unwrap_or(""),
+                ];
+                let cells: Vec<String> = cells.iter().map(|cell| csv_cell(cell)).collect();
+                writeln!(out, "{}", cells.join(","))?;
+            }
+            OutputFormat::Text => {
+                if self.rows == 0 {
+                    writeln!(out, "{:<24}  {:<32}  {:<10}  tags", "id", "email", "role")?;
+                }
+                writeln!(
+                    out,
+                    "{:<24}  {:<32}  {:<10}  {}",
+                    collaborator.id,
+                    email,
+                    collaborator.role,
+                    collaborator.tags.join(", ")
+                )?;
+            }
+        }
+        self.rows += 1;
+        out.flush()
+    }
+
+    fn finish(&self, out: &mut impl Write) -> std::io::Result<()> {
+        match self.format {
+            OutputFormat::Json if self.rows == 0 => writeln!(out, "[]"),
+            OutputFormat::Json => writeln!(out, "\n]"),
+            OutputFormat::Csv if self.rows == 0 => writeln!(out, "{CSV_HEADER}"),
+            OutputFormat::Text => {
+                let plural = if self.rows == 1 { "" } else { "s" };
+                writeln!(out, "{} collaborator{plural}", self.rows)
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The collaborator as JSON, without `oemSecret` (a list never carries one anyway).
+fn json(collaborator: &Collaborator) -> String {
+    let mut value = serde_json::to_value(collaborator).expect("a collaborator always serializes");
+    if let Some(object) = value.as_object_mut() {
+        object.remove("oemSecret");
+    }
+    value.to_string()
+}
+
+/// A CSV cell, quoted when it holds a comma, a quote or a line break.
+fn csv_cell(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
+}
