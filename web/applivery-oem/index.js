@@ -16,7 +16,7 @@ import {
   readCsvHeader as readCsvHeaderInWasm,
   validateOemUser as validateInWasm,
 } from './applivery_oem.js';
-import { wasmSource } from './wasm-source.js';
+import { redirectInit, wasmSource } from './wasm-source.js';
 
 // No top-level await: importing costs nothing. The wasm is instantiated by `init()`, which
 // `createOemUser` awaits, so the first call does it unless the caller did earlier.
@@ -155,7 +155,7 @@ function lease() {
 // One HTTP exchange; resolves to the call's next step. Only the caller's abort rejects, with
 // the signal's reason, as `fetch` does.
 async function attempt(call, signal, send) {
-  const init = call.attempt();
+  const init = Object.assign(call.attempt(), redirectInit);
   // A controller only for a timeout. Without a timeout the caller's signal (if any) goes to
   // `fetch` as it is.
   const timeoutMs = call.timeoutMs;
