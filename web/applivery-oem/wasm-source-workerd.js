@@ -11,4 +11,4 @@ export function wasmSource() {
  * workerd refuses `redirect: 'error'` ("must be one of follow or manual"): a 3xx is answered as it
  * is and reported with its status, as the facade does.
  */
-export const redirectInit = { redirect: 'manual' };
+export const redirect = 'manual';

@@ -20,4 +20,4 @@ export async function wasmSource() {
  * spares undici (Node's `fetch`) a copy of every request and a tee of its body, which it makes
  * only to be able to follow (measured in ARCHITECTURE.md).
  */
-export const redirectInit = { redirect: 'error' };
+export const redirect = 'error';
