@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
+import { createServer } from 'node:http';
 import { inspect } from 'node:util';
 
 import { importInstalled, installPackedPackage } from './support/install.mjs';
@@ -347,6 +348,30 @@ test('an abort rejects with the signal reason, also before the call and while wa
   );
   setTimeout(() => waiting.abort(), 200);
   await assert.rejects(retrying, (error) => error.name === 'AbortError');
+});
+
+test('a redirect is not followed (a redirected POST may be replayed), as in the facade', async () => {
+  // A front answering 307 to the mock: following it would create the user there.
+  const requests = [];
+  const front = createServer((request, response) => {
+    requests.push(request.url);
+    response.writeHead(307, { location: `${mock.baseUrl}${request.url}` }).end();
+  });
+  await new Promise((resolve) => front.listen(0, '127.0.0.1', resolve));
+  try {
+    const redirected = new AppliveryClient({
+      apiKey: API_KEY,
+      baseUrl: `http://127.0.0.1:${front.address().port}`,
+      maxRetries: 0,
+    });
+    const error = await failure(redirected.createOemUser(ORG, { email: 'moved@example.com' }));
+    assert.equal(error.kind, 'network');
+    assert.equal(requests.length, 1);
+    assert.deepEqual(await mock.users(), []);
+  } finally {
+    front.closeAllConnections();
+    await new Promise((resolve) => front.close(resolve));
+  }
 });
 
 test('hundreds of calls in a row stay correct (allocator reuse)', async () => {
