@@ -6,9 +6,11 @@
 //!
 //! ```js
 //! const call = client.prepare(organizationId, user, signal); // validates, sends nothing
+//! const { url, body } = call;                                 // read once per call
 //! for (;;) {
-//!   const init = call.attempt();                              // { method, headers, body }
-//!   const step = /* fetch(call.url, init) */ call.answered(status, retryAfter, bytes);
+//!   const authorization = call.attemptAuthorization();        // starts an attempt
+//!   // (call.attempt() starts one too and returns the whole { method, headers, body })
+//!   const step = /* fetch(url, init) */ call.answered(status, retryAfter, bytes);
 //!   if (step.retryInMs === undefined) return step;            // { ok } or { error }
 //!   /* wait step.retryInMs */
 //! }
