@@ -350,6 +350,48 @@ test('an abort rejects with the signal reason, also before the call and while wa
   await assert.rejects(retrying, (error) => error.name === 'AbortError');
 });
 
+test('a timeout aborts its own attempt only, with timeout controllers lent again', async () => {
+  // A few calls first, so that the attempts below may be lent controllers used before.
+  for (let i = 0; i < 3; i++) await client().createOemUser(ORG, { email: `warm${i}@example.com` });
+  let abortedSignal;
+  let aborted;
+  const abortSeen = new Promise((resolve) => (aborted = resolve));
+  // Never answers: only its timeout ends it.
+  const hanging = (url, init) =>
+    new Promise((_, reject) => {
+      abortedSignal = init.signal;
+      init.signal.addEventListener('abort', () => {
+        reject(init.signal.reason);
+        aborted();
+      });
+    });
+  // Sends only once the other attempt's timeout has fired: its own signal must be untouched.
+  const signals = [];
+  const afterTheAbort = async (url, init) => {
+    signals.push(init.signal);
+    await abortSeen;
+    return fetch(url, init);
+  };
+  const [error, created] = await Promise.all([
+    failure(client({ fetch: hanging, timeoutMs: 50 }).createOemUser(ORG, { email: 'late@example.com' })),
+    client({ fetch: afterTheAbort }).createOemUser(ORG, { email: 'on-time@example.com' }),
+  ]);
+  assert.equal(error.kind, 'timeout');
+  assert.equal(created.user.email, 'on-time@example.com');
+  assert.notEqual(signals[0], abortedSignal);
+  assert.equal(signals[0].aborted, false);
+  // The aborted controller is never lent again.
+  const later = await client({
+    fetch: (url, init) => {
+      signals.push(init.signal);
+      return fetch(url, init);
+    },
+  }).createOemUser(ORG, { email: 'later@example.com' });
+  assert.equal(later.user.email, 'later@example.com');
+  assert.notEqual(signals[1], abortedSignal);
+  assert.equal(signals[1].aborted, false);
+});
+
 test('a redirect is not followed (a redirected POST may be replayed), as in the facade', async () => {
   // A front answering 307 to the mock: following it would create the user there.
   const requests = [];
