@@ -188,8 +188,8 @@ async function attempt({ call, url, body, timeoutMs, maxResponseBytes, signal, s
     const response = await send(url, init);
     // Not looked up for a 2xx answer: classification reads Retry-After only for the others.
     const { status } = response;
-    const retryAfter =
-      status >= 200 && status < 300 ? undefined : (response.headers.get('retry-after') ?? undefined);
+    const success = status >= 200 && status < 300;
+    const retryAfter = success ? undefined : (response.headers.get('retry-after') ?? undefined);
     const announced = Number(response.headers.get('content-length'));
     const answer =
       announced > maxResponseBytes ? undefined : await read(response, maxResponseBytes);

@@ -372,9 +372,11 @@ test('a timeout aborts its own attempt only, with timeout controllers lent again
     await abortSeen;
     return fetch(url, init);
   };
+  const late = client({ fetch: hanging, timeoutMs: 50 });
+  const onTime = client({ fetch: afterTheAbort });
   const [error, created] = await Promise.all([
-    failure(client({ fetch: hanging, timeoutMs: 50 }).createOemUser(ORG, { email: 'late@example.com' })),
-    client({ fetch: afterTheAbort }).createOemUser(ORG, { email: 'on-time@example.com' }),
+    failure(late.createOemUser(ORG, { email: 'late@example.com' })),
+    onTime.createOemUser(ORG, { email: 'on-time@example.com' }),
   ]);
   assert.equal(error.kind, 'timeout');
   assert.equal(created.user.email, 'on-time@example.com');
@@ -392,7 +394,7 @@ test('a timeout aborts its own attempt only, with timeout controllers lent again
   assert.equal(signals[1].aborted, false);
 });
 
-test('a redirect is not followed (a redirected POST may be replayed), as in the facade', async () => {
+test('a redirect is not followed (a redirected POST may be replayed), as the facade', async () => {
   // A front answering 307 to the mock: following it would create the user there.
   const requests = [];
   const front = createServer((request, response) => {
