@@ -6,3 +6,9 @@ import module from './applivery_oem_bg.wasm';
 export function wasmSource() {
   return module;
 }
+
+/**
+ * workerd refuses `redirect: 'error'` ("must be one of follow or manual"): a 3xx is answered as it
+ * is and reported with its status, as the facade does.
+ */
+export const redirect = 'manual';

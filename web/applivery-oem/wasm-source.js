@@ -13,3 +13,11 @@ export async function wasmSource() {
   const stream = new Blob([gzip]).stream().pipeThrough(new DecompressionStream('gzip'));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
+
+/**
+ * How `fetch` treats a redirect: not followed (the facade's rule: a redirected POST may be
+ * replayed or turned into a GET), a 3xx rejects and is reported as `network`. Not following also
+ * spares undici (Node's `fetch`) a copy of every request and a tee of its body, which it makes
+ * only to be able to follow (measured in ARCHITECTURE.md).
+ */
+export const redirect = 'error';

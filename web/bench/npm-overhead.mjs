@@ -4,6 +4,9 @@
 // and the ratio package / raw, and the CPU time this process spent per call (the client's own
 // cost, less disturbed than wall time on a busy machine).
 //
+// The package does not follow redirects (`redirect: 'error'`), which spares undici a copy of each
+// request; so a third variant, the raw `fetch` with that option too, gives the like-for-like ratio.
+//
 // usage (after `cargo xtask wasm` and `cargo build --release -p applivery-mock`):
 //   node web/bench/npm-overhead.mjs [CALLS]        (`cargo xtask bench npm`)
 import { fileURLToPath } from 'node:url';
@@ -34,16 +37,20 @@ const variants = {
     const created = await client.createOemUser(ORG, user('package'));
     if (!created.id) throw new Error('no id');
   },
-  fetch: async () => {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify(user('fetch')),
-    });
-    const created = await response.json();
-    if (!response.ok || !created.data?.collaborator?.id) throw new Error(`HTTP ${response.status}`);
-  },
+  fetch: () => rawFetch('fetch', {}),
+  fetchNoRedirect: () => rawFetch('fetch-no-redirect', { redirect: 'error' }),
 };
+
+async function rawFetch(variant, options) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify(user(variant)),
+    ...options,
+  });
+  const created = await response.json();
+  if (!response.ok || !created.data?.collaborator?.id) throw new Error(`HTTP ${response.status}`);
+}
 
 /** Runs `count` calls of `call`, `parallel` at a time; returns [elapsed ns, this process's CPU us]. */
 async function timed(call, count, parallel) {
@@ -60,14 +67,15 @@ async function timed(call, count, parallel) {
 }
 
 async function compare(parallel) {
-  const total = { package: 0, fetch: 0 };
-  const cpu = { package: 0, fetch: 0 };
+  const names = Object.keys(variants);
+  const total = Object.fromEntries(names.map((name) => [name, 0]));
+  const cpu = { ...total };
   const round = ROUND * parallel;
   const rounds = Math.ceil(calls / round);
   for (const call of Object.values(variants)) await timed(call, round, parallel); // warm-up
   for (let r = 0; r < rounds; r++) {
-    // Alternate which goes first, so neither always follows the other's garbage.
-    const order = r % 2 ? ['fetch', 'package'] : ['package', 'fetch'];
+    // Rotate which goes first, so none always follows another's garbage.
+    const order = names.map((_, i) => names[(i + r) % names.length]);
     for (const name of order) {
       const [elapsed, used] = await timed(variants[name], round, parallel);
       total[name] += elapsed;
@@ -80,8 +88,11 @@ async function compare(parallel) {
     `concurrency ${String(parallel).padEnd(3)} ${rounds * round} calls each: ` +
       `package ${perCall('package').toFixed(1)} us/call, raw fetch ${perCall('fetch').toFixed(1)} us/call, ` +
       `ratio ${(total.package / total.fetch).toFixed(3)}; ` +
+      `raw fetch with redirect: 'error' ${perCall('fetchNoRedirect').toFixed(1)} us/call, ` +
+      `ratio ${(total.package / total.fetchNoRedirect).toFixed(3)}; ` +
       `CPU of this process: package ${cpuPerCall('package').toFixed(1)} us/call, ` +
-      `raw fetch ${cpuPerCall('fetch').toFixed(1)} us/call`,
+      `raw fetch ${cpuPerCall('fetch').toFixed(1)}, with redirect: 'error' ` +
+      `${cpuPerCall('fetchNoRedirect').toFixed(1)} us/call`,
   );
 }
 

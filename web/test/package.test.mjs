@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
+import { createServer } from 'node:http';
 import { inspect } from 'node:util';
 
 import { importInstalled, installPackedPackage } from './support/install.mjs';
@@ -347,6 +348,74 @@ test('an abort rejects with the signal reason, also before the call and while wa
   );
   setTimeout(() => waiting.abort(), 200);
   await assert.rejects(retrying, (error) => error.name === 'AbortError');
+});
+
+test('a timeout aborts its own attempt only, with timeout controllers lent again', async () => {
+  // A few calls first, so that the attempts below may be lent controllers used before.
+  for (let i = 0; i < 3; i++) await client().createOemUser(ORG, { email: `warm${i}@example.com` });
+  let abortedSignal;
+  let aborted;
+  const abortSeen = new Promise((resolve) => (aborted = resolve));
+  // Never answers: only its timeout ends it.
+  const hanging = (url, init) =>
+    new Promise((_, reject) => {
+      abortedSignal = init.signal;
+      init.signal.addEventListener('abort', () => {
+        reject(init.signal.reason);
+        aborted();
+      });
+    });
+  // Sends only once the other attempt's timeout has fired: its own signal must be untouched.
+  const signals = [];
+  const afterTheAbort = async (url, init) => {
+    signals.push(init.signal);
+    await abortSeen;
+    return fetch(url, init);
+  };
+  const late = client({ fetch: hanging, timeoutMs: 50 });
+  const onTime = client({ fetch: afterTheAbort });
+  const [error, created] = await Promise.all([
+    failure(late.createOemUser(ORG, { email: 'late@example.com' })),
+    onTime.createOemUser(ORG, { email: 'on-time@example.com' }),
+  ]);
+  assert.equal(error.kind, 'timeout');
+  assert.equal(created.user.email, 'on-time@example.com');
+  assert.notEqual(signals[0], abortedSignal);
+  assert.equal(signals[0].aborted, false);
+  // The aborted controller is never lent again.
+  const later = await client({
+    fetch: (url, init) => {
+      signals.push(init.signal);
+      return fetch(url, init);
+    },
+  }).createOemUser(ORG, { email: 'later@example.com' });
+  assert.equal(later.user.email, 'later@example.com');
+  assert.notEqual(signals[1], abortedSignal);
+  assert.equal(signals[1].aborted, false);
+});
+
+test('a redirect is not followed (a redirected POST may be replayed), as the facade', async () => {
+  // A front answering 307 to the mock: following it would create the user there.
+  const requests = [];
+  const front = createServer((request, response) => {
+    requests.push(request.url);
+    response.writeHead(307, { location: `${mock.baseUrl}${request.url}` }).end();
+  });
+  await new Promise((resolve) => front.listen(0, '127.0.0.1', resolve));
+  try {
+    const redirected = new AppliveryClient({
+      apiKey: API_KEY,
+      baseUrl: `http://127.0.0.1:${front.address().port}`,
+      maxRetries: 0,
+    });
+    const error = await failure(redirected.createOemUser(ORG, { email: 'moved@example.com' }));
+    assert.equal(error.kind, 'network');
+    assert.equal(requests.length, 1);
+    assert.deepEqual(await mock.users(), []);
+  } finally {
+    front.closeAllConnections();
+    await new Promise((resolve) => front.close(resolve));
+  }
 });
 
 test('hundreds of calls in a row stay correct (allocator reuse)', async () => {

@@ -6,9 +6,11 @@
 //!
 //! ```js
 //! const call = client.prepare(organizationId, user, signal); // validates, sends nothing
+//! const { url, body } = call;                                 // read once per call
 //! for (;;) {
-//!   const init = call.attempt();                              // { method, headers, body }
-//!   const step = /* fetch(call.url, init) */ call.answered(status, retryAfter, bytes);
+//!   const authorization = call.attemptAuthorization();        // starts an attempt
+//!   // (call.attempt() starts one too and returns the whole { method, headers, body })
+//!   const step = /* fetch(url, init) */ call.answered(status, retryAfter, bytes);
 //!   if (step.retryInMs === undefined) return step;            // { ok } or { error }
 //!   /* wait step.retryInMs */
 //! }
@@ -128,6 +130,22 @@ impl Call {
         applivery::sans_io::MAX_RESPONSE_BYTES as f64
     }
 
+    /// The JSON body every attempt sends.
+    #[wasm_bindgen(getter)]
+    pub fn body(&self) -> String {
+        self.body.clone()
+    }
+
+    /// Starts an attempt, as [`Call::attempt`] does, but returns only what changes between
+    /// calls of a client, the `Authorization` header's value: the wrapper writes the rest of the
+    /// init (the same method, headers and body) as a JS literal, cheaper than building it here
+    /// property by property. The value goes into that init for `fetch` and is kept nowhere else.
+    #[wasm_bindgen(js_name = attemptAuthorization)]
+    pub fn attempt_authorization(&mut self) -> String {
+        self.state.begin_attempt();
+        self.config.authorization.clone()
+    }
+
     /// Starts an attempt: the `fetch` init for it, without `signal`.
     ///
     /// Only `Authorization` and `Content-Type` are sent, so a browser's CORS preflight asks for
@@ -153,9 +171,11 @@ impl Call {
         let outcome = if body.len() as u64 > applivery::sans_io::MAX_RESPONSE_BYTES {
             Err(too_large(status))
         } else {
-            let now = (js_sys::Date::now() / 1000.0) as u64;
-            let retry_after =
-                retry_after.map(|value| applivery::sans_io::retry_after_in_seconds(&value, now));
+            // The clock only for a `Retry-After` (an HTTP date is read against it).
+            let retry_after = retry_after.map(|value| {
+                let now = (js_sys::Date::now() / 1000.0) as u64;
+                applivery::sans_io::retry_after_in_seconds(&value, now)
+            });
             applivery::sans_io::classify_with(&HostJson, status, retry_after.as_deref(), body)
         };
         self.step(outcome)

@@ -12,28 +12,34 @@ use wasm_bindgen::{JsCast, JsValue};
 
 /// `object[name]`, `undefined` when absent or when `object` is not an object.
 pub(crate) fn get(object: &JsValue, name: &'static str) -> JsValue {
-    Reflect::get(object, &key(name)).unwrap_or(JsValue::UNDEFINED)
+    Reflect::get(object, lent_key(name)).unwrap_or(JsValue::UNDEFINED)
 }
 
 /// `object[name] = value`.
 pub(crate) fn set(object: &Object, name: &'static str, value: impl Into<JsValue>) {
-    let _ = Reflect::set(object, &key(name), &value.into());
+    let _ = Reflect::set(object, lent_key(name), &value.into());
 }
 
 thread_local! {
     /// The JS strings of the property names used so far: each is decoded once, not per call.
-    static KEYS: RefCell<Vec<(&'static str, JsValue)>> = const { RefCell::new(Vec::new()) };
+    static KEYS: RefCell<Vec<(&'static str, &'static JsValue)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// `name` as a JS string (a clone of the one [`lent_key`] lends).
+pub(crate) fn key(name: &'static str) -> JsValue {
+    lent_key(name).clone()
 }
 
 /// `name` as a JS string, made once per name. Names are the crate's literals (a few dozen), so
-/// a scan comparing addresses finds them faster than decoding the UTF-8 again.
-pub(crate) fn key(name: &'static str) -> JsValue {
+/// a scan comparing addresses finds them faster than decoding the UTF-8 again. Each is kept for
+/// the module's life and lent by reference: no JS reference cloned and dropped per access.
+pub(crate) fn lent_key(name: &'static str) -> &'static JsValue {
     KEYS.with_borrow_mut(|keys| {
         if let Some((_, value)) = keys.iter().find(|(known, _)| core::ptr::eq(*known, name)) {
-            return value.clone();
+            return *value;
         }
-        let value = JsValue::from_str(name);
-        keys.push((name, value.clone()));
+        let value: &'static JsValue = Box::leak(Box::new(JsValue::from_str(name)));
+        keys.push((name, value));
         value
     })
 }
