@@ -204,6 +204,10 @@ pub struct ImportArgs {
     /// Only read and validate the file; send nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// List the organization's collaborators first and send only the rows whose email (ignoring
+    /// case) is not among them; the others are reported as `skipped_existing`.
+    #[arg(long)]
+    pub skip_existing: bool,
     /// Write one result per row to PATH: .csv, .json (an array) or .jsonl.
     #[arg(long, value_name = "PATH")]
     pub results: Option<PathBuf>,

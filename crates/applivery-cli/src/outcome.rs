@@ -18,6 +18,9 @@ pub enum Outcome {
     /// The import stopped (a fatal error such as `unauthorized`, or Ctrl-C) before the row was
     /// sent; the next run sends it.
     NotSent,
+    /// With `--skip-existing`: the organization already had a collaborator with this email
+    /// (compared ignoring case), so the row was not sent.
+    SkippedExisting,
 }
 
 impl Outcome {
@@ -29,12 +32,16 @@ impl Outcome {
             Outcome::Invalid => "invalid",
             Outcome::Failed => "failed",
             Outcome::NotSent => "not_sent",
+            Outcome::SkippedExisting => "skipped_existing",
         }
     }
 
     /// Whether the row needs nothing more: the user exists.
     pub fn is_final(self) -> bool {
-        matches!(self, Outcome::Created | Outcome::AlreadyRegistered)
+        matches!(
+            self,
+            Outcome::Created | Outcome::AlreadyRegistered | Outcome::SkippedExisting
+        )
     }
 }
 

@@ -15,6 +15,7 @@ pub struct Counts {
     invalid: u64,
     failed: u64,
     not_sent: u64,
+    skipped_existing: u64,
 }
 
 impl Counts {
@@ -31,6 +32,7 @@ impl Counts {
             Outcome::Invalid => self.invalid,
             Outcome::Failed => self.failed,
             Outcome::NotSent => self.not_sent,
+            Outcome::SkippedExisting => self.skipped_existing,
         }
     }
 
@@ -41,12 +43,18 @@ impl Counts {
             Outcome::Invalid => &mut self.invalid,
             Outcome::Failed => &mut self.failed,
             Outcome::NotSent => &mut self.not_sent,
+            Outcome::SkippedExisting => &mut self.skipped_existing,
         }
     }
 
     /// Every row counted.
     pub fn total(&self) -> u64 {
-        self.created + self.already_registered + self.invalid + self.failed + self.not_sent
+        self.created
+            + self.already_registered
+            + self.invalid
+            + self.failed
+            + self.not_sent
+            + self.skipped_existing
     }
 }
 
@@ -72,6 +80,8 @@ pub struct Summary {
     pub failed: u64,
     /// Rows not sent because the import stopped early.
     pub not_sent: u64,
+    /// Rows not sent because the organization already had the email (`--skip-existing`).
+    pub skipped_existing: u64,
     /// Rows finished by an earlier run, taken from the journal and not sent again.
     pub from_journal: u64,
     /// Requests completed by this run (rows sent, not counting retries).
@@ -107,6 +117,7 @@ impl Summary {
         self.invalid = counts.get(Outcome::Invalid);
         self.failed = counts.get(Outcome::Failed);
         self.not_sent = counts.get(Outcome::NotSent);
+        self.skipped_existing = counts.get(Outcome::SkippedExisting);
         self.sent = sent;
         self.elapsed_seconds = elapsed.as_secs_f64();
         self.rows_per_second = if self.elapsed_seconds > 0.0 {
@@ -142,6 +153,9 @@ impl Summary {
             println!("  already registered  {:>8}", self.already_registered);
             println!("  invalid             {:>8}", self.invalid);
             println!("  failed              {:>8}", self.failed);
+            if self.skipped_existing > 0 {
+                println!("  skipped (existing)  {:>8}", self.skipped_existing);
+            }
             if self.not_sent > 0 {
                 println!("  not sent            {:>8}", self.not_sent);
             }

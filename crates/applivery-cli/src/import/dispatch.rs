@@ -1,6 +1,6 @@
 //! Pass 2: stream the file again and hand each valid row to a task once the limiter allows.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -43,6 +43,7 @@ pub(super) async fn dispatch(
     limiter: &Limiter,
     stop: &AtomicBool,
     journal: Option<&Journal>,
+    existing: &HashSet<String>,
     events: mpsc::Sender<Numbered>,
 ) -> Result<(), Failure> {
     let (rows_tx, mut rows) = mpsc::channel::<Result<Record, FileError>>(READ_AHEAD);
@@ -143,6 +144,17 @@ pub(super) async fn dispatch(
                 Lookup::Unfinished { ambiguous } => ambiguous,
                 Lookup::New | Lookup::Changed => false,
             };
+            // `--skip-existing`: the organization had this email when the import started.
+            if existing.contains(&row.user.email.to_lowercase()) {
+                let event = Event::SkippedExisting {
+                    line: row.line,
+                    email: row.user.email,
+                };
+                if events.send((at, event)).await.is_err() {
+                    return result;
+                }
+                continue;
+            }
             let durable = journal
                 .as_ref()
                 .map(|journal| journal.begin_started(at, fingerprint));

@@ -11,6 +11,7 @@ mod row_user;
 mod scan;
 mod send;
 
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -134,6 +135,7 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs) -> Result<u8, Failure> {
         invalid: scan.invalid,
         failed: 0,
         not_sent: 0,
+        skipped_existing: 0,
         from_journal: scan.finished_before,
         sent: 0,
         push_backs: 0,
@@ -177,6 +179,11 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs) -> Result<u8, Failure> {
         }
         None => None,
     };
+    let existing = if args.skip_existing {
+        existing_emails(global, &args).await?
+    } else {
+        HashSet::new()
+    };
     let started = Instant::now();
     let limiter = Limiter::new(usize::from(args.concurrency));
     let stop = Arc::new(AtomicBool::new(false));
@@ -204,6 +211,7 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs) -> Result<u8, Failure> {
         &limiter,
         &stop,
         journal.as_ref(),
+        &existing,
         events,
     )
     .await;
@@ -307,4 +315,38 @@ fn watch_ctrl_c(stop: Arc<AtomicBool>, interrupted: Arc<AtomicBool>) {
             std::process::exit(i32::from(exit_code::INTERRUPTED));
         }
     });
+}
+
+/// `--skip-existing`: the emails of the organization's collaborators, lower-cased, listed page
+/// after page (with the client's usual retries) before anything is sent.
+async fn existing_emails(
+    global: &GlobalArgs,
+    args: &ImportArgs,
+) -> Result<HashSet<String>, Failure> {
+    let client = crate::client::build(
+        global,
+        &args.target,
+        RetryPolicy::default(),
+        Duration::from_secs(args.target.timeout),
+    )?;
+    let mut stream = client.list_collaborators(&args.target.org).stream();
+    let mut emails = HashSet::new();
+    while let Some(collaborator) = std::future::poll_fn(|cx| {
+        futures_core::Stream::poll_next(std::pin::Pin::new(&mut stream), cx)
+    })
+    .await
+    {
+        let collaborator = collaborator.map_err(Failure::api)?;
+        if let Some(email) = collaborator.user.and_then(|user| user.email) {
+            emails.insert(email.to_lowercase());
+        }
+    }
+    if !args.quiet {
+        eprintln!(
+            "applivery: --skip-existing: {} collaborators already in {}",
+            emails.len(),
+            args.target.org
+        );
+    }
+    Ok(emails)
 }

@@ -63,6 +63,13 @@ pub enum Event {
         /// An earlier run may have created the user (kept for the next run).
         ambiguous: bool,
     },
+    /// With `--skip-existing`: the organization already has the email; the row was not sent.
+    SkippedExisting {
+        /// Line of the file.
+        line: u64,
+        /// The email.
+        email: String,
+    },
     /// The row is invalid (counted in pass 1; listed here so that the results keep file order).
     Invalid(InvalidRow),
     /// The journal could not record the row's start, so it was not sent.
@@ -197,6 +204,14 @@ impl Recorder {
                 email,
                 outcome,
             } => self.row(position, line, email, outcome, false),
+            Event::SkippedExisting { line, email } => {
+                let outcome = RowOutcome::with_kind(
+                    Outcome::SkippedExisting,
+                    "skipped_existing",
+                    "the organization already has a collaborator with this email",
+                );
+                self.row(position, line, email, outcome, true);
+            }
             Event::Invalid(InvalidRow {
                 line,
                 email,

@@ -138,7 +138,10 @@ impl StoredOutcome {
             Outcome::AlreadyRegistered if outcome.kind.as_deref() == Some(AFTER_RETRY_KIND) => {
                 StoredOutcome::AlreadyRegisteredAfterRetry
             }
-            Outcome::AlreadyRegistered => StoredOutcome::AlreadyRegistered,
+            // Skipped rows are not journaled (the next run lists again); the user exists.
+            Outcome::AlreadyRegistered | Outcome::SkippedExisting => {
+                StoredOutcome::AlreadyRegistered
+            }
             Outcome::Failed | Outcome::Invalid => StoredOutcome::Failed,
             Outcome::NotSent => StoredOutcome::NotSent,
         }
