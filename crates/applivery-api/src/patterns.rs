@@ -82,6 +82,27 @@ pub fn organization_id(value: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
+/// `^[\w.]*((:asc)|(:desc))?$`
+///
+/// A field path of letters, digits, `_` and `.` (ECMAScript's `\w` is ASCII), optionally
+/// followed by `:asc` or `:desc`: `createdAt`, `user.email:desc`.
+pub fn sort(value: &str) -> Result<(), &'static str> {
+    let field = value
+        .strip_suffix(":asc")
+        .or_else(|| value.strip_suffix(":desc"))
+        .unwrap_or(value);
+    if field
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
+    {
+        Ok(())
+    } else {
+        Err(
+            "must be a field name of letters, digits, `_` and `.`, then optionally `:asc` or `:desc`",
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,26 +148,5 @@ mod tests {
         for bad in ["", "ab", "a_b", "../x", "a/b", "%2e%2e", "a b", "é12"] {
             assert!(organization_id(bad).is_err(), "{bad:?}");
         }
-    }
-}
-
-/// `^[\w.]*((:asc)|(:desc))?$`
-///
-/// A field path of letters, digits, `_` and `.` (ECMAScript's `\w` is ASCII), optionally
-/// followed by `:asc` or `:desc`: `createdAt`, `user.email:desc`.
-pub fn sort(value: &str) -> Result<(), &'static str> {
-    let field = value
-        .strip_suffix(":asc")
-        .or_else(|| value.strip_suffix(":desc"))
-        .unwrap_or(value);
-    if field
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
-    {
-        Ok(())
-    } else {
-        Err(
-            "must be a field name of letters, digits, `_` and `.`, then optionally `:asc` or `:desc`",
-        )
     }
 }

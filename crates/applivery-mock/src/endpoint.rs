@@ -149,7 +149,7 @@ fn invalid_fault_header(why: String) -> Response {
 fn create(shared: &Shared, organization: &str, headers: &HeaderMap, body: &[u8]) -> Response {
     let token = match authorize(shared, headers, organization, OemFeature::Needed) {
         Ok(token) => token,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     let user = match parse_new_user(body) {
         Ok(user) => user,
@@ -181,37 +181,37 @@ pub(crate) fn authorize<'h>(
     headers: &'h HeaderMap,
     organization: &str,
     feature: OemFeature,
-) -> Result<&'h str, Response> {
+) -> Result<&'h str, Box<Response>> {
     let Some(token) = bearer_token(headers) else {
-        return Err(responses::documented(
+        return Err(Box::new(responses::documented(
             StatusCode::UNAUTHORIZED,
             errors::NO_AUTH_TOKEN,
-        ));
+        )));
     };
     if !shared.api_keys.contains(token) {
-        return Err(responses::documented(
+        return Err(Box::new(responses::documented(
             StatusCode::UNAUTHORIZED,
             errors::INVALID_TOKEN,
-        ));
+        )));
     }
     if let Some(problem) = applivery_api::validation::organization_id_problems(organization).first()
     {
-        return Err(responses::validation_failed(&format!(
+        return Err(Box::new(responses::validation_failed(&format!(
             "{} {}",
             problem.field, problem.message
-        )));
+        ))));
     }
     if feature == OemFeature::Needed && shared.blocked_orgs.contains(organization) {
-        return Err(responses::documented(
+        return Err(Box::new(responses::documented(
             StatusCode::BAD_REQUEST,
             errors::FEATURE_BLOCKED,
-        ));
+        )));
     }
     if !shared.orgs.contains(organization) {
-        return Err(responses::documented(
+        return Err(Box::new(responses::documented(
             StatusCode::NOT_FOUND,
             errors::ENTITY_NOT_FOUND,
-        ));
+        )));
     }
     Ok(token)
 }

@@ -64,7 +64,7 @@ struct ListQuery {
 
 fn list(shared: &Shared, organization: &str, query: &str, headers: &HeaderMap) -> Response {
     if let Err(refused) = authorize(shared, headers, organization, OemFeature::NotNeeded) {
-        return refused;
+        return *refused;
     }
     let query = match parse(query) {
         Ok(query) => query,

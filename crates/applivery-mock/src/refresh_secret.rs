@@ -33,7 +33,7 @@ pub(crate) async fn refresh_oem_user_secret(
 /// collaborator `id` or its `user.id` (the documentation does not say which `userId` is).
 fn refresh(shared: &Shared, organization: &str, user_id: &str, headers: &HeaderMap) -> Response {
     if let Err(refused) = authorize(shared, headers, organization, OemFeature::Needed) {
-        return refused;
+        return *refused;
     }
     let refreshed = shared
         .store()

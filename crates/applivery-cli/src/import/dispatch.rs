@@ -36,14 +36,20 @@ struct Primed {
 /// a permit, so by the time a permit frees up their entry is usually on disk: the fsync is off
 /// the critical path. The price: after a crash, up to twice `--concurrency` rows (in flight or
 /// primed) are re-sent and reconciled, instead of only those in flight.
+/// What is known before anything is sent: the journal of earlier runs, and with
+/// `--skip-existing` the organization's emails (lower-cased).
+pub(super) struct Known<'a> {
+    pub(super) journal: &'a JournalState,
+    pub(super) existing_emails: &'a HashSet<String>,
+}
+
 pub(super) async fn dispatch(
     args: &ImportArgs,
-    index: &JournalState,
+    known: Known<'_>,
     sender: &Arc<Sender>,
     limiter: &Limiter,
     stop: &AtomicBool,
     journal: Option<&Journal>,
-    existing: &HashSet<String>,
     events: mpsc::Sender<Numbered>,
 ) -> Result<(), Failure> {
     let (rows_tx, mut rows) = mpsc::channel::<Result<Record, FileError>>(READ_AHEAD);
@@ -63,7 +69,8 @@ pub(super) async fn dispatch(
             }
         }
     });
-    let mut cursor = index
+    let mut cursor = known
+        .journal
         .cursor()
         .map_err(|e| Failure::local_io(e.to_string()))?;
     let journal = journal.map(Journal::handle);
@@ -145,7 +152,10 @@ pub(super) async fn dispatch(
                 Lookup::New | Lookup::Changed => false,
             };
             // `--skip-existing`: the organization had this email when the import started.
-            if existing.contains(&row.user.email.to_lowercase()) {
+            if known
+                .existing_emails
+                .contains(&row.user.email.to_lowercase())
+            {
                 let event = Event::SkippedExisting {
                     line: row.line,
                     email: row.user.email,

@@ -27,7 +27,7 @@ use crate::limiter::Limiter;
 use crate::results::ResultsWriter;
 use crate::secrets::SecretsFile;
 use crate::summary::Summary;
-use dispatch::dispatch;
+use dispatch::{Known, dispatch};
 use recorder::Recorder;
 use scan::ScanError;
 use send::Sender;
@@ -206,12 +206,14 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs) -> Result<u8, Failure> {
     });
     let dispatched = dispatch(
         &args,
-        &index,
+        Known {
+            journal: &index,
+            existing_emails: &existing,
+        },
         &sender,
         &limiter,
         &stop,
         journal.as_ref(),
-        &existing,
         events,
     )
     .await;
