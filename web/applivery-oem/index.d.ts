@@ -24,6 +24,50 @@ export declare class AppliveryClient {
     user: NewOemUser,
     options?: RequestOptions,
   ): Promise<Collaborator>;
+  /**
+   * Gives the OEM user `userId` (its collaborator id) a new OEM secret and resolves to the
+   * collaborator with it as `oemSecret`; the old secret stops working. Retried like a create:
+   * each retry rotates the secret again, and the answer holds the one in force.
+   */
+  refreshOemUserSecret(
+    organizationId: string,
+    userId: string,
+    options?: RequestOptions,
+  ): Promise<Collaborator>;
+  /**
+   * Every collaborator of the organization, filtered: an async iterator that fetches the next
+   * page only when the current one is used up (memory holds one page).
+   *
+   * ```js
+   * for await (const collaborator of client.listCollaborators(org, { role: 'unassigned' })) { ... }
+   * ```
+   */
+  listCollaborators(
+    organizationId: string,
+    options?: ListCollaboratorsOptions,
+  ): AsyncGenerator<Collaborator, void, undefined>;
+  /** Page `page` (from 1) of the list, with the paging fields of the answer (`null` if absent). */
+  listCollaboratorsPage(
+    organizationId: string,
+    page: number,
+    options?: ListCollaboratorsOptions,
+  ): Promise<CollaboratorPage>;
+}
+
+/** The filters and page size of {@link AppliveryClient.listCollaborators}. */
+export interface ListCollaboratorsOptions extends RequestOptions {
+  /** Collaborators per request (default 100; the server may cap it). */
+  pageSize?: number;
+  /** `field`, `field:asc` or `field:desc` (`createdAt:desc`). */
+  sort?: string;
+  /** Only this role: `owner`, `admin`, `editor`, `viewer` or `unassigned`. */
+  role?: string;
+  /** Only collaborators with this email. */
+  email?: string;
+  /** Only collaborators with all these tags. */
+  tags?: string[];
+  /** Only collaborators that are users. */
+  onlyUsers?: boolean;
 }
 
 /**
@@ -79,7 +123,7 @@ export declare class OemSecret {
   free(): void;
 }
 
-/** Per-call options of {@link AppliveryClient.createOemUser}. */
+/** Per-call options of every {@link AppliveryClient} call. */
 export interface RequestOptions {
   /** Cancels the call, including retries and the wait between them. */
   signal?: AbortSignal;

@@ -107,11 +107,52 @@ export class AppliveryClient {
   async createOemUser(organizationId, user, options) {
     const signal = options?.signal;
     const inner = await this.#inner;
-    const call = rethrow(() => inner.prepare(organizationId, user, signal));
+    return this.#run(rethrow(() => inner.prepare(organizationId, user, signal)), signal);
+  }
+
+  /** A new OEM secret for the user (its collaborator id); resolves to the collaborator with it. */
+  async refreshOemUserSecret(organizationId, userId, options) {
+    const signal = options?.signal;
+    const inner = await this.#inner;
+    return this.#run(rethrow(() => inner.prepareRefresh(organizationId, userId, signal)), signal);
+  }
+
+  /** Page `page` (from 1) of the organization's collaborators, with its paging fields. */
+  async listCollaboratorsPage(organizationId, page, options) {
+    return (await this.#page(organizationId, page, options)).page;
+  }
+
+  /**
+   * Every collaborator of the organization, as an async iterator that fetches the next page only
+   * when the current one is used up: `for await (const c of client.listCollaborators(org))`.
+   */
+  async *listCollaborators(organizationId, options) {
+    let next = 1;
+    while (next !== undefined) {
+      const { page, following } = await this.#page(organizationId, next, options);
+      yield* page.items;
+      next = following;
+    }
+  }
+
+  async #page(organizationId, page, options) {
+    const signal = options?.signal;
+    const inner = await this.#inner;
+    const call = rethrow(() => inner.prepareList(organizationId, page, options, signal));
+    let following;
+    const result = await this.#run(call, signal, () => {
+      following = call.following;
+    });
+    return { page: result, following };
+  }
+
+  // The attempts of one call, its retries and waits; `done` reads the call before it is freed.
+  async #run(call, signal, done) {
     try {
       // What every attempt of the call shares, read from wasm once.
       const request = {
         call,
+        method: call.method,
         url: call.url,
         body: call.body,
         timeoutMs: call.timeoutMs,
@@ -124,6 +165,7 @@ export class AppliveryClient {
         const step = await attempt(request);
         if (step.retryInMs === undefined) {
           if (step.error) throw new AppliveryError(step.error);
+          done?.();
           return step.ok;
         }
         await sleep(step.retryInMs, signal);
@@ -164,7 +206,7 @@ function lease() {
 
 // One HTTP exchange; resolves to the call's next step. Only the caller's abort rejects, with
 // the signal's reason, as `fetch` does.
-async function attempt({ call, url, body, timeoutMs, maxResponseBytes, signal, send }) {
+async function attempt({ call, method, url, body, timeoutMs, maxResponseBytes, signal, send }) {
   // A controller only for a timeout. Without a timeout the caller's signal (if any) goes to
   // `fetch` as it is.
   const lent = timeoutMs > 0 ? lease() : undefined;
@@ -174,16 +216,20 @@ async function attempt({ call, url, body, timeoutMs, maxResponseBytes, signal, s
     lent.uses++;
     signal?.addEventListener('abort', lent.abort);
   }
-  // `Call.attempt()`'s init, written here: only `Authorization` and `Content-Type`, so a
-  // browser's CORS preflight asks for nothing a server would refuse. The key is in wasm memory
-  // until this line, and this object goes to `fetch` only.
-  const init = {
-    method: 'POST',
-    headers: { Authorization: call.attemptAuthorization(), 'Content-Type': 'application/json' },
-    body,
-    redirect,
-    signal: controller?.signal ?? signal,
-  };
+  // Only `Authorization`, and `Content-Type` with a body, so a browser's CORS preflight asks for
+  // nothing a server would refuse. The key is in wasm memory until this line, and this object
+  // goes to `fetch` only.
+  const authorization = call.attemptAuthorization();
+  const init =
+    body === undefined
+      ? { method, headers: { Authorization: authorization }, redirect, signal: controller?.signal ?? signal }
+      : {
+          method,
+          headers: { Authorization: authorization, 'Content-Type': 'application/json' },
+          body,
+          redirect,
+          signal: controller?.signal ?? signal,
+        };
   try {
     const response = await send(url, init);
     // Not looked up for a 2xx answer: classification reads Retry-After only for the others.

@@ -14,6 +14,7 @@ const NODE_TESTS: &[&str] = &[
     "test/admin.test.mjs",
     "test/matrix.test.mjs",
     "test/csv-header.test.mjs",
+    "test/lifecycle.test.mjs",
 ];
 
 /// `total_gzip` is the size of the package `cargo xtask test` built before the workspace tests;

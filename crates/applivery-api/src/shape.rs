@@ -32,10 +32,11 @@ pub enum Shape {
 pub struct Field {
     /// The wire (JSON) name: `firstName`.
     pub name: &'static str,
-    /// The name in kebab case, for command-line flags: `first-name`.
+    /// The name in kebab case, for command-line flags: `first-name`. Request bodies only
+    /// (empty elsewhere: nothing reads it, and the npm package would carry it).
     pub flag: &'static str,
-    /// For a [`Shape::TextList`], the name of one item in kebab case (`tag` for `tags`): the
-    /// flag that adds one. `None` for other shapes.
+    /// For a [`Shape::TextList`] of a request body, the name of one item in kebab case (`tag`
+    /// for `tags`): the flag that adds one. `None` otherwise.
     pub item_flag: Option<&'static str>,
     /// What the property holds.
     pub shape: Shape,
@@ -43,7 +44,7 @@ pub struct Field {
     pub required: bool,
     /// The spec marks it `nullable`.
     pub nullable: bool,
-    /// The spec's `description`.
+    /// The spec's `description`, for request bodies (empty elsewhere, as `flag`).
     pub description: &'static str,
     /// The spec's `example`, as JSON text (what the mock answers for a property it has no
     /// value of its own for).

@@ -252,7 +252,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ListCollaboratorsRole {
     schemars::JsonSchema
 )]
 pub struct NewOemUser {
-    ///Email address of the new user: ASCII, at most 256 characters, of the documented pattern. Applivery's page also says `format: email`; the pattern is what it states precisely, so it is the rule here (an RFC 5322 check would refuse some addresses the pattern accepts, such as a domain label ending in `-`).
+    ///Email address of the new user: ASCII, at most 256 characters, of the documented pattern.
     pub email: ::std::string::String,
     ///Given name of the new user; at most 128 characters.
     #[serde(

@@ -1,4 +1,5 @@
-//! One `createOemUser` call as a state machine, driven by the JS wrapper: the wrapper does the
+//! One call (`createOemUser`, `refreshOemUserSecret`, a page of `listCollaborators`) as a state
+//! machine, driven by the JS wrapper: the wrapper does the
 //! I/O (`fetch`, timers, `AbortSignal`), this decides everything else.
 //!
 //! Sans-I/O keeps promises, closures and the fetch bindings out of the wasm, and the wrapper's
@@ -9,7 +10,6 @@
 //! const { url, body } = call;                                 // read once per call
 //! for (;;) {
 //!   const authorization = call.attemptAuthorization();        // starts an attempt
-//!   // (call.attempt() starts one too and returns the whole { method, headers, body })
 //!   const step = /* fetch(url, init) */ call.answered(status, retryAfter, bytes);
 //!   if (step.retryInMs === undefined) return step;            // { ok } or { error }
 //!   /* wait step.retryInMs */
@@ -18,17 +18,18 @@
 //!
 //! Each step is the facade's: [`applivery::sans_io::classify_with`] then [`RetryState::after_attempt`].
 
+use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
 
 use applivery::sans_io::{RetryState, Step};
 use applivery::{Error, NewOemUser, RetryPolicy};
-use js_sys::Object;
 use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
 
+pub(crate) use crate::decode::Answer;
 use crate::decode::HostJson;
-use crate::js::{error_fields, get, message_of, set, single};
+use crate::js::{error_fields, get, message_of, single};
 
 /// The scheme of the `Authorization` header.
 pub(crate) const BEARER: &str = "Bearer ";
@@ -56,15 +57,42 @@ impl Config {
 #[wasm_bindgen]
 pub struct Call {
     config: Rc<Config>,
+    method: &'static str,
     url: String,
-    /// The JSON body: the generated wire type, as serde_json writes it.
-    body: String,
+    /// The JSON body (the generated wire type, as serde_json writes it), if the call has one.
+    body: Option<String>,
+    decoder: HostJson,
     state: RetryState,
     /// `Date.now()` at the start, for the policy's time budget.
     started: f64,
 }
 
 impl Call {
+    /// A call of `method` to `path` (after the organizations URL: the validated organization id
+    /// and the operation's path and query, encoded).
+    pub(crate) fn request(
+        config: Rc<Config>,
+        method: &'static str,
+        path: &str,
+        answer: Answer,
+    ) -> Call {
+        let mut url = String::with_capacity(config.organizations_url.len() + path.len());
+        url.push_str(&config.organizations_url);
+        url.push_str(path);
+        Call {
+            state: RetryState::new(config.policy),
+            config,
+            method,
+            url,
+            body: None,
+            decoder: HostJson {
+                answer,
+                following: Cell::new(None),
+            },
+            started: js_sys::Date::now(),
+        }
+    }
+
     pub(crate) fn new(
         config: Rc<Config>,
         organization_id: &str,
@@ -76,17 +104,12 @@ impl Call {
                 "the user could not be encoded as JSON",
             )
         })?;
-        let mut url = String::with_capacity(config.organizations_url.len() + 64);
-        url.push_str(&config.organizations_url);
-        url.push_str(organization_id);
-        url.push_str("/oem/users");
-        Ok(Call {
-            state: RetryState::new(config.policy),
-            config,
-            url,
-            body,
-            started: js_sys::Date::now(),
-        })
+        let mut path = String::with_capacity(organization_id.len() + 10);
+        path.push_str(organization_id);
+        path.push_str("/oem/users");
+        let mut call = Call::request(config, "POST", &path, Answer::Collaborator);
+        call.body = Some(body);
+        Ok(call)
     }
 
     /// The facade's decision after an attempt, as `{ ok }`, `{ error }` or `{ retryInMs }`.
@@ -112,10 +135,23 @@ impl Call {
 
 #[wasm_bindgen]
 impl Call {
-    /// Where to POST.
+    /// Where to send.
     #[wasm_bindgen(getter)]
     pub fn url(&self) -> String {
         self.url.clone()
+    }
+
+    /// The HTTP method.
+    #[wasm_bindgen(getter)]
+    pub fn method(&self) -> String {
+        self.method.into()
+    }
+
+    /// After a page of collaborators: the number of the page that follows, `undefined` at the
+    /// end of the list.
+    #[wasm_bindgen(getter)]
+    pub fn following(&self) -> Option<f64> {
+        self.decoder.following.get().map(|page| page as f64)
     }
 
     /// Milliseconds allowed for each attempt; 0 for no limit.
@@ -130,40 +166,21 @@ impl Call {
         applivery::sans_io::MAX_RESPONSE_BYTES as f64
     }
 
-    /// The JSON body every attempt sends.
+    /// The JSON body every attempt sends; `undefined` when the call has none.
     #[wasm_bindgen(getter)]
-    pub fn body(&self) -> String {
+    pub fn body(&self) -> Option<String> {
         self.body.clone()
     }
 
-    /// Starts an attempt, as [`Call::attempt`] does, but returns only what changes between
-    /// calls of a client, the `Authorization` header's value: the wrapper writes the rest of the
-    /// init (the same method, headers and body) as a JS literal, cheaper than building it here
-    /// property by property. The value goes into that init for `fetch` and is kept nowhere else.
+    /// Starts an attempt and returns the `Authorization` header's value: the wrapper writes the
+    /// rest of the init (`method`, `body`, and `Content-Type` only with a body: nothing a
+    /// browser's CORS preflight would be refused for) as a JS literal, cheaper than building it
+    /// here property by property. The value goes into that init for `fetch` and is kept nowhere
+    /// else.
     #[wasm_bindgen(js_name = attemptAuthorization)]
     pub fn attempt_authorization(&mut self) -> String {
         self.state.begin_attempt();
         self.config.authorization.clone()
-    }
-
-    /// Starts an attempt: the `fetch` init for it, without `signal`.
-    ///
-    /// Only `Authorization` and `Content-Type` are sent, so a browser's CORS preflight asks for
-    /// nothing a server would refuse.
-    pub fn attempt(&mut self) -> Object {
-        self.state.begin_attempt();
-        let headers = Object::new();
-        set(
-            &headers,
-            "Authorization",
-            self.config.authorization.as_str(),
-        );
-        set(&headers, "Content-Type", "application/json");
-        let init = Object::new();
-        set(&init, "method", "POST");
-        set(&init, "headers", headers);
-        set(&init, "body", self.body.as_str());
-        init
     }
 
     /// The attempt's complete answer: the next step.
@@ -176,7 +193,7 @@ impl Call {
                 let now = (js_sys::Date::now() / 1000.0) as u64;
                 applivery::sans_io::retry_after_in_seconds(&value, now)
             });
-            applivery::sans_io::classify_with(&HostJson, status, retry_after.as_deref(), body)
+            applivery::sans_io::classify_with(&self.decoder, status, retry_after.as_deref(), body)
         };
         self.step(outcome)
     }

@@ -7,7 +7,7 @@
 
 use std::rc::Rc;
 
-use applivery::{Error, FieldError, NewOemUser, RetryPolicy};
+use applivery::{Error, FieldError, ListQuery, NewOemUser, RetryPolicy};
 use applivery_api::shape::Shape;
 use applivery_api::types::NewOemUser as WireUser;
 use js_sys::Array;
@@ -15,7 +15,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::AbortSignal;
 
-use crate::call::{BEARER, Call, Config};
+use crate::call::{Answer, BEARER, Call, Config};
 use crate::js::{error_fields, field_errors, get, is_absent, message_of};
 use crate::shapes::CLIENT_OPTION_NAMES;
 
@@ -62,6 +62,142 @@ impl Client {
             .and_then(|user| Call::new(self.config.clone(), &organization_id, &user))
             .map_err(|error| error_fields(&error))
     }
+}
+
+#[wasm_bindgen]
+impl Client {
+    /// Starts a `refreshOemUserSecret` call: the organization id and the user id (non-empty,
+    /// percent-encoded into the path) are checked first.
+    #[wasm_bindgen(js_name = prepareRefresh)]
+    pub fn prepare_refresh(
+        &self,
+        organization_id: JsValue,
+        user_id: JsValue,
+        signal: JsValue,
+    ) -> Result<Call, JsValue> {
+        check_signal(&signal)?;
+        let organization_id = organization_id.as_string().unwrap_or_default();
+        let user_id = user_id.as_string().unwrap_or_default();
+        let mut problems = applivery::validate_organization_id(&organization_id)
+            .err()
+            .map(|e| e.field_errors().to_vec())
+            .unwrap_or_default();
+        if user_id.is_empty() {
+            problems.push(FieldError::new("userId", "must be a non-empty string"));
+        }
+        if !problems.is_empty() {
+            return Err(error_fields(&Error::invalid_input(problems)));
+        }
+        let mut path = organization_id;
+        path.push_str("/oem/users/");
+        path.push_str(&applivery::sans_io::encode(&user_id));
+        path.push_str("/secret");
+        Ok(Call::request(
+            self.config.clone(),
+            "PUT",
+            &path,
+            Answer::Collaborator,
+        ))
+    }
+
+    /// Starts the call of page `page` (from 1) of `listCollaborators`: the organization id
+    /// and `{ pageSize, sort, role, email, tags, onlyUsers }` are checked first.
+    #[wasm_bindgen(js_name = prepareList)]
+    pub fn prepare_list(
+        &self,
+        organization_id: JsValue,
+        page: f64,
+        options: JsValue,
+        signal: JsValue,
+    ) -> Result<Call, JsValue> {
+        check_signal(&signal)?;
+        let organization_id = organization_id.as_string().unwrap_or_default();
+        let (query, mut problems) = read_list_query(&options);
+        if !(page >= 1.0 && page.fract() == 0.0) {
+            problems.push(FieldError::new("page", "must be an integer from 1"));
+        }
+        let path = query.path(&organization_id, page as u64);
+        if let Err(error) = &path {
+            let mut all = error.field_errors().to_vec();
+            all.extend(problems);
+            problems = all;
+        }
+        match path {
+            Ok(path) if problems.is_empty() => Ok(Call::request(
+                self.config.clone(),
+                "GET",
+                &path,
+                Answer::Page(page as u64),
+            )),
+            _ => Err(error_fields(&Error::invalid_input(problems))),
+        }
+    }
+}
+
+/// A `signal` that is not an `AbortSignal` is a `config` error.
+fn check_signal(signal: &JsValue) -> Result<(), JsValue> {
+    if is_absent(signal) || signal.is_instance_of::<AbortSignal>() {
+        Ok(())
+    } else {
+        let error = Error::config("options.signal must be an AbortSignal");
+        Err(error_fields(&error))
+    }
+}
+
+/// `{ pageSize, sort, role, email, tags, onlyUsers }`, and what is wrongly typed.
+fn read_list_query(options: &JsValue) -> (ListQuery, Vec<FieldError>) {
+    let mut query = ListQuery::default();
+    let mut problems = Vec::new();
+    query.sort = optional_text(options, "sort", &mut problems);
+    query.role = optional_text(options, "role", &mut problems);
+    query.email = optional_text(options, "email", &mut problems);
+    let page_size = get(options, "pageSize");
+    match page_size.as_f64() {
+        _ if is_absent(&page_size) => {}
+        Some(n) if n >= 1.0 && n.fract() == 0.0 && n <= 1000.0 => query.page_size = n as u32,
+        _ => problems.push(FieldError::new(
+            "pageSize",
+            "must be an integer from 1 to 1000",
+        )),
+    }
+    let tags = get(options, "tags");
+    if !is_absent(&tags) {
+        match tags.dyn_ref::<Array>().and_then(|array| {
+            array
+                .iter()
+                .map(|t| t.as_string())
+                .collect::<Option<Vec<_>>>()
+        }) {
+            Some(tags) => query.tags = tags,
+            None => problems.push(FieldError::new("tags", "must be an array of strings")),
+        }
+    }
+    let only_users = get(options, "onlyUsers");
+    if !is_absent(&only_users) {
+        match only_users.as_bool() {
+            Some(only) => query.only_users = Some(only),
+            None => problems.push(FieldError::new("onlyUsers", "must be a boolean")),
+        }
+    }
+    (query, problems)
+}
+
+/// `options[name]` if it is a string; a problem if it is something else but absent.
+#[inline(never)]
+fn optional_text(
+    options: &JsValue,
+    name: &'static str,
+    problems: &mut Vec<FieldError>,
+) -> Option<String> {
+    let value = get(options, name);
+    if is_absent(&value) {
+        return None;
+    }
+    let text = value.as_string();
+    if text.is_none() {
+        problems.push(FieldError::new(name, "must be a string"));
+    }
+    text
 }
 
 /// Validates a user as `createOemUser` does, sending nothing: its field errors, in the facade's
@@ -154,7 +290,7 @@ fn read_user(organization_id: Option<&str>, user: &JsValue) -> Result<NewOemUser
         if is_absent(&value) {
             continue;
         }
-        if field.shape == Shape::TextList {
+        if matches!(field.shape, Shape::TextList) {
             match value.dyn_ref::<Array>().and_then(|array| {
                 array
                     .iter()

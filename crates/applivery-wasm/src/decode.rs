@@ -14,15 +14,32 @@
 //! half of the package's wasm.
 
 use applivery_api::shape::{Field, Shape};
-use applivery_api::types::{Collaborator, ErrorDetail, ErrorResponse};
+use applivery_api::types::{Collaborator, CollaboratorPage, ErrorDetail, ErrorResponse};
+use std::cell::Cell;
+
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::js::{get, is_absent, set};
 use crate::oem_secret::OemSecret;
 
-/// The [`applivery::sans_io::WireDecoder`] of the package; the collaborator stays a JS object.
-pub(crate) struct HostJson;
+/// The [`applivery::sans_io::WireDecoder`] of the package; what it decodes stays a JS object.
+/// One decoder for every answer, so that the facade's classification is compiled once.
+pub(crate) struct HostJson {
+    /// What a success answer holds.
+    pub(crate) answer: Answer,
+    /// After a page: the number of the page that follows, if any.
+    pub(crate) following: Cell<Option<u64>>,
+}
+
+/// What a success answer holds.
+#[derive(Clone, Copy)]
+pub(crate) enum Answer {
+    /// `{ collaborator, oemSecret }`: create and refresh.
+    Collaborator,
+    /// A page of collaborators; the number it was asked as.
+    Page(u64),
+}
 
 /// Why a success body is not the documented envelope: the first offending field's path.
 type Invalid = String;
@@ -32,7 +49,14 @@ impl applivery::sans_io::WireDecoder for HostJson {
 
     fn success(&self, body: &[u8]) -> Result<JsValue, String> {
         let envelope = parse(body).ok_or_else(|| String::from("the body is not JSON"))?;
-        success(&envelope).map_err(|mut reason| {
+        let decoded = match self.answer {
+            Answer::Collaborator => success(&envelope),
+            Answer::Page(requested) => page(&envelope, requested).map(|(page, following)| {
+                self.following.set(following);
+                page
+            }),
+        };
+        decoded.map_err(|mut reason| {
             reason.push_str(" is missing or has the wrong type");
             reason
         })
@@ -108,11 +132,18 @@ fn success(envelope: &JsValue) -> Result<JsValue, Invalid> {
         return Err("data.oemSecret".into());
     }
     let object: &Object = collaborator.unchecked_ref();
-    shape_collaborator(object)?;
-    // As `applivery::Collaborator::from_data`: beside the collaborator first, then inside it,
-    // where any JSON value is taken (a non-string one in its JSON text).
-    let inside = get(&collaborator, "oemSecret");
-    let secret = match beside.as_string() {
+    shape_collaborator(object, "data.collaborator")?;
+    // As `applivery::Collaborator::from_data`: beside the collaborator first, then inside it.
+    keep_secret(object, beside.as_string());
+    Ok(collaborator)
+}
+
+/// Puts the OEM secret on the collaborator as an [`OemSecret`]: `beside` if given, else an
+/// `oemSecret` inside the collaborator, where any JSON value is taken (a non-string one in its
+/// JSON text), as `applivery::Collaborator` does; no secret, no key.
+fn keep_secret(object: &Object, beside: Option<String>) {
+    let inside = get(object, "oemSecret");
+    let secret = match beside {
         Some(secret) => Some(secret),
         None if is_absent(&inside) => None,
         None => inside
@@ -123,14 +154,70 @@ fn success(envelope: &JsValue) -> Result<JsValue, Invalid> {
         Some(secret) => set(object, "oemSecret", OemSecret::new(secret)),
         None => delete(object, "oemSecret"),
     }
-    Ok(collaborator)
+}
+
+/// `data.<name>`, for messages (no `format!`: it would link core's formatting into the wasm).
+fn data_path(field: &Field) -> Invalid {
+    let mut path = String::from("data.");
+    path.push_str(field.name);
+    path
+}
+
+/// Checks `{ status, data: { items, totalDocs, ... } }` against the spec's `CollaboratorPage`.
+fn page(envelope: &JsValue, requested: u64) -> Result<(JsValue, Option<u64>), Invalid> {
+    if !is_object(envelope) {
+        return Err("the body".into());
+    }
+    if get(envelope, "status").as_bool().is_none() {
+        return Err("status".into());
+    }
+    let data = get(envelope, "data");
+    if !is_object(&data) {
+        return Err("data".into());
+    }
+    let object: &Object = data.unchecked_ref();
+    let mut items = 0;
+    for field in CollaboratorPage::FIELDS {
+        let value = get(&data, field.name);
+        if let Shape::RecordList(_) = field.shape {
+            let list = value.dyn_ref::<Array>().ok_or_else(|| data_path(field))?;
+            for item in list.iter() {
+                if !is_object(&item) {
+                    return Err(data_path(field));
+                }
+                let item: &Object = item.unchecked_ref();
+                shape_collaborator(item, "data.items[]")?;
+                keep_secret(item, None);
+            }
+            items = list.length() as usize;
+        } else if is_absent(&value) {
+            set(object, field.name, JsValue::NULL);
+        } else if !fits(field.shape, &value) {
+            return Err(data_path(field));
+        }
+    }
+    let number = |name| get(&data, name).as_f64().map(|n| n as i64);
+    let following = applivery::sans_io::next_page(
+        requested,
+        items,
+        get(&data, "hasNextPage").as_bool(),
+        number("nextPage"),
+        number("totalPages"),
+    );
+    Ok((data, following))
 }
 
 /// Checks the collaborator's fields against the spec's `Collaborator::FIELDS` and shapes it,
 /// in place, as `applivery::Collaborator` serializes: a required field must be of its type;
 /// a missing optional one is `null` when the spec marks it nullable and absent otherwise; a
 /// record (`user`) is copied as its Rust type keeps it. Unknown fields stay as they came.
-fn shape_collaborator(object: &Object) -> Result<(), Invalid> {
+fn shape_collaborator(object: &Object, at: &str) -> Result<(), Invalid> {
+    let path = |field: &Field| {
+        let mut path = String::from(at);
+        path.push('.');
+        path.push_str(field.name);
+        path
+    };
     for field in Collaborator::FIELDS {
         let value = get(object, field.name);
         if is_absent(&value) {
@@ -143,7 +230,7 @@ fn shape_collaborator(object: &Object) -> Result<(), Invalid> {
                 delete(object, field.name);
             }
         } else if let Shape::Record(fields) = field.shape {
-            set(object, field.name, record(&value, fields, field)?);
+            set(object, field.name, record(&value, fields, &path(field))?);
         } else if !fits(field.shape, &value) {
             return Err(path(field));
         }
@@ -153,9 +240,9 @@ fn shape_collaborator(object: &Object) -> Result<(), Invalid> {
 
 /// A nested record (an `OemUser`), copied as the generated Rust type keeps it: every field
 /// optional, present ones of their type, `null` and unknown ones dropped.
-fn record(value: &JsValue, fields: &'static [Field], of: &Field) -> Result<Object, Invalid> {
+fn record(value: &JsValue, fields: &'static [Field], at: &str) -> Result<Object, Invalid> {
     if !is_object(value) {
-        return Err(path(of));
+        return Err(at.into());
     }
     let kept = Object::new();
     for field in fields {
@@ -164,10 +251,10 @@ fn record(value: &JsValue, fields: &'static [Field], of: &Field) -> Result<Objec
             continue;
         }
         if !fits(field.shape, &inner) {
-            let mut at = path(of);
-            at.push('.');
-            at.push_str(field.name);
-            return Err(at);
+            let mut path = String::from(at);
+            path.push('.');
+            path.push_str(field.name);
+            return Err(path);
         }
         set(&kept, field.name, inner);
     }
@@ -187,13 +274,6 @@ fn fits(shape: Shape, value: &JsValue) -> bool {
         Shape::RecordList(_) => Array::is_array(value),
         Shape::Any => true,
     }
-}
-
-/// `data.collaborator.<name>`, for messages.
-fn path(field: &Field) -> String {
-    let mut path = String::from("data.collaborator.");
-    path.push_str(field.name);
-    path
 }
 
 fn delete(object: &Object, name: &'static str) {

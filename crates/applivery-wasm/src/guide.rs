@@ -16,34 +16,32 @@ use crate::js::set;
 /// `remedy`, the words the CLI's hints and the README use.
 #[wasm_bindgen(js_name = errorGuide)]
 pub fn error_guide() -> Array {
-    ErrorKind::ALL
-        .iter()
-        .map(|kind| {
-            let entry = Object::new();
-            set(&entry, "kind", kind.as_str());
-            set(&entry, "meaning", kind.meaning());
-            set(&entry, "remedy", kind.remedy());
-            JsValue::from(entry)
-        })
-        .collect()
+    let guide = Array::new();
+    for kind in ErrorKind::ALL {
+        let entry = Object::new();
+        set(&entry, "kind", kind.as_str());
+        set(&entry, "meaning", kind.meaning());
+        set(&entry, "remedy", kind.remedy());
+        guide.push(&entry);
+    }
+    guide
 }
 
 /// `[{ name, flag, list, required, description }]`: the properties of the spec's `NewOemUser`
 /// (its generated `FIELDS`), in the spec's order, for building a form or reading columns.
 #[wasm_bindgen(js_name = oemUserFields)]
 pub fn oem_user_fields() -> Array {
-    NewOemUser::FIELDS
-        .iter()
-        .map(|field| {
-            let entry = Object::new();
-            set(&entry, "name", field.name);
-            set(&entry, "flag", field.flag);
-            set(&entry, "list", field.shape == Shape::TextList);
-            set(&entry, "required", field.required);
-            set(&entry, "description", field.description);
-            JsValue::from(entry)
-        })
-        .collect()
+    let fields = Array::new();
+    for field in NewOemUser::FIELDS {
+        let entry = Object::new();
+        set(&entry, "name", field.name);
+        set(&entry, "flag", field.flag);
+        set(&entry, "list", matches!(field.shape, Shape::TextList));
+        set(&entry, "required", field.required);
+        set(&entry, "description", field.description);
+        fields.push(&entry);
+    }
+    fields
 }
 
 /// Reads the header row of a CSV import file (its cells, as strings) by the CLI's rule

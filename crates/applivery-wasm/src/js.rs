@@ -10,14 +10,23 @@ use applivery::{Error, FieldError};
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
+// `get`, `set_value` and `lent_key` are called from dozens of places: kept out of line, they are
+// compiled once instead of at every call (measured: smaller package).
+
 /// `object[name]`, `undefined` when absent or when `object` is not an object.
+#[inline(never)]
 pub(crate) fn get(object: &JsValue, name: &'static str) -> JsValue {
     Reflect::get(object, lent_key(name)).unwrap_or(JsValue::UNDEFINED)
 }
 
 /// `object[name] = value`.
 pub(crate) fn set(object: &Object, name: &'static str, value: impl Into<JsValue>) {
-    let _ = Reflect::set(object, lent_key(name), &value.into());
+    set_value(object, name, &value.into());
+}
+
+#[inline(never)]
+fn set_value(object: &Object, name: &'static str, value: &JsValue) {
+    let _ = Reflect::set(object, lent_key(name), value);
 }
 
 thread_local! {
@@ -33,6 +42,7 @@ pub(crate) fn key(name: &'static str) -> JsValue {
 /// `name` as a JS string, made once per name. Names are the crate's literals (a few dozen), so
 /// a scan comparing addresses finds them faster than decoding the UTF-8 again. Each is kept for
 /// the module's life and lent by reference: no JS reference cloned and dropped per access.
+#[inline(never)]
 pub(crate) fn lent_key(name: &'static str) -> &'static JsValue {
     KEYS.with_borrow_mut(|keys| {
         if let Some((_, value)) = keys.iter().find(|(known, _)| core::ptr::eq(*known, name)) {
@@ -85,17 +95,17 @@ pub(crate) fn error_fields(error: &Error) -> JsValue {
     object.into()
 }
 
-/// `[{ field, message }, ...]`.
+/// `[{ field, message }, ...]`. (Pushed one by one: `collect()` into an `Array` links a
+/// larger generic `Extend`.)
 pub(crate) fn field_errors(errors: &[FieldError]) -> Array {
-    errors
-        .iter()
-        .map(|error| {
-            let object = Object::new();
-            set(&object, "field", error.field);
-            set(&object, "message", error.message.as_str());
-            JsValue::from(object)
-        })
-        .collect()
+    let array = Array::new();
+    for error in errors {
+        let object = Object::new();
+        set(&object, "field", error.field);
+        set(&object, "message", error.message.as_str());
+        array.push(&object);
+    }
+    array
 }
 
 /// `error.message` of a JS exception, or a generic text.

@@ -199,7 +199,9 @@ impl JsonSchema for FieldName {
         string_enum(
             "FieldName",
             "An input field, named as on the wire.",
-            std::iter::once("organizationId").chain(NewOemUser::PROPERTIES.iter().copied()),
+            std::iter::once("organizationId")
+                .chain(NewOemUser::PROPERTIES.iter().copied())
+                .chain(["userId", "page", "pageSize", "sort", "role", "onlyUsers"]),
         )
     }
 }
@@ -231,6 +233,7 @@ pub fn package_schema() -> serde_json::Value {
     generator.subschema_for::<ErrorGuideEntry>();
     generator.subschema_for::<CsvHeader>();
     generator.subschema_for::<OemUserField>();
+    generator.subschema_for::<applivery_api::types::CollaboratorPage>();
     let mut definitions =
         serde_json::to_value(generator.take_definitions()).expect("schemas serialize to JSON");
     unwrap_single_refs(&mut definitions);
@@ -241,6 +244,7 @@ pub fn package_schema() -> serde_json::Value {
         "CsvHeader",
         "CsvHeaderProblem",
         "OemUserField",
+        "CollaboratorPage",
     ] {
         let names = definitions[output]["properties"]
             .as_object()

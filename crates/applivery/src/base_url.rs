@@ -43,7 +43,10 @@ pub fn check_parsed_base_url(url: &ParsedUrl<'_>) -> Result<String, Error> {
         }
         other => {
             // A parsed scheme is `[a-z0-9+.-]+`: nothing to escape.
-            let message = ["base URL scheme '", other, "' is not http(s)"].concat();
+            // Pushed, not `concat()`: that links a generic join into the npm package's wasm.
+            let mut message = String::from("base URL scheme '");
+            message.push_str(other);
+            message.push_str("' is not http(s)");
             return Err(Error::config(message));
         }
     }

@@ -145,7 +145,7 @@ impl Client {
                 method: reqwest::Method::PUT,
                 path: format!(
                     "{organization_id}/oem/users/{}/secret",
-                    crate::collaborators::encode(user_id)
+                    crate::list_query::encode(user_id)
                 ),
                 body: None,
             })

@@ -12,12 +12,9 @@ use crate::Collaborator;
 use crate::classify::WireDecoder;
 use crate::client::Client;
 use crate::error::Error;
+use crate::list_query::ListQuery;
 use crate::request::CallOptions;
 use crate::transport::Request;
-use crate::validate::field_errors;
-
-/// Collaborators per page when [`ListCollaborators::page_size`] is not set.
-pub const DEFAULT_PAGE_SIZE: u32 = 100;
 
 /// A list of the organization's collaborators, with filters; returned by
 /// [`Client::list_collaborators`] and [`crate::Organization::list_collaborators`].
@@ -42,12 +39,7 @@ pub const DEFAULT_PAGE_SIZE: u32 = 100;
 pub struct ListCollaborators<'a> {
     client: &'a Client,
     organization_id: &'a str,
-    page_size: u32,
-    sort: Option<String>,
-    role: Option<String>,
-    email: Option<String>,
-    tags: Vec<String>,
-    only_users: Option<bool>,
+    query: ListQuery,
 }
 
 /// One page of collaborators and where it is in the whole list (the answer's paging fields,
@@ -74,23 +66,15 @@ pub struct CollaboratorPage {
 
 impl CollaboratorPage {
     /// The number of the page after this one (`requested` is the one asked for), or `None` at
-    /// the end. A server that names a page at or before this one ends the list rather than
-    /// looping.
+    /// the end.
     fn following(&self, requested: u64) -> Option<u64> {
-        let more = match self.has_next_page {
-            Some(more) => more,
-            None => self
-                .total_pages
-                .is_some_and(|total| requested < u64::try_from(total).unwrap_or(0)),
-        };
-        if !more || self.items.is_empty() {
-            return None;
-        }
-        let next = self
-            .next_page
-            .and_then(|next| u64::try_from(next).ok())
-            .unwrap_or(requested + 1);
-        (next > requested).then_some(next)
+        crate::paging::next_page(
+            requested,
+            self.items.len(),
+            self.has_next_page,
+            self.next_page,
+            self.total_pages,
+        )
     }
 }
 
@@ -99,48 +83,43 @@ impl<'a> ListCollaborators<'a> {
         ListCollaborators {
             client,
             organization_id,
-            page_size: DEFAULT_PAGE_SIZE,
-            sort: None,
-            role: None,
-            email: None,
-            tags: Vec::new(),
-            only_users: None,
+            query: ListQuery::default(),
         }
     }
 
     /// Collaborators per page (`limit`); the server may cap it.
     pub fn page_size(mut self, page_size: u32) -> Self {
-        self.page_size = page_size.max(1);
+        self.query.page_size = page_size.max(1);
         self
     }
 
     /// The order: `field`, `field:asc` or `field:desc` (`createdAt:desc`).
     pub fn sort(mut self, sort: impl Into<String>) -> Self {
-        self.sort = Some(sort.into());
+        self.query.sort = Some(sort.into());
         self
     }
 
     /// Only collaborators of this role (`owner`, `admin`, `editor`, `viewer`, `unassigned`).
     pub fn role(mut self, role: impl Into<String>) -> Self {
-        self.role = Some(role.into());
+        self.query.role = Some(role.into());
         self
     }
 
     /// Only collaborators with this email.
     pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.email = Some(email.into());
+        self.query.email = Some(email.into());
         self
     }
 
     /// Only collaborators with this tag (call again for more tags).
     pub fn tag(mut self, tag: impl Into<String>) -> Self {
-        self.tags.push(tag.into());
+        self.query.tags.push(tag.into());
         self
     }
 
     /// Only collaborators that are users (`onlyUsers`).
     pub fn only_users(mut self, only_users: bool) -> Self {
-        self.only_users = Some(only_users);
+        self.query.only_users = Some(only_users);
         self
     }
 
@@ -181,66 +160,12 @@ impl<'a> ListCollaborators<'a> {
 
     /// The request for `page`, or why it may not be sent (every problem at once).
     fn request(&self, page: u64) -> Result<Request, Error> {
-        use applivery_api::validation::{
-            email_problems, organization_id_problems, role_problems, sort_problems,
-        };
-        let mut problems = organization_id_problems(self.organization_id);
-        problems.extend(self.sort.as_deref().map(sort_problems).unwrap_or_default());
-        problems.extend(self.role.as_deref().map(role_problems).unwrap_or_default());
-        problems.extend(
-            self.email
-                .as_deref()
-                .map(email_problems)
-                .unwrap_or_default(),
-        );
-        if !problems.is_empty() {
-            return Err(Error::invalid_input(field_errors(problems)));
-        }
-        let mut path = format!(
-            "{}/collaborators/?page={page}&limit={}",
-            self.organization_id, self.page_size
-        );
-        let mut add = |name: &str, value: &str| {
-            path.push('&');
-            path.push_str(name);
-            path.push('=');
-            path.push_str(&encode(value));
-        };
-        for (name, value) in [
-            ("sort", &self.sort),
-            ("role", &self.role),
-            ("email", &self.email),
-        ] {
-            if let Some(value) = value {
-                add(name, value);
-            }
-        }
-        for tag in &self.tags {
-            add("tags", tag);
-        }
-        if let Some(only_users) = self.only_users {
-            add("onlyUsers", if only_users { "true" } else { "false" });
-        }
         Ok(Request {
             method: reqwest::Method::GET,
-            path,
+            path: self.query.path(self.organization_id, page)?,
             body: None,
         })
     }
-}
-
-/// `text` percent-encoded for a path segment or a query value: everything but RFC 3986's
-/// unreserved characters.
-pub(crate) fn encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
 }
 
 /// The page envelope through the generated wire types.

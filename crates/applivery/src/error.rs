@@ -177,11 +177,14 @@ impl Error {
 
     /// Input that failed validation; nothing was sent.
     pub fn invalid_input(field_errors: Vec<FieldError>) -> Self {
-        let message = field_errors
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("; ");
+        // A loop, not `join`, whose generic copies cost the npm package's wasm.
+        let mut message = String::new();
+        for (i, field_error) in field_errors.iter().enumerate() {
+            if i > 0 {
+                message.push_str("; ");
+            }
+            message.push_str(&field_error.to_string());
+        }
         let mut error = Error::new(ErrorKind::InvalidInput, message);
         error.inner.field_errors = field_errors;
         error
@@ -396,7 +399,7 @@ fn redact_cut_start(text: &mut String, secret: &str) {
         let mut out = head[..head.len() - length].to_vec();
         out.extend_from_slice(crate::secret::REDACTED.as_bytes());
         out.extend_from_slice(ELLIPSIS);
-        *text = String::from_utf8_lossy(&out).into_owned();
+        *text = lossy(&out);
     }
 }
 
@@ -414,7 +417,28 @@ fn redact_whole(text: &mut String, secret: &str) {
         }
     }
     if out != bytes {
-        *text = String::from_utf8_lossy(&out).into_owned();
+        *text = lossy(&out);
+    }
+}
+
+/// `bytes` as text, each invalid UTF-8 sequence replaced by U+FFFD: what
+/// `String::from_utf8_lossy` gives, written with `from_utf8` (already in the npm package's wasm)
+/// instead of its chunk iterator (over 1 KB of it).
+fn lossy(mut bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    loop {
+        match core::str::from_utf8(bytes) {
+            Ok(valid) => {
+                out.push_str(valid);
+                return out;
+            }
+            Err(error) => {
+                let (valid, rest) = bytes.split_at(error.valid_up_to());
+                out.push_str(core::str::from_utf8(valid).unwrap_or_default());
+                out.push(char::REPLACEMENT_CHARACTER);
+                bytes = &rest[error.error_len().map_or(rest.len(), usize::from)..];
+            }
+        }
     }
 }
 
@@ -422,13 +446,13 @@ fn redact_whole(text: &mut String, secret: &str) {
 pub(crate) fn snippet(body: &[u8]) -> String {
     const MAX_CHARS: usize = 200;
     let head = &body[..body.len().min(MAX_CHARS * 4)];
-    let text = String::from_utf8_lossy(head);
+    let text = lossy(head);
     let mut out: String = text
         .chars()
         .take(MAX_CHARS)
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
-    if text.chars().count() > MAX_CHARS || body.len() > head.len() {
+    if applivery_api::rules::char_count(&text) > MAX_CHARS || body.len() > head.len() {
         out.push('…');
     }
     out.trim().to_owned()
@@ -539,6 +563,21 @@ mod tests {
         redact(&mut untouched, "sk-1");
         assert_eq!(untouched, "nothing to hide: sk-");
         assert!(contains("abc sk-1", "sk-1") && !contains("sk-", "sk-1"));
+    }
+
+    #[test]
+    fn lossy_decoding_equals_std() {
+        for bytes in [
+            &b"plain"[..],
+            b"\xff",
+            b"a\xffb\xc3",
+            b"\xe2\x82",
+            b"\xf0\x9f\x98\x80 ok \xed\xa0\x80",
+            b"\xc3\xa9\x80\x80tail",
+            b"",
+        ] {
+            assert_eq!(lossy(bytes), String::from_utf8_lossy(bytes), "{bytes:?}");
+        }
     }
 
     #[test]

@@ -144,7 +144,9 @@ mod generated {
     pub(crate) mod collaborator;
     pub(crate) mod new_oem_user;
 }
+mod list_query;
 mod new_user;
+mod paging;
 mod retry;
 mod secret;
 mod validate;
@@ -169,6 +171,7 @@ pub use classify::codes;
 pub use collaborator::OemUser;
 pub use error::{Error, ErrorKind, FieldError, RetryClass};
 pub use generated::collaborator::Collaborator;
+pub use list_query::{DEFAULT_PAGE_SIZE, ListQuery};
 pub use new_user::{NewOemUser, validate_request};
 pub use retry::RetryPolicy;
 pub use secret::{REDACTED, Secret};
@@ -184,6 +187,8 @@ pub mod sans_io {
         MAX_RESPONSE_BYTES, SerdeJson, WireDecoder, classify, classify_with, kind_for_code,
         parse_http_date, parse_retry_after, retry_after_in_seconds,
     };
+    pub use crate::list_query::encode;
+    pub use crate::paging::next_page;
     pub use crate::retry::{RetryState, Step};
 }
 
@@ -192,9 +197,7 @@ pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };
 #[cfg(feature = "client")]
-pub use collaborators::{
-    CollaboratorPage, CollaboratorStream, DEFAULT_PAGE_SIZE, ListCollaborators,
-};
+pub use collaborators::{CollaboratorPage, CollaboratorStream, ListCollaborators};
 #[cfg(feature = "client")]
 pub use organization::Organization;
 #[cfg(feature = "client")]

@@ -138,7 +138,9 @@ impl RetryPolicy {
                 } else {
                     0.5
                 };
-                ceiling.mul_f64(unit)
+                // In whole nanoseconds (`unit` is in 0..=1, so no overflow): `mul_f64` would
+                // link the float-to-Duration conversion and its panics into the npm package.
+                Duration::from_nanos((ceiling.as_nanos() as f64 * unit) as u64)
             }
         };
         if elapsed.saturating_add(delay) > self.max_elapsed {

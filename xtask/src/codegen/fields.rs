@@ -64,16 +64,25 @@ pub fn generate(spec: &OpenAPI, types: &syn::File) -> Result<Generated, String> 
             let (rust, optional) = rust_fields.get(property.as_str()).ok_or_else(|| {
                 format!("{place}: no field of the generated struct {name} is named after it")
             })?;
-            let flag = kebab_case(property);
+            // Flags and descriptions serve request bodies (the CLI's flags, the page's form);
+            // elsewhere nothing reads them, and the npm package would carry them.
+            let flag = if is_request {
+                kebab_case(property)
+            } else {
+                String::new()
+            };
             let item_flag = match shape {
-                ShapeCode::TextList => format!("Some({:?})", singular(&flag)),
+                ShapeCode::TextList if is_request => format!("Some({:?})", singular(&flag)),
                 _ => "None".into(),
             };
             let example = match &data.example {
                 Some(example) => format!("Some({:?})", example.to_string()),
                 None => "None".into(),
             };
-            let description = data.description.as_deref().unwrap_or_default();
+            let description = match &data.description {
+                Some(description) if is_request => description.as_str(),
+                _ => "",
+            };
             let _ = writeln!(
                 entries,
                 "Field {{ name: {property:?}, flag: {flag:?}, item_flag: {item_flag}, \
