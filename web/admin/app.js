@@ -4,6 +4,7 @@
 import { AppliveryClient, init, oemUserFields, validateOemUser } from '../pkg/index.js';
 import { readImportRows, toCsv } from './csv.js';
 import { explain } from './messages.js';
+import { initUsersTab } from './users.js';
 
 const $ = (selector) => document.querySelector(selector);
 const KEY_STORAGE = 'applivery-admin.apiKey';
@@ -45,6 +46,7 @@ function client() {
 // ---- tabs (WAI-ARIA tabs pattern: arrow keys move between tabs) -----------------------------
 
 const tabs = [...document.querySelectorAll('[role=tab]')];
+let usersShown;
 function selectTab(tab) {
   for (const t of tabs) {
     const selected = t === tab;
@@ -53,6 +55,7 @@ function selectTab(tab) {
     document.getElementById(t.getAttribute('aria-controls')).hidden = !selected;
   }
   tab.focus();
+  if (tab.id === 'tab-users') usersShown?.();
 }
 for (const tab of tabs) {
   tab.addEventListener('click', () => selectTab(tab));
@@ -360,5 +363,6 @@ $('#bulk-download').addEventListener('click', () => {
 // validateOemUser (bulk import) is synchronous once the package's wasm is instantiated.
 await init();
 renderUserFields();
+usersShown = initUsersTab({ client, organizationId: () => connection.organizationId.value.trim(), explain });
 await restoreConnection();
 document.body.dataset.ready = 'true';

@@ -1,7 +1,8 @@
 // The admin page (web/admin/) in real Chromium against applivery-mock: create one user, see the
 // duplicate error, then a 200-row CSV with two invalid rows created in bulk; the same file stopped
 // midway (every row kept, in flight vs not sent, the download agreeing with the table and the
-// mock); a 10,000-row file run and stopped. Screenshots of each step are saved under
+// mock); a 10,000-row file run and stopped; the Users tab listing, filtering, paging and refreshing
+// a secret shown once. Screenshots of each step are saved under
 // web/test-results/admin/ as test artifacts.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -239,4 +240,77 @@ test('admin page: a 10,000-row file is checked, run and stopped with the page re
   assert.equal((await mock.users()).length >= created, true);
   console.log(`# 10,000 rows: stopped after ${created} created; longest main-thread task ${Math.round(await page.evaluate(() => window.longestTask))} ms`);
   assert.deepEqual(pageErrors, []);
+});
+
+test('admin page: the Users tab lists, filters, pages and refreshes a secret shown once', async () => {
+  await mock.reset();
+  // 25 users made through the API: tags alternate so that a filter halves the list.
+  for (let i = 1; i <= 25; i++) {
+    const response = await fetch(`${mock.baseUrl}/v1/organizations/${ORGANIZATION}/oem/users`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer mock-api-key', 'content-type': 'application/json' },
+      body: JSON.stringify({ email: `team.${String(i).padStart(2, '0')}@example.com`, tags: [i % 2 ? 'odd' : 'even'] }),
+    });
+    assert.equal(response.status, 200);
+  }
+  const page = await context.newPage();
+  const pageErrors = [];
+  page.on('pageerror', (error) => pageErrors.push(error));
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: site.url });
+  await page.goto(`${site.url}/admin/`);
+  await page.waitForSelector('body[data-ready=true]');
+
+  // Listing: 20 per page, then the last 5.
+  await page.getByRole('tab', { name: 'Users' }).click();
+  const rows = page.locator('#users-table tbody tr');
+  await page.getByText('Page 1 of 2 · 25 collaborators').waitFor();
+  assert.equal(await rows.count(), 20);
+  assert.equal(await rows.first().locator('td').first().innerText(), 'team.01@example.com');
+  await page.screenshot({ path: join(shots, '20-users-page-1.png'), fullPage: true });
+  await page.getByRole('button', { name: 'Next page' }).click();
+  await page.getByText('Page 2 of 2 · 25 collaborators').waitFor();
+  assert.equal(await rows.count(), 5);
+  assert.equal(await page.getByRole('button', { name: 'Next page' }).isDisabled(), true);
+
+  // Filters: a tag, then an email, then the newest first.
+  await page.getByLabel('Tag', { exact: true }).fill('even');
+  await page.getByRole('button', { name: 'Show users' }).click();
+  await page.getByText('Page 1 of 1 · 12 collaborators').waitFor();
+  await page.getByLabel('Tag', { exact: true }).fill('');
+  await page.getByLabel('Address contains').fill('TEAM.07');
+  await page.getByRole('button', { name: 'Show users' }).click();
+  await page.getByText('Page 1 of 1 · 1 collaborator').waitFor();
+  await page.getByLabel('Address contains').fill('');
+  await page.getByLabel('Order').selectOption('user.email:asc');
+  await page.getByLabel('Role').selectOption('owner');
+  await page.getByRole('button', { name: 'Show users' }).click();
+  await page.getByText('No collaborator matches.').waitFor();
+  await page.getByLabel('Role').selectOption('');
+  await page.getByRole('button', { name: 'Show users' }).click();
+  await page.getByText('Page 1 of 2 · 25 collaborators').waitFor();
+  await page.screenshot({ path: join(shots, '21-users-filtered.png'), fullPage: true });
+
+  // Refresh a secret: confirm, see it once, copy it; closing forgets it.
+  const before = (await mock.oemSecrets()).find((s) => s.email === 'team.03@example.com').oemSecret;
+  await page.getByRole('button', { name: 'Refresh the OEM secret of team.03@example.com' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByText('Give team.03@example.com a new OEM secret?').waitFor();
+  await page.screenshot({ path: join(shots, '22-refresh-confirm.png'), fullPage: true });
+  await dialog.getByRole('button', { name: 'Refresh secret' }).click();
+  const shown = dialog.locator('#refresh-secret');
+  await shown.waitFor({ state: 'visible' });
+  const secret = await shown.innerText();
+  const after = (await mock.oemSecrets()).find((s) => s.email === 'team.03@example.com').oemSecret;
+  assert.equal(secret, after, 'the page shows the secret the mock now holds');
+  assert.notEqual(after, before, 'the old secret is gone');
+  await dialog.getByRole('button', { name: 'Copy' }).click();
+  await dialog.getByText('Copied.').waitFor();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), secret);
+  await page.screenshot({ path: join(shots, '23-refresh-shown.png'), fullPage: true });
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  assert.equal(await page.locator('#refresh-secret').innerText(), '');
+  const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + document.body.innerText);
+  assert.ok(!stored.includes(secret), 'the secret is kept nowhere on the page');
+  assert.deepEqual(pageErrors, []);
+  await page.close();
 });
