@@ -7,6 +7,7 @@ const BENCHES: &[(&str, &str, &str)] = &[
     ("mock", "applivery-mock", "throughput"),
     ("facade", "applivery", "overhead"),
     ("import", "applivery-cli", "import"),
+    ("list", "applivery-cli", "list"),
 ];
 
 /// (name, script under web/): benches of the built npm package, run with Node after `cargo xtask

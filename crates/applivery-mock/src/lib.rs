@@ -1,4 +1,5 @@
-//! A local, faithful mock of Applivery's **Create OEM user** endpoint, for demos, this project's
+//! A local, faithful mock of Applivery's OEM user endpoints (**create**, **refresh OEM secret**,
+//! **list collaborators**), for demos, this project's
 //! tests and your own integration tests. Like `stripe-mock`, it is a real HTTP server on
 //! loopback (axum routes on hyper connections), not an in-process fake, and it reads and writes
 //! the same generated wire types ([`applivery_api::types`]) as the client.
@@ -51,6 +52,25 @@
 //! `createdAt`/`updatedAt`. Beside the collaborator, `data.oemSecret` is a fresh random secret
 //! of 48 characters. Parallel creates of one email yield exactly one 200: the check and the
 //! insert happen under one lock.
+//!
+//! A property of the spec's `Collaborator` the mock has no value of its own for is answered with
+//! the spec's `example`, if it gives one.
+//!
+//! # Refresh OEM secret and list collaborators
+//!
+//! `PUT .../oem/users/{userId}/secret` checks the token and organization as above (a blocked
+//! organization is refused: it is an OEM endpoint), finds the user by its collaborator `id` or
+//! its `user.id` (the documentation does not say which; 404 3001 otherwise), stores a fresh
+//! secret (the old one is gone) and answers as a create does.
+//!
+//! `GET .../collaborators/` lists what was created in the organization: `role`, `email` (a
+//! substring, ignoring case), `tags` (all of them), `sort` (`field[:asc|:desc]`, a dotted path
+//! into the collaborator, compared as text; default creation order), `page` (from 1) and `limit`
+//! (default 10, clamped to 100), answering `{status, data: {items, totalDocs, limit, page,
+//! totalPages, hasPrevPage, hasNextPage, prevPage, nextPage}}`. A parameter that breaks the
+//! spec's rules is a 400 6001 like a bad body. Faults and the rate limit apply to both as to
+//! create. Where the documentation is silent these are assumptions, as the spec's
+//! `x-assumption`s say.
 //!
 //! # Test routes
 //!
