@@ -45,7 +45,14 @@ fn run_import(file: &Path, base_url: &str) {
     let status = Command::new(env!("CARGO_BIN_EXE_applivery"))
         .args(["oem-users", "import"])
         .arg(file)
-        .args(["--org", "demo-org", "--quiet", "--no-journal", "--concurrency", "64"])
+        .args([
+            "--org",
+            "demo-org",
+            "--quiet",
+            "--no-journal",
+            "--concurrency",
+            "64",
+        ])
         .env("APPLIVERY_API_KEY", DEFAULT_API_KEY)
         .env("APPLIVERY_BASE_URL", base_url)
         .stdout(Stdio::null())
@@ -58,7 +65,14 @@ fn run_import(file: &Path, base_url: &str) {
 fn list(base_url: &str) -> (usize, f64, f64) {
     let started = Instant::now();
     let mut child = Command::new(env!("CARGO_BIN_EXE_applivery"))
-        .args(["--output", "jsonl", "collaborators", "list", "--org", "demo-org"])
+        .args([
+            "--output",
+            "jsonl",
+            "collaborators",
+            "list",
+            "--org",
+            "demo-org",
+        ])
         .args(["--page-size", "100"])
         .env("APPLIVERY_API_KEY", DEFAULT_API_KEY)
         .env("APPLIVERY_BASE_URL", base_url)

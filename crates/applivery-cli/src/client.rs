@@ -32,3 +32,24 @@ pub fn build(
         .build()
         .map_err(Failure::api)
 }
+
+/// The client of a one-off command (create, refresh, list): the SDK's default retries and the
+/// `--timeout` of `target`.
+pub fn for_command(global: &GlobalArgs, target: &Target) -> Result<Client, Failure> {
+    build(
+        global,
+        target,
+        RetryPolicy::default(),
+        Duration::from_secs(target.timeout),
+    )
+}
+
+/// `--output csv` is for lists: a command printing one object refuses it before sending.
+pub fn refuse_csv(global: &GlobalArgs) -> Result<(), Failure> {
+    if global.output == crate::args::OutputFormat::Csv {
+        return Err(Failure::usage(
+            "--output csv is for `collaborators list`; use text, json or jsonl",
+        ));
+    }
+    Ok(())
+}

@@ -3,9 +3,8 @@
 
 use std::io::Write;
 use std::pin::Pin;
-use std::time::Duration;
 
-use applivery::{Collaborator, RetryPolicy};
+use applivery::Collaborator;
 use futures_core::Stream;
 
 use crate::args::{GlobalArgs, ListArgs, OutputFormat};
@@ -17,12 +16,7 @@ const CSV_HEADER: &str = "id,email,firstName,lastName,role,tags,createdAt";
 /// Lists and prints; an error after some rows ends the output where it is (JSON stays valid:
 /// the array is closed) and fails the command.
 pub async fn run(global: &GlobalArgs, args: ListArgs) -> Result<(), Failure> {
-    let client = crate::client::build(
-        global,
-        &args.target,
-        RetryPolicy::default(),
-        Duration::from_secs(args.target.timeout),
-    )?;
+    let client = crate::client::for_command(global, &args.target)?;
     let mut list = client
         .list_collaborators(&args.target.org)
         .page_size(args.page_size);

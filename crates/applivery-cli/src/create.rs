@@ -1,25 +1,14 @@
 //! `applivery oem-users create`: one user.
 
-use std::time::Duration;
-
-use applivery::{NewOemUser, RetryPolicy};
+use applivery::NewOemUser;
 
 use crate::args::{CreateArgs, GlobalArgs, OutputFormat};
 use crate::failure::Failure;
 
 /// Creates the user and prints the collaborator; the failure carries the exit code.
 pub async fn run(global: &GlobalArgs, args: CreateArgs) -> Result<(), Failure> {
-    if global.output == OutputFormat::Csv {
-        return Err(Failure::usage(
-            "--output csv is for `collaborators list`; use text, json or jsonl",
-        ));
-    }
-    let client = crate::client::build(
-        global,
-        &args.target,
-        RetryPolicy::default(),
-        Duration::from_secs(args.target.timeout),
-    )?;
+    crate::client::refuse_csv(global)?;
+    let client = crate::client::for_command(global, &args.target)?;
     let user = NewOemUser::from(args.user.0);
     let collaborator = client
         .create_oem_user(&args.target.org, user)

@@ -1,25 +1,12 @@
 //! `applivery oem-users refresh-secret USER_ID`: a new OEM secret, printed (it was asked for).
 
-use std::time::Duration;
-
-use applivery::RetryPolicy;
-
-use crate::args::{GlobalArgs, OutputFormat, RefreshSecretArgs};
+use crate::args::{GlobalArgs, RefreshSecretArgs};
 use crate::failure::Failure;
 
 /// Rotates the secret and prints the collaborator with the new secret.
 pub async fn run(global: &GlobalArgs, args: RefreshSecretArgs) -> Result<(), Failure> {
-    if global.output == OutputFormat::Csv {
-        return Err(Failure::usage(
-            "--output csv is for `collaborators list`; use text, json or jsonl",
-        ));
-    }
-    let client = crate::client::build(
-        global,
-        &args.target,
-        RetryPolicy::default(),
-        Duration::from_secs(args.target.timeout),
-    )?;
+    crate::client::refuse_csv(global)?;
+    let client = crate::client::for_command(global, &args.target)?;
     let collaborator = client
         .refresh_oem_user_secret(&args.target.org, &args.user_id)
         .await

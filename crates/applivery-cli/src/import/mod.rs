@@ -325,12 +325,8 @@ async fn existing_emails(
     global: &GlobalArgs,
     args: &ImportArgs,
 ) -> Result<HashSet<String>, Failure> {
-    let client = crate::client::build(
-        global,
-        &args.target,
-        RetryPolicy::default(),
-        Duration::from_secs(args.target.timeout),
-    )?;
+    // Listing is a one-off call: the SDK's retries, not the import's own.
+    let client = crate::client::for_command(global, &args.target)?;
     let mut stream = client.list_collaborators(&args.target.org).stream();
     let mut emails = HashSet::new();
     while let Some(collaborator) = std::future::poll_fn(|cx| {
