@@ -70,10 +70,11 @@ fn list(shared: &Shared, organization: &str, query: &str, headers: &HeaderMap) -
         Ok(query) => query,
         Err(detail) => return responses::validation_failed(&detail),
     };
-    let mut found: Vec<Collaborator> = shared
-        .store()
-        .users(Some(organization))
-        .into_iter()
+    // Filtered and sorted by reference; only the page's collaborators are cloned, so a page costs
+    // one pass over the organization, not a copy of it.
+    let store = shared.store();
+    let mut found: Vec<&Collaborator> = store
+        .collaborators(organization)
         .filter(|c| query.role.as_ref().is_none_or(|role| &c.role == role))
         .filter(|c| {
             query.email.as_ref().is_none_or(|email| {
@@ -103,7 +104,8 @@ fn list(shared: &Shared, organization: &str, query: &str, headers: &HeaderMap) -
     let start = ((page - 1).saturating_mul(limit)).min(total) as usize;
     let end = (start as u64 + limit).min(total) as usize;
     let mut data = CollaboratorPage::blank();
-    data.items = found.drain(start..end).collect();
+    data.items = found[start..end].iter().map(|c| (*c).clone()).collect();
+    drop(store);
     data.total_docs = Some(total as i64);
     data.limit = Some(limit as i64);
     data.page = Some(page as i64);

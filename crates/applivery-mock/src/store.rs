@@ -69,6 +69,14 @@ impl Store {
             .collect()
     }
 
+    /// The created collaborators of `organization`, borrowed, in creation order.
+    pub(crate) fn collaborators<'a>(
+        &'a self,
+        organization: &'a str,
+    ) -> impl Iterator<Item = &'a Collaborator> + 'a {
+        self.of(Some(organization)).map(|entry| &entry.collaborator)
+    }
+
     /// The request bodies of the created users, in creation order.
     pub(crate) fn requests(&self, organization: Option<&str>) -> Vec<NewOemUser> {
         self.of(organization)
