@@ -214,7 +214,7 @@ Arguments:
 - `email`: Only collaborators with this email.
 - `limit`: Collaborators per page.
 - `only_users`: Only collaborators that are users (not service accounts).
-- `page`: Page number, from 1.
+- `page`: Page number, from 1 (the mock counts a value below 1 as 1).
 - `role`: Only collaborators of this role.
 - `sort`: `field`, `field:asc` or `field:desc`.
 - `tags`: Only collaborators with these tags.
@@ -277,6 +277,9 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             401u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }

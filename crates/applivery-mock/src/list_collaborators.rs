@@ -2,7 +2,7 @@
 //! in the organization, filtered, sorted and paged as documented.
 //!
 //! Assumed where the documentation is silent (the spec's `x-assumption`s say the same): `limit`
-//! defaults to 10 and is clamped to [`MAX_LIMIT`]; `email` matches a substring ignoring case;
+//! defaults to 10 and is clamped to 1..=[`MAX_LIMIT`] (a `page` below 1 is page 1); `email` matches a substring ignoring case;
 //! `tags` requires every tag given; without `sort` the order is creation order; a sort field
 //! is a dotted path into the collaborator (`createdAt`, `user.email`), compared as text.
 
@@ -140,9 +140,10 @@ fn parse(query: &str) -> Result<ListQuery, String> {
     for pair in query.split('&').filter(|pair| !pair.is_empty()) {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
         let (name, value) = (decode(name)?, decode(value)?);
-        let number = |value: &str| match value.parse::<u64>() {
-            Ok(n) if n >= 1 => Ok(n),
-            _ => Err(format!("{name} must be an integer from 1")),
+        // Any integer the spec allows is taken: below 1 counts as 1 (and `limit` is clamped).
+        let number = |value: &str| match value.parse::<i64>() {
+            Ok(n) => Ok(n.max(1) as u64),
+            Err(_) => Err(format!("{name} must be an integer")),
         };
         let checked = |problems: Vec<applivery_api::rules::Problem>| match problems.first() {
             Some(problem) => Err(format!("{} {}", problem.field, problem.message)),
