@@ -35,7 +35,7 @@ pub fn run(name: Option<&str>) -> Result<(), String> {
         return Err(format!("no bench named {name:?}; choose one of {names:?}"));
     }
     if !package.is_empty() {
-        wasm::run()?;
+        wasm::run(true)?;
         setup::chromium()?;
         run_step(
             "cargo",

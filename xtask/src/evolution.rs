@@ -86,15 +86,12 @@ pub fn run() -> Result<(), String> {
     let spec = add_property(&spec, "NewOemUser", GROUPS)?;
     let spec = add_property(&spec, "Collaborator", LAST_LOGIN)?;
     write(&spec_path, &spec)?;
-    let xtask = std::env::current_exe().map_err(|e| format!("cannot find xtask: {e}"))?;
-    let spec_arg = spec_path.to_str().ok_or("non-UTF-8 path")?;
-    let ws_arg = ws.to_str().ok_or("non-UTF-8 path")?;
-    let exe = xtask.to_str().ok_or("non-UTF-8 path")?;
-    step(
-        Command::new(exe)
-            .args(["codegen", "--spec", spec_arg, "--out-root", ws_arg])
-            .current_dir(&ws),
-    )?;
+    codegen::run(&codegen::Options {
+        spec: spec_path,
+        root: ws.clone(),
+        check: false,
+    })?;
+    let xtask = own_copy(&work)?;
     let edited = hand_edited_lines(&root, &ws, &files)?;
     println!("evolution: hand-edited lines outside the spec and generated files: {edited}");
     if edited != 0 {
@@ -197,7 +194,8 @@ fn cli_and_npm(
     // npm: the package built from the changed workspace.
     step(
         Command::new(xtask)
-            .arg("wasm")
+            // The budget is the real package's; the copy carries three more properties.
+            .args(["wasm", "--no-budget"])
             .env("APPLIVERY_XTASK_ROOT", ws)
             .env("CARGO_TARGET_DIR", target)
             .current_dir(ws),
@@ -212,6 +210,21 @@ fn cli_and_npm(
             .args([base_url, LAST_LOGIN_EXAMPLE])
             .current_dir(root.join("web")),
     )
+}
+
+/// A copy of this program, to run its `wasm` task on the workspace copy: a workspace-wide
+/// `cargo test` earlier in the run may have replaced target/debug/xtask (with other features), and
+/// /proc/self/exe still reads the running one.
+fn own_copy(work: &Path) -> Result<PathBuf, String> {
+    let copy = work.join("xtask");
+    let running = Path::new("/proc/self/exe");
+    let source = if running.exists() {
+        running.to_path_buf()
+    } else {
+        std::env::current_exe().map_err(|e| format!("cannot find xtask: {e}"))?
+    };
+    fs::copy(&source, &copy).map_err(|e| format!("cannot copy {}: {e}", source.display()))?;
+    Ok(copy)
 }
 
 /// Copies the files git knows (tracked, or new and not ignored) into `to`; links node_modules.
