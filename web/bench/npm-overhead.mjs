@@ -7,11 +7,19 @@
 // The package does not follow redirects (`redirect: 'error'`), which spares undici a copy of each
 // request; so a third variant, the raw `fetch` with that option too, gives the like-for-like ratio.
 //
+// Every variant first makes WARMUP calls, interleaved as the measured ones: per-round times of
+// all three fall by about half over the first few thousand calls of a process (V8 tiering up
+// undici, the glue and the wasm; the mock's and the kernel's caches), and a short warm-up made
+// the ratio a measure of who warms faster. Each variant's figure is the mean over all its
+// measured calls; the median round is printed beside it, as it shrugs off a round that shared
+// the 2 cores with something else.
+//
 // usage (after `cargo xtask wasm` and `cargo build --release -p applivery-mock`):
-//   node web/bench/npm-overhead.mjs [CALLS]        (`cargo xtask bench npm`)
+//   node web/bench/npm-overhead.mjs [CALLS] [WARMUP]        (`cargo xtask bench npm`)
 import { fileURLToPath } from 'node:url';
 
 const calls = Number(process.argv[2] ?? 5000);
+const warmup = Number(process.argv[3] ?? 3000);
 const ROUND = 100;
 const CONCURRENCY = 16;
 const KEY = 'mock-api-key';
@@ -66,33 +74,42 @@ async function timed(call, count, parallel) {
   return [elapsed, user + system];
 }
 
-async function compare(parallel) {
+/** Rounds of `round` calls of each variant, in turn (which goes first rotates). */
+async function rounds(parallel, count) {
   const names = Object.keys(variants);
-  const total = Object.fromEntries(names.map((name) => [name, 0]));
-  const cpu = { ...total };
   const round = ROUND * parallel;
-  const rounds = Math.ceil(calls / round);
-  for (const call of Object.values(variants)) await timed(call, round, parallel); // warm-up
-  for (let r = 0; r < rounds; r++) {
-    // Rotate which goes first, so none always follows another's garbage.
-    const order = names.map((_, i) => names[(i + r) % names.length]);
-    for (const name of order) {
+  const times = Object.fromEntries(names.map((name) => [name, { ns: [], cpu: 0 }]));
+  for (let r = 0; r < Math.ceil(count / round); r++) {
+    // Rotated, so that none always follows another's garbage.
+    for (const name of names.map((_, i) => names[(i + r) % names.length])) {
       const [elapsed, used] = await timed(variants[name], round, parallel);
-      total[name] += elapsed;
-      cpu[name] += used;
+      times[name].ns.push(elapsed / round);
+      times[name].cpu += used;
     }
   }
-  const perCall = (name) => total[name] / (rounds * round) / 1000;
-  const cpuPerCall = (name) => cpu[name] / (rounds * round);
+  return times;
+}
+
+const mean = (values) => values.reduce((sum, value) => sum + value, 0) / values.length;
+const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
+
+async function compare(parallel) {
+  await rounds(parallel, warmup);
+  const times = await rounds(parallel, calls);
+  const measured = times.package.ns.length * ROUND * parallel;
+  const us = (name, statistic) => statistic(times[name].ns) / 1000;
+  const figures = (name) =>
+    `${us(name, mean).toFixed(1)} us/call (median round ${us(name, median).toFixed(1)})`;
+  const ratio = (name) =>
+    `ratio ${(us('package', mean) / us(name, mean)).toFixed(3)} ` +
+    `(median ${(us('package', median) / us(name, median)).toFixed(3)})`;
+  const cpu = (name) => (times[name].cpu / measured).toFixed(1);
   console.log(
-    `concurrency ${String(parallel).padEnd(3)} ${rounds * round} calls each: ` +
-      `package ${perCall('package').toFixed(1)} us/call, raw fetch ${perCall('fetch').toFixed(1)} us/call, ` +
-      `ratio ${(total.package / total.fetch).toFixed(3)}; ` +
-      `raw fetch with redirect: 'error' ${perCall('fetchNoRedirect').toFixed(1)} us/call, ` +
-      `ratio ${(total.package / total.fetchNoRedirect).toFixed(3)}; ` +
-      `CPU of this process: package ${cpuPerCall('package').toFixed(1)} us/call, ` +
-      `raw fetch ${cpuPerCall('fetch').toFixed(1)}, with redirect: 'error' ` +
-      `${cpuPerCall('fetchNoRedirect').toFixed(1)} us/call`,
+    `concurrency ${String(parallel).padEnd(3)} ${measured} calls each after ${warmup} warm-up: ` +
+      `package ${figures('package')}; raw fetch ${figures('fetch')}, ${ratio('fetch')}; ` +
+      `raw fetch with redirect: 'error' ${figures('fetchNoRedirect')}, ${ratio('fetchNoRedirect')}; ` +
+      `CPU of this process: package ${cpu('package')} us/call, raw fetch ${cpu('fetch')}, ` +
+      `with redirect: 'error' ${cpu('fetchNoRedirect')} us/call`,
   );
 }
 

@@ -9,6 +9,7 @@
 //! On native targets only [`shapes`] is compiled: the Rust description of the JS API that the
 //! package's `.d.ts` is generated from.
 
+pub mod allocator;
 pub mod shapes;
 
 #[cfg(target_arch = "wasm32")]
@@ -33,9 +34,11 @@ pub use guide::{error_guide, read_csv_header};
 #[cfg(target_arch = "wasm32")]
 pub use oem_secret::OemSecret;
 
-/// See Cargo.toml: the smallest allocator that frees and coalesces; the package's allocations
-/// are few and short-lived.
+/// Small and O(1): see [`allocator`].
 #[cfg(target_arch = "wasm32")]
 #[global_allocator]
-static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
-    lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());
+static ALLOCATOR: allocator::SizeClasses<allocator::LinearMemory> =
+    allocator::SizeClasses::new(allocator::LinearMemory);
+
+#[cfg(target_feature = "atomics")]
+compile_error!("the allocator is single-threaded: build without the `atomics` target feature");
