@@ -6,6 +6,8 @@
 //
 // The package does not follow redirects (`redirect: 'error'`), which spares undici a copy of each
 // request; so a third variant, the raw `fetch` with that option too, gives the like-for-like ratio.
+// A fourth adds what the package's per-attempt timeout costs a raw `fetch` written with the same
+// guarantee: an `AbortController` and a 30 s timer per request.
 //
 // Every variant first makes WARMUP calls, interleaved as the measured ones: per-round times of
 // all three fall by about half over the first few thousand calls of a process (V8 tiering up
@@ -47,6 +49,15 @@ const variants = {
   },
   fetch: () => rawFetch('fetch', {}),
   fetchNoRedirect: () => rawFetch('fetch-no-redirect', { redirect: 'error' }),
+  fetchTimeout: async () => {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), 30_000);
+    try {
+      await rawFetch('fetch-timeout', { redirect: 'error', signal: controller.signal });
+    } finally {
+      clearTimeout(timer);
+    }
+  },
 };
 
 async function rawFetch(variant, options) {
@@ -108,8 +119,9 @@ async function compare(parallel) {
     `concurrency ${String(parallel).padEnd(3)} ${measured} calls each after ${warmup} warm-up: ` +
       `package ${figures('package')}; raw fetch ${figures('fetch')}, ${ratio('fetch')}; ` +
       `raw fetch with redirect: 'error' ${figures('fetchNoRedirect')}, ${ratio('fetchNoRedirect')}; ` +
+      `and a timeout signal ${figures('fetchTimeout')}, ${ratio('fetchTimeout')}; ` +
       `CPU of this process: package ${cpu('package')} us/call, raw fetch ${cpu('fetch')}, ` +
-      `with redirect: 'error' ${cpu('fetchNoRedirect')} us/call`,
+      `with redirect: 'error' ${cpu('fetchNoRedirect')}, and a timeout ${cpu('fetchTimeout')} us/call`,
   );
 }
 
