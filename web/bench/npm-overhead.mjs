@@ -10,7 +10,7 @@
 // guarantee: an `AbortController` and a 30 s timer per request.
 //
 // Every variant first makes WARMUP calls, interleaved as the measured ones: per-round times of
-// all three fall by about half over the first few thousand calls of a process (V8 tiering up
+// every variant fall by about half over the first few thousand calls of a process (V8 tiering up
 // undici, the glue and the wasm; the mock's and the kernel's caches), and a short warm-up made
 // the ratio a measure of who warms faster. Each variant's figure is the mean over all its
 // measured calls; the median round is printed beside it, as it shrugs off a round that shared

@@ -6,8 +6,8 @@
 //! ([`applivery`] with `default-features = false`). This crate is sans-I/O: the wrapper does
 //! `fetch`, timers and `AbortSignal`, and asks a `Call` what each answer means.
 //!
-//! On native targets only [`shapes`] is compiled: the Rust description of the JS API that the
-//! package's `.d.ts` is generated from.
+//! On native targets only [`shapes`] (the Rust description of the JS API that the package's
+//! `.d.ts` is generated from) and [`allocator`] (tested there on an arena) are compiled.
 
 pub mod allocator;
 pub mod shapes;
