@@ -10,11 +10,11 @@
 // guarantee: an `AbortController` and a 30 s timer per request.
 //
 // Every variant first makes WARMUP calls, interleaved as the measured ones: per-round times of
-// every variant fall by about half over the first few thousand calls of a process (V8 tiering up
-// undici, the glue and the wasm; the mock's and the kernel's caches), and a short warm-up made
-// the ratio a measure of who warms faster. Each variant's figure is the mean over all its
-// measured calls; the median round is printed beside it, as it shrugs off a round that shared
-// the 2 cores with something else.
+// every variant fall by about half over the first few thousand calls of a process (V8 tiering
+// up undici, the glue and the wasm; the mock's and the kernel's caches), and a short warm-up
+// made the ratio a measure of who warms faster (the warm-up's ratios are printed last). Each
+// variant's figure is the mean over all its measured calls; the median round is printed beside
+// it, as it shrugs off a round that shared the 2 cores with something else.
 //
 // usage (after `cargo xtask wasm` and `cargo build --release -p applivery-mock`):
 //   node web/bench/npm-overhead.mjs [CALLS] [WARMUP]        (`cargo xtask bench npm`)
@@ -105,9 +105,10 @@ const mean = (values) => values.reduce((sum, value) => sum + value, 0) / values.
 const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
 
 async function compare(parallel) {
-  await rounds(parallel, warmup);
+  const cold = await rounds(parallel, warmup);
   const times = await rounds(parallel, calls);
   const measured = times.package.ns.length * ROUND * parallel;
+  const ratioCold = (name) => (mean(cold.package.ns) / mean(cold[name].ns)).toFixed(3);
   const us = (name, statistic) => statistic(times[name].ns) / 1000;
   const figures = (name) =>
     `${us(name, mean).toFixed(1)} us/call (median round ${us(name, median).toFixed(1)})`;
@@ -121,7 +122,9 @@ async function compare(parallel) {
       `raw fetch with redirect: 'error' ${figures('fetchNoRedirect')}, ${ratio('fetchNoRedirect')}; ` +
       `and a timeout signal ${figures('fetchTimeout')}, ${ratio('fetchTimeout')}; ` +
       `CPU of this process: package ${cpu('package')} us/call, raw fetch ${cpu('fetch')}, ` +
-      `with redirect: 'error' ${cpu('fetchNoRedirect')}, and a timeout ${cpu('fetchTimeout')} us/call`,
+      `with redirect: 'error' ${cpu('fetchNoRedirect')}, and a timeout ${cpu('fetchTimeout')} us/call; ` +
+      `during the warm-up, ratios ${ratioCold('fetch')}, ${ratioCold('fetchNoRedirect')}, ` +
+      `${ratioCold('fetchTimeout')}`,
   );
 }
 
