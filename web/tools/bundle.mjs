@@ -3,7 +3,7 @@
 //   index.js    ESM, the wasm embedded (gzip, base64): browsers, every bundler, Node ESM, Deno, Bun
 //   index.cjs   the same as CommonJS: `require` in Node, Bun and bundlers
 //   workerd.js  ESM importing ./applivery_oem_bg.wasm as a module: Cloudflare Workers (workerd)
-// Then removes the glue from PKG_DIR: it is inside each entry.
+// Then removes the glue and its snippets from PKG_DIR: they are inside each entry.
 //
 // usage: node bundle.mjs TEMPLATE_DIR PKG_DIR
 import { readFileSync, rmSync } from 'node:fs';
@@ -62,4 +62,6 @@ for (const { outfile, format, source } of entries) {
   });
 }
 rmSync(glue);
+// The Rust crate's JS snippets (`#[wasm_bindgen(module = ...)]`), bundled like the glue.
+rmSync(join(pkgDir, 'snippets'), { recursive: true, force: true });
 console.log(`bundled ${entries.map((e) => e.outfile).join(', ')} into ${pkgDir}`);

@@ -34,11 +34,6 @@ thread_local! {
     static KEYS: RefCell<Vec<(&'static str, &'static JsValue)>> = const { RefCell::new(Vec::new()) };
 }
 
-/// `name` as a JS string (a clone of the one [`lent_key`] lends).
-pub(crate) fn key(name: &'static str) -> JsValue {
-    lent_key(name).clone()
-}
-
 /// `name` as a JS string, made once per name. Names are the crate's literals (a few dozen), so
 /// a scan comparing addresses finds them faster than decoding the UTF-8 again. Each is kept for
 /// the module's life and lent by reference: no JS reference cloned and dropped per access.
