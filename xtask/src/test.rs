@@ -90,6 +90,20 @@ pub fn run() -> Result<(), String> {
     for features in FEATURE_MATRIX {
         cargo(&[&["check"], *features].concat())?;
     }
+    // HTTPS through the platform library too, and through both together (reqwest then picks
+    // native-tls): a refused certificate must stay final whichever TLS library reports it.
+    for features in ["native-tls", "rustls,native-tls"] {
+        cargo(&[
+            "test",
+            "-p",
+            "applivery",
+            "--no-default-features",
+            "--features",
+            features,
+            "--test",
+            "tls",
+        ])?;
+    }
     // The generated client, and the facade both as the core the wasm crate uses and with its
     // client, compile for wasm32.
     cargo(&["build", "-p", "applivery-api", "--target", WASM_TARGET])?;

@@ -84,7 +84,7 @@
 //!   [`ErrorKind::AlreadyRegisteredAfterRetry`]: the user exists, possibly created by this very
 //!   call. Any other outcome of the retry (success included) is reported as is.
 //! - **Everything else** (documented API errors, 4xx, undecodable answers, invalid input, a
-//!   server certificate rustls refuses) is final. An undecodable 2xx answer is not retried: the user was most likely created, and
+//!   server certificate the TLS library refuses) is final. An undecodable 2xx answer is not retried: the user was most likely created, and
 //!   [`Error::is_ambiguous`] says so.
 //!
 //! Waits use exponential backoff with full jitter (uniform in

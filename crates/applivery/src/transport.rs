@@ -207,14 +207,16 @@ fn send_error(e: reqwest::Error) -> Error {
     error.with_source(e)
 }
 
-/// Whether rustls refused the server's certificate somewhere in the error's chain. I/O errors
-/// are entered through `get_ref`: their `source()` skips the error they wrap.
-#[cfg(all(feature = "rustls", not(target_arch = "wasm32")))]
+/// Whether the TLS library refused the server's certificate somewhere in the error's chain.
+/// I/O errors are entered through `get_ref`: their `source()` skips the error they wrap.
+#[cfg(all(
+    any(feature = "rustls", feature = "native-tls"),
+    not(target_arch = "wasm32")
+))]
 fn certificate_refused(error: &reqwest::Error) -> bool {
     let mut next: Option<&(dyn StdError + 'static)> = Some(error);
     while let Some(current) = next {
-        if let Some(rustls::Error::InvalidCertificate(_)) = current.downcast_ref::<rustls::Error>()
-        {
+        if refuses_certificate(current) {
             return true;
         }
         next = match current.downcast_ref::<std::io::Error>() {
@@ -225,8 +227,33 @@ fn certificate_refused(error: &reqwest::Error) -> bool {
     false
 }
 
-/// Without rustls (native-tls, or the browser's fetch) the refusal is not told apart.
-#[cfg(not(all(feature = "rustls", not(target_arch = "wasm32"))))]
+/// rustls says so in its error's variant. native-tls has no kinds: its message names the
+/// certificate (OpenSSL "certificate verify failed", Security.framework "The certificate was not
+/// trusted", SChannel "The certificate chain was issued by an authority that is not trusted").
+#[cfg(all(
+    any(feature = "rustls", feature = "native-tls"),
+    not(target_arch = "wasm32")
+))]
+fn refuses_certificate(error: &(dyn StdError + 'static)) -> bool {
+    #[cfg(feature = "rustls")]
+    if let Some(rustls::Error::InvalidCertificate(_)) = error.downcast_ref::<rustls::Error>() {
+        return true;
+    }
+    #[cfg(feature = "native-tls")]
+    if let Some(error) = error.downcast_ref::<native_tls::Error>() {
+        return error
+            .to_string()
+            .to_ascii_lowercase()
+            .contains("certificate");
+    }
+    false
+}
+
+/// Without a TLS library (the browser's fetch, or `client` alone) the refusal is not told apart.
+#[cfg(not(all(
+    any(feature = "rustls", feature = "native-tls"),
+    not(target_arch = "wasm32")
+)))]
 fn certificate_refused(_: &reqwest::Error) -> bool {
     false
 }

@@ -1,7 +1,10 @@
-//! HTTPS end to end: the facade over reqwest's rustls against applivery-mock behind a TLS front,
+//! HTTPS end to end: the facade over reqwest's rustls or native-tls (whichever the features
+//! pick) against applivery-mock behind a TLS front,
 //! with a test CA in tests/tls/ (made once with openssl, valid until 2126; the CA's own key was
 //! not kept). A server the client does not trust is a typed `network` error, never a panic, and
 //! nothing is created.
+
+#![cfg(any(feature = "rustls", feature = "native-tls"))]
 
 use std::sync::Arc;
 
