@@ -79,7 +79,8 @@ function shape(object, table, at, beside, carriers) {
     }
   }
   const inside = object.oemSecret;
-  const secret = beside ?? (isAbsent(inside) || typeof inside === 'string' ? inside : JSON.stringify(inside));
+  const text = isAbsent(inside) || typeof inside === 'string' ? inside : JSON.stringify(inside);
+  const secret = beside ?? text;
   if (isAbsent(secret)) {
     delete object.oemSecret;
   } else {
@@ -102,11 +103,11 @@ export function decodeAnswer(envelope, table, page) {
   if (!isObject(data)) return 'data';
   const carriers = [];
   if (!page) {
-    const { collaborator, oemSecret } = data;
+    const { collaborator, oemSecret: beside } = data;
     if (!isObject(collaborator)) return 'data.collaborator';
-    if (!isAbsent(oemSecret) && typeof oemSecret !== 'string') return 'data.oemSecret';
-    const beside = oemSecret ?? undefined;
-    return shape(collaborator, table, 'data.collaborator', beside, carriers) ?? [collaborator, carriers, 1];
+    if (!isAbsent(beside) && typeof beside !== 'string') return 'data.oemSecret';
+    const invalid = shape(collaborator, table, 'data.collaborator', beside ?? undefined, carriers);
+    return invalid ?? [collaborator, carriers, 1];
   }
   let count = 0;
   for (const [name, code, , , nested] of table) {
