@@ -16,6 +16,8 @@
 // variant's figure is the mean over all its measured calls; the median round is printed beside
 // it, as it shrugs off a round that shared the 2 cores with something else.
 //
+// Last, the package's own work per create without I/O (see `ownWork`).
+//
 // usage (after `cargo xtask wasm` and `cargo build --release -p applivery-mock`):
 //   node web/bench/npm-overhead.mjs [CALLS] [WARMUP]        (`cargo xtask bench npm`)
 import { fileURLToPath } from 'node:url';
@@ -128,9 +130,45 @@ async function compare(parallel) {
   );
 }
 
+/**
+ * The package's own work per create, without I/O: a `fetch` double answers with the mock's
+ * body for one create, held in memory, as a minimal response object (no stream machinery).
+ * What is left of a call is validation, the wasm calls and their glue, the timeout's timer and
+ * controller, and the wrapper's promises.
+ */
+async function ownWork(count) {
+  const answer = await fetch(url, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify(user('own-work')),
+  });
+  const body = new Uint8Array(await answer.arrayBuffer());
+  const headers = new Map([['content-length', String(body.length)]]);
+  const respond = async () => {
+    let read = false;
+    const reader = {
+      read: async () => (read ? { done: true } : ((read = true), { done: false, value: body })),
+      cancel: async () => {},
+    };
+    const get = (name) => headers.get(name) ?? null;
+    return { status: 200, headers: { get }, body: { getReader: () => reader } };
+  };
+  const offline = new AppliveryClient({ apiKey: KEY, baseUrl: mock.baseUrl, fetch: respond });
+  const create = () => offline.createOemUser(ORG, user('offline'));
+  for (let i = 0; i < count; i++) await create();
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < count; i++) await create();
+  const us = Number(process.hrtime.bigint() - start) / count / 1000;
+  console.log(
+    `own work without I/O (a fetch double answering from memory): ${us.toFixed(1)} us per ` +
+      `create, ${count} after ${count} warm-up`,
+  );
+}
+
 try {
   await compare(1);
   await compare(CONCURRENCY);
+  await ownWork(20_000);
 } finally {
   await mock.stop();
 }
