@@ -20,6 +20,24 @@ use crate::retry::{RetryPolicy, RetryState, Step};
 use crate::secret::Secret;
 use crate::transport::{Request, Transport};
 
+/// A call's span, with the fields [`Client::call`] records at the end declared empty (and any
+/// the operation adds after its name, e.g. `page`): declared once, so that every operation's
+/// span has what `call` writes into it.
+macro_rules! call_span {
+    ($name:literal $(, $($field:tt)+)?) => {
+        tracing::info_span!(
+            $name,
+            organization = tracing::field::Empty,
+            $($($field)+,)?
+            attempts = tracing::field::Empty,
+            status = tracing::field::Empty,
+            kind = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        )
+    };
+}
+pub(crate) use call_span;
+
 /// Default time allowed to establish a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default time allowed for one attempt, from sending to the end of the body.
@@ -126,14 +144,7 @@ impl Client {
         organization_id: &str,
         user_id: &str,
     ) -> Result<Collaborator, Error> {
-        let span = tracing::info_span!(
-            "applivery.refresh_oem_user_secret",
-            organization = Empty,
-            attempts = Empty,
-            status = Empty,
-            kind = Empty,
-            duration_ms = Empty,
-        );
+        let span = call_span!("applivery.refresh_oem_user_secret");
         let request = crate::validate::validate_organization_id(organization_id).and_then(|()| {
             if user_id.is_empty() {
                 return Err(Error::invalid_input(vec![crate::FieldError::new(
@@ -177,14 +188,7 @@ impl Client {
         user: NewOemUser,
         options: CallOptions,
     ) -> Result<Collaborator, Error> {
-        let span = tracing::info_span!(
-            "applivery.create_oem_user",
-            organization = Empty,
-            attempts = Empty,
-            status = Empty,
-            kind = Empty,
-            duration_ms = Empty,
-        );
+        let span = call_span!("applivery.create_oem_user");
         let request = validate_request(organization_id, &user).and_then(|()| {
             let body = serde_json::to_vec(&user.to_wire())
                 .map_err(|e| Error::config(format!("could not encode the request: {e}")))?;

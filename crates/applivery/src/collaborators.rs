@@ -6,11 +6,10 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use futures_core::Stream;
-use tracing::field::Empty;
 
 use crate::Collaborator;
 use crate::classify::WireDecoder;
-use crate::client::Client;
+use crate::client::{Client, call_span};
 use crate::error::Error;
 use crate::list_query::ListQuery;
 use crate::request::CallOptions;
@@ -125,15 +124,7 @@ impl<'a> ListCollaborators<'a> {
 
     /// Page `page` (from 1) of the list.
     pub async fn page(&self, page: u64) -> Result<CollaboratorPage, Error> {
-        let span = tracing::info_span!(
-            "applivery.list_collaborators",
-            organization = Empty,
-            page,
-            attempts = Empty,
-            status = Empty,
-            kind = Empty,
-            duration_ms = Empty,
-        );
+        let span = call_span!("applivery.list_collaborators", page);
         let request = self.request(page);
         self.client
             .call(
