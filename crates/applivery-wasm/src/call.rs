@@ -222,7 +222,8 @@ fn too_large(status: u16) -> Error {
 }
 
 /// What `fetch` threw, as the facade's error: a connection never made (known in Node only) is
-/// safe to retry, anything else may have reached the server.
+/// safe to retry, a redirect (known in Node only) is final, anything else may have reached the
+/// server.
 ///
 /// The message is the host's: `error.message`, plus Node's `error.cause.message` ("fetch failed:
 /// connect ECONNREFUSED 127.0.0.1:9"); browsers say no more than "Failed to fetch".
@@ -230,6 +231,11 @@ fn fetch_error(error: &JsValue) -> Error {
     let mut message = message_of(error).unwrap_or_else(|| String::from("fetch failed"));
     let cause = get(error, "cause");
     if let Some(cause_message) = message_of(&cause) {
+        // Undici refusing a 3xx (`redirect: 'error'`): the server answered, and would answer a
+        // retry the same. Final, as a 3xx is in the facade.
+        if cause_message == "unexpected redirect" {
+            return Error::invalid_response(None, "redirected; redirects are not followed", b"");
+        }
         message.push_str(": ");
         message.push_str(&cause_message);
         let code = get(&cause, "code").as_string().unwrap_or_default();
