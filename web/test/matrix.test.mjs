@@ -2,11 +2,12 @@
 // tarball into a fresh directory, each creating a user on applivery-mock with no configuration
 // beyond what the package README says: Node ESM and CommonJS, Deno with only --allow-net, Bun,
 // workerd (bundled by wrangler, run by miniflare), and Vite, webpack, esbuild and Rollup builds
-// loaded in Chromium. Prints the gzip bytes each browser bundle ships.
+// loaded in Chromium. Prints the gzip bytes each browser bundle ships. The server runtimes also
+// meet a redirect, which each reports its own way: the package must make it a final error there.
 //
 // The tools are web/package.json's devDependencies (pinned in web/package-lock.json).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import {
   copyFileSync,
   mkdirSync,
@@ -22,6 +23,7 @@ import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 
 import { chromium } from 'playwright-core';
@@ -34,6 +36,8 @@ const apps = join(webDir, 'test', 'matrix');
 const bin = (name) => join(webDir, 'node_modules', '.bin', name);
 
 let mock;
+/** A front answering every request with a 307 to the mock: following it would create the user. */
+let front;
 let tarball;
 let browser;
 let profile;
@@ -42,11 +46,17 @@ const bundleSizes = [];
 before(async () => {
   tarball = packPackage();
   mock = await startMock();
+  front = createServer((request, response) => {
+    response.writeHead(307, { location: `${mock.baseUrl}${request.url}` }).end();
+  });
+  await new Promise((resolve) => front.listen(0, '127.0.0.1', resolve));
 });
 
 after(async () => {
   await browser?.close();
   if (profile) rmSync(profile, { recursive: true, force: true });
+  front?.closeAllConnections();
+  await new Promise((resolve) => (front ? front.close(resolve) : resolve()));
   await mock?.stop();
   if (bundleSizes.length > 0) {
     const rows = bundleSizes.map(({ name, gzip, files }) => `| ${name} | ${gzip} | ${files} |`);
@@ -86,12 +96,25 @@ function run(command, args, cwd, env = {}) {
 
 // ---- runtimes ----------------------------------------------------------------------------------
 
-/** Runs a README command (the tool from web/node_modules) with the mock's URL and an email. */
+/**
+ * Runs a README command (the tool from web/node_modules) with the mock's URL, an email and the
+ * redirecting front's URL: the user must be created, and the call through the front must fail
+ * at once as a final `invalid_response` (not retried, not followed).
+ */
 async function runCreates(dir, command, email, env) {
   const [tool, ...args] = fromReadme(dir, command);
   const program = tool === 'node' ? process.execPath : bin(tool);
-  const output = run(program, [...args, mock.baseUrl, email], dir, env);
-  await assertCreated(JSON.parse(output), email);
+  const frontUrl = `http://127.0.0.1:${front.address().port}`;
+  // Not execFileSync: the front answers from this process.
+  const { stdout } = await promisify(execFile)(program, [...args, mock.baseUrl, email, frontUrl], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
+  const { created, redirected } = JSON.parse(stdout);
+  await assertCreated(created, email);
+  assert.deepEqual(redirected, { kind: 'invalid_response', retryable: false, attempts: 1 });
+  assert.deepEqual((await mock.users()).filter((u) => u.user.email.startsWith('moved-')), []);
 }
 
 test('Node ESM: import', async () => {

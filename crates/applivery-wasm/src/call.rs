@@ -222,20 +222,19 @@ fn too_large(status: u16) -> Error {
 }
 
 /// What `fetch` threw, as the facade's error: a connection never made (known in Node only) is
-/// safe to retry, a redirect (known in Node only) is final, anything else may have reached the
-/// server.
+/// safe to retry, a redirect (known in Node, Deno and Bun) is final, anything else may have
+/// reached the server.
 ///
 /// The message is the host's: `error.message`, plus Node's `error.cause.message` ("fetch failed:
 /// connect ECONNREFUSED 127.0.0.1:9"); browsers say no more than "Failed to fetch".
 fn fetch_error(error: &JsValue) -> Error {
     let mut message = message_of(error).unwrap_or_else(|| String::from("fetch failed"));
     let cause = get(error, "cause");
-    if let Some(cause_message) = message_of(&cause) {
-        // Undici refusing a 3xx (`redirect: 'error'`): the server answered, and would answer a
-        // retry the same. Final, as a 3xx is in the facade.
-        if cause_message == "unexpected redirect" {
-            return Error::invalid_response(None, "redirected; redirects are not followed", b"");
-        }
+    let cause_message = message_of(&cause);
+    if refused_redirect(&message, cause_message.as_deref(), error) {
+        return Error::invalid_response(None, "redirected; redirects are not followed", b"");
+    }
+    if let Some(cause_message) = cause_message {
         message.push_str(": ");
         message.push_str(&cause_message);
         let code = get(&cause, "code").as_string().unwrap_or_default();
@@ -244,6 +243,15 @@ fn fetch_error(error: &JsValue) -> Error {
         }
     }
     Error::network(message)
+}
+
+/// Whether `fetch` refused a 3xx (`redirect: 'error'`): the server answered, and would answer a
+/// retry the same, so the error is final, as a 3xx is in the facade. Each runtime says it its
+/// own way: Node (undici) in the cause, Deno in the message, Bun in `code`.
+fn refused_redirect(message: &str, cause_message: Option<&str>, error: &JsValue) -> bool {
+    cause_message == Some("unexpected redirect")
+        || message.ends_with("while redirect mode is set to 'error'")
+        || get(error, "code").as_string().as_deref() == Some("UnexpectedRedirect")
 }
 
 /// Node's error codes for a connection that was never made: nothing reached the server.

@@ -1,10 +1,17 @@
-// Node CommonJS: `require` of the package, then the same call as server-app.mjs.
+// Node CommonJS: `require` of the package, then the same calls as server-app.mjs.
 const { AppliveryClient, AppliveryError } = require('applivery-oem');
 
-const [baseUrl, email] = process.argv.slice(2);
+const [baseUrl, email, redirectingUrl] = process.argv.slice(2);
 const client = new AppliveryClient({ apiKey: 'mock-api-key', baseUrl });
+const moved = new AppliveryClient({ apiKey: 'mock-api-key', baseUrl: redirectingUrl });
 client.createOemUser('demo-org', { email }).then(
-  (created) => console.log(JSON.stringify(created)),
+  async (created) => {
+    const redirected = await moved.createOemUser('demo-org', { email: `moved-${email}` }).then(
+      () => 'followed',
+      ({ kind, retryable, attempts }) => ({ kind, retryable, attempts }),
+    );
+    console.log(JSON.stringify({ created, redirected }));
+  },
   (error) => {
     console.error(error instanceof AppliveryError ? `${error.kind}: ${error.message}` : error);
     process.exitCode = 1;
