@@ -1,6 +1,6 @@
 // Bundles the package's entries with esbuild: the wrapper (web/applivery-oem/index.js) +
 // wasm-bindgen's glue + where the wasm comes from, minified, one file per entry:
-//   index.js    ESM, the wasm embedded (gzip by zopfli, base64): browsers, every bundler, Node ESM, Deno, Bun
+//   index.js    ESM, the wasm embedded (gzip, base64): browsers, every bundler, Node ESM, Deno, Bun
 //   index.cjs   the same as CommonJS: `require` in Node, Bun and bundlers
 //   workerd.js  ESM importing ./applivery_oem_bg.wasm as a module: Cloudflare Workers (workerd)
 // Then removes the glue and its snippets from PKG_DIR: they are inside each entry.
