@@ -26,7 +26,16 @@ pub(crate) fn set(object: &Object, name: &'static str, value: impl Into<JsValue>
 
 #[inline(never)]
 fn set_value(object: &Object, name: &'static str, value: &JsValue) {
-    let _ = Reflect::set(object, lent_key(name), value);
+    reflect_set(object, lent_key(name), value);
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// `Reflect.set` without js-sys's exception shim (a `try`/`catch` and an `apply` per call):
+    /// only called on objects this crate made or `JSON.parse` returned, whose properties are
+    /// plain data that cannot throw.
+    #[wasm_bindgen(js_namespace = Reflect, js_name = set)]
+    fn reflect_set(target: &Object, key: &JsValue, value: &JsValue) -> bool;
 }
 
 thread_local! {
