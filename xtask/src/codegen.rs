@@ -7,6 +7,7 @@ use openapiv3::{OpenAPI, ReferenceOr};
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
 
 mod fields;
+mod operations;
 mod validation;
 
 pub const SPEC_PATH: &str = "openapi/applivery-oem-users.json";
@@ -21,6 +22,9 @@ pub const FIELDS_FILE: &str = "crates/applivery-api/src/fields.rs";
 /// The facade's `NewOemUser` builder methods and its `Collaborator`.
 pub const BUILDER_FILE: &str = "crates/applivery/src/generated/new_oem_user.rs";
 pub const COLLABORATOR_FILE: &str = "crates/applivery/src/generated/collaborator.rs";
+/// The operation table, and the facade's method per operation (see `codegen/operations.rs`).
+pub const OPERATIONS_FILE: &str = "crates/applivery-api/src/operations.rs";
+pub const FACADE_OPERATIONS_FILE: &str = "crates/applivery/src/generated/operations.rs";
 /// The spec's copy inside the generated crate, so its published package carries the spec it was
 /// generated from (`applivery_api::OPENAPI_SPEC`). `openapi/` stays the one file to edit;
 /// `--check` fails when the copy differs from it.
@@ -141,7 +145,7 @@ fn error_schema(response: &ReferenceOr<openapiv3::Response>) -> String {
 }
 
 /// The generated files (name, formatted source with its header). Deterministic for a given spec.
-pub fn generate(spec: &OpenAPI) -> Result<[(&'static str, String); 6], String> {
+pub fn generate(spec: &OpenAPI) -> Result<[(&'static str, String); 8], String> {
     let mut settings = GenerationSettings::default();
     settings
         // One operation: positional arguments are the smallest, plainest call.
@@ -179,6 +183,7 @@ pub fn generate(spec: &OpenAPI) -> Result<[(&'static str, String); 6], String> {
     let (types, client) = split_types(file)?;
     let checks = validation::generate(spec, &types)?;
     let fields = fields::generate(spec, &types)?;
+    let (operations, facade_operations) = operations::generate(spec, &types)?;
     let format = |what: &str, code: &str| -> Result<String, String> {
         let file: syn::File = syn::parse_str(code)
             .map_err(|e| format!("the generated {what} does not parse: {e}"))?;
@@ -199,6 +204,11 @@ pub fn generate(spec: &OpenAPI) -> Result<[(&'static str, String); 6], String> {
         (
             COLLABORATOR_FILE,
             format("collaborator", &fields.collaborator)?,
+        ),
+        (OPERATIONS_FILE, format("operation table", &operations)?),
+        (
+            FACADE_OPERATIONS_FILE,
+            format("facade operations", &facade_operations)?,
         ),
     ])
 }

@@ -35,6 +35,14 @@ const FEATURE_MATRIX: &[&[&str]] = &[
     &["-p", "applivery", "--no-default-features"],
     // The wire types alone.
     &["-p", "applivery-api", "--no-default-features"],
+    // The raw progenitor client, opt-in (its test runs in `run`).
+    &[
+        "-p",
+        "applivery-api",
+        "--all-targets",
+        "--features",
+        "client",
+    ],
     // The mock as a test dependency: the library without the binary's clap flags.
     &[
         "-p",
@@ -90,6 +98,16 @@ pub fn run() -> Result<(), String> {
     for features in FEATURE_MATRIX {
         cargo(&[&["check"], *features].concat())?;
     }
+    // The raw progenitor client (opt-in): it still sends what the spec says.
+    cargo(&[
+        "test",
+        "-p",
+        "applivery-api",
+        "--features",
+        "client",
+        "--test",
+        "wire_headers",
+    ])?;
     // HTTPS through the platform library too, and through both together (reqwest then picks
     // native-tls): a refused certificate must stay final whichever TLS library reports it.
     for features in ["native-tls", "rustls,native-tls"] {
@@ -106,7 +124,15 @@ pub fn run() -> Result<(), String> {
     }
     // The generated client, and the facade both as the core the wasm crate uses and with its
     // client, compile for wasm32.
-    cargo(&["build", "-p", "applivery-api", "--target", WASM_TARGET])?;
+    cargo(&[
+        "build",
+        "-p",
+        "applivery-api",
+        "--features",
+        "client",
+        "--target",
+        WASM_TARGET,
+    ])?;
     cargo(&[
         "build",
         "-p",

@@ -4,13 +4,15 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const GENERATED: [&str; 6] = [
+const GENERATED: [&str; 8] = [
     "crates/applivery-api/src/types.rs",
     "crates/applivery-api/src/client.rs",
     "crates/applivery-api/src/validation.rs",
     "crates/applivery-api/src/fields.rs",
     "crates/applivery/src/generated/new_oem_user.rs",
     "crates/applivery/src/generated/collaborator.rs",
+    "crates/applivery-api/src/operations.rs",
+    "crates/applivery/src/generated/operations.rs",
 ];
 
 fn root() -> PathBuf {

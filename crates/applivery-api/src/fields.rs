@@ -568,3 +568,395 @@ impl crate::types::CollaboratorPage {
         }
     }
 }
+impl crate::types::CollaboratorGroupListResponse {
+    /// The properties of the spec's `CollaboratorGroupListResponse` schema, in the spec's order.
+    pub const FIELDS: &'static [Field] = &[
+        Field {
+            name: "status",
+            flag: "",
+            item_flag: None,
+            shape: Shape::Bool,
+            required: true,
+            nullable: false,
+            description: "",
+            example: None,
+        },
+        Field {
+            name: "data",
+            flag: "",
+            item_flag: None,
+            shape: Shape::Record(crate::types::CollaboratorGroupList::FIELDS),
+            required: true,
+            nullable: false,
+            description: "",
+            example: None,
+        },
+    ];
+    /// A value with every field empty (`None`, `""`, `[]`): the start of generic
+    /// readers, which then set fields by name.
+    pub fn blank() -> Self {
+        Self {
+            status: Default::default(),
+            data: crate::types::CollaboratorGroupList::blank(),
+        }
+    }
+}
+impl crate::types::CollaboratorGroupList {
+    /// The properties of the spec's `CollaboratorGroupList` schema, in the spec's order.
+    pub const FIELDS: &'static [Field] = &[
+        Field {
+            name: "items",
+            flag: "",
+            item_flag: None,
+            shape: Shape::RecordList(crate::types::CollaboratorGroup::FIELDS),
+            required: true,
+            nullable: false,
+            description: "",
+            example: None,
+        },
+    ];
+    /// A value with every field empty (`None`, `""`, `[]`): the start of generic
+    /// readers, which then set fields by name.
+    pub fn blank() -> Self {
+        Self { items: Default::default() }
+    }
+}
+impl crate::types::CollaboratorGroup {
+    /// The properties of the spec's `CollaboratorGroup` schema, in the spec's order.
+    pub const FIELDS: &'static [Field] = &[
+        Field {
+            name: "value",
+            flag: "",
+            item_flag: None,
+            shape: Shape::Text,
+            required: true,
+            nullable: false,
+            description: "",
+            example: None,
+        },
+    ];
+    /// A value with every field empty (`None`, `""`, `[]`): the start of generic
+    /// readers, which then set fields by name.
+    pub fn blank() -> Self {
+        Self { value: Default::default() }
+    }
+}
+impl crate::types::AppCollaboratorListResponse {
+    /// The properties of the spec's `AppCollaboratorListResponse` schema, in the spec's order.
+    pub const FIELDS: &'static [Field] = &[
+        Field {
+            name: "status",
+            flag: "",
+            item_flag: None,
+            shape: Shape::Bool,
+            required: true,
+            nullable: false,
+            description: "",
+            example: None,
+        },
+        Field {
+            name: "data",
+            flag: "",
+            item_flag: None,
+            shape: Shape::Record(crate::types::AppCollaboratorPage::FIELDS),
+            required: true,
+            nullable: false,
+            description: "",
+            example: None,
+        },
+    ];
+    /// A value with every field empty (`None`, `""`, `[]`): the start of generic
+    /// readers, which then set fields by name.
+    pub fn blank() -> Self {
+        Self {
+            status: Default::default(),
+            data: crate::types::AppCollaboratorPage::blank(),
+        }
+    }
+}
+impl crate::types::AppCollaboratorPage {
+    /// The properties of the spec's `AppCollaboratorPage` schema, in the spec's order.
+    pub const FIELDS: &'static [Field] = &[
+        Field {
+            name: "items",
+            flag: "",
+            item_flag: None,
+            shape: Shape::RecordList(crate::types::AppCollaborator::FIELDS),
+            required: true,
+            nullable: false,
+            description: "",
+            example: None,
+        },
+        Field {
+            name: "totalDocs",
+            flag: "",
+            item_flag: None,
+            shape: Shape::Integer,
+            required: false,
+            nullable: false,
+            description: "",
+            example: None,
+        },
+        Field {
+            name: "limit",
+            flag: "",
+            item_flag: None,
+            shape: Shape::Integer,
+            required: false,
+            nullable: false,
+            description: "",
+            example: None,
+        },
+        Field {
+            name: "page",
+            flag: "",
+            item_flag: None,
+            shape: Shape::Integer,
+            required: false,
+            nullable: false,
+            description: "",
+            example: None,
+        },
+        Field {
+            name: "totalPages",
+            flag: "",
+            item_flag: None,
+            shape: Shape::Integer,
+            required: false,
+            nullable: false,
+            description: "",
+            example: None,
+        },
+        Field {
+            name: "hasPrevPage",
+            flag: "",
+            item_flag: None,
+            shape: Shape::Bool,
+            required: false,
+            nullable: false,
+            description: "",
+            example: None,
+        },
+        Field {
+            name: "hasNextPage",
+            flag: "",
+            item_flag: None,
+            shape: Shape::Bool,
+            required: false,
+            nullable: false,
+            description: "",
+            example: None,
+        },
+        Field {
+            name: "prevPage",
+            flag: "",
+            item_flag: None,
+            shape: Shape::Integer,
+            required: false,
+            nullable: true,
+            description: "",
+            example: None,
+        },
+        Field {
+            name: "nextPage",
+            flag: "",
+            item_flag: None,
+            shape: Shape::Integer,
+            required: false,
+            nullable: true,
+            description: "",
+            example: None,
+        },
+    ];
+    /// A value with every field empty (`None`, `""`, `[]`): the start of generic
+    /// readers, which then set fields by name.
+    pub fn blank() -> Self {
+        Self {
+            items: Default::default(),
+            total_docs: Default::default(),
+            limit: Default::default(),
+            page: Default::default(),
+            total_pages: Default::default(),
+            has_prev_page: Default::default(),
+            has_next_page: Default::default(),
+            prev_page: Default::default(),
+            next_page: Default::default(),
+        }
+    }
+}
+impl crate::types::AppCollaborator {
+    /// The properties of the spec's `AppCollaborator` schema, in the spec's order.
+    pub const FIELDS: &'static [Field] = &[
+        Field {
+            name: "id",
+            flag: "",
+            item_flag: None,
+            shape: Shape::Text,
+            required: true,
+            nullable: false,
+            description: "",
+            example: None,
+        },
+        Field {
+            name: "organization",
+            flag: "",
+            item_flag: None,
+            shape: Shape::Text,
+            required: true,
+            nullable: false,
+            description: "",
+            example: None,
+        },
+        Field {
+            name: "application",
+            flag: "",
+            item_flag: None,
+            shape: Shape::Record(crate::types::CollaboratorApplication::FIELDS),
+            required: true,
+            nullable: false,
+            description: "",
+            example: None,
+        },
+        Field {
+            name: "role",
+            flag: "",
+            item_flag: None,
+            shape: Shape::Text,
+            required: false,
+            nullable: false,
+            description: "",
+            example: None,
+        },
+        Field {
+            name: "tags",
+            flag: "",
+            item_flag: None,
+            shape: Shape::TextList,
+            required: false,
+            nullable: false,
+            description: "",
+            example: None,
+        },
+        Field {
+            name: "user",
+            flag: "",
+            item_flag: None,
+            shape: Shape::Record(crate::types::OemUser::FIELDS),
+            required: false,
+            nullable: false,
+            description: "",
+            example: None,
+        },
+        Field {
+            name: "detected",
+            flag: "",
+            item_flag: None,
+            shape: Shape::Object,
+            required: false,
+            nullable: false,
+            description: "",
+            example: None,
+        },
+        Field {
+            name: "createdBy",
+            flag: "",
+            item_flag: None,
+            shape: Shape::Text,
+            required: false,
+            nullable: true,
+            description: "",
+            example: None,
+        },
+        Field {
+            name: "updatedAt",
+            flag: "",
+            item_flag: None,
+            shape: Shape::Text,
+            required: false,
+            nullable: true,
+            description: "",
+            example: None,
+        },
+        Field {
+            name: "createdAt",
+            flag: "",
+            item_flag: None,
+            shape: Shape::Text,
+            required: false,
+            nullable: true,
+            description: "",
+            example: None,
+        },
+    ];
+    /// A value with every field empty (`None`, `""`, `[]`): the start of generic
+    /// readers, which then set fields by name.
+    pub fn blank() -> Self {
+        Self {
+            id: Default::default(),
+            organization: Default::default(),
+            application: crate::types::CollaboratorApplication::blank(),
+            role: Default::default(),
+            tags: Default::default(),
+            user: Default::default(),
+            detected: Default::default(),
+            created_by: Default::default(),
+            updated_at: Default::default(),
+            created_at: Default::default(),
+        }
+    }
+}
+impl crate::types::CollaboratorApplication {
+    /// The properties of the spec's `CollaboratorApplication` schema, in the spec's order.
+    pub const FIELDS: &'static [Field] = &[
+        Field {
+            name: "_id",
+            flag: "",
+            item_flag: None,
+            shape: Shape::Text,
+            required: true,
+            nullable: false,
+            description: "",
+            example: None,
+        },
+        Field {
+            name: "name",
+            flag: "",
+            item_flag: None,
+            shape: Shape::Text,
+            required: false,
+            nullable: false,
+            description: "",
+            example: None,
+        },
+        Field {
+            name: "slug",
+            flag: "",
+            item_flag: None,
+            shape: Shape::Text,
+            required: false,
+            nullable: false,
+            description: "",
+            example: None,
+        },
+        Field {
+            name: "description",
+            flag: "",
+            item_flag: None,
+            shape: Shape::Text,
+            required: false,
+            nullable: false,
+            description: "",
+            example: None,
+        },
+    ];
+    /// A value with every field empty (`None`, `""`, `[]`): the start of generic
+    /// readers, which then set fields by name.
+    pub fn blank() -> Self {
+        Self {
+            id: Default::default(),
+            name: Default::default(),
+            slug: Default::default(),
+            description: Default::default(),
+        }
+    }
+}

@@ -35,8 +35,16 @@ pub mod validation;
 #[rustfmt::skip]
 mod fields;
 
+/// Every operation of the spec as an [`operation::Operation`] (`OPERATIONS`, and one `static`
+/// per operation: `LIST_COLLABORATORS`...).
+#[allow(missing_docs, clippy::all, clippy::pedantic, rust_2018_idioms)]
+#[rustfmt::skip]
+pub mod operations;
+
 pub mod csv_header;
+pub mod operation;
 pub mod patterns;
+pub mod request;
 pub mod rules;
 pub mod shape;
 

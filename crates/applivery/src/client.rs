@@ -1,4 +1,5 @@
-//! The async client: builder, configuration, and the retrying `create_oem_user`.
+//! The async client: builder, configuration, and the retrying call loop every operation runs
+//! through (the operations' methods are generated: `generated/operations.rs`).
 
 use std::fmt;
 use std::sync::Arc;
@@ -7,15 +8,12 @@ use std::time::Duration;
 use tracing::Instrument;
 use tracing::field::Empty;
 
-use crate::Collaborator;
 use crate::base_url::{DEFAULT_BASE_URL, validate_base_url};
-use crate::classify::{SerdeJson, WireDecoder};
-use crate::collaborators::ListCollaborators;
+use crate::call::CallOptions;
+use crate::classify::WireDecoder;
 use crate::error::{Error, ErrorKind};
-use crate::new_user::{NewOemUser, validate_request};
 use crate::organization::Organization;
 use crate::platform::{Stopwatch, random_unit, sleep};
-use crate::request::{CallOptions, CreateOemUser};
 use crate::retry::{RetryPolicy, RetryState, Step};
 use crate::secret::Secret;
 use crate::transport::{Request, Transport};
@@ -45,7 +43,9 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default `User-Agent`.
 pub const DEFAULT_USER_AGENT: &str = concat!("applivery-rust/", env!("CARGO_PKG_VERSION"));
 
-/// A client of the Applivery Create OEM user endpoint.
+/// A client of Applivery's OEM user provisioning API: one method per operation of the spec
+/// (`create_oem_user`, `refresh_oem_user_secret`, `list_collaborators`, ...), each returning a
+/// [`crate::Call`].
 ///
 /// Cheap to clone (an `Arc` inside), `Send + Sync`: build one and share it.
 #[derive(Clone)]
@@ -114,94 +114,6 @@ impl Client {
         self.inner.timeout
     }
 
-    /// Creates an OEM user in the organization and returns the created collaborator.
-    ///
-    /// Validates everything first and sends nothing for invalid input
-    /// ([`crate::ErrorKind::InvalidInput`]). Failed attempts are retried according to the
-    /// [`RetryPolicy`]; see the crate docs for which failures are retried and how a 4009 after
-    /// an ambiguous failure is reported.
-    ///
-    /// Await the returned [`CreateOemUser`] directly, or set per-call options on it first
-    /// (`.timeout(..)`, `.deadline(..)`, `.retry_policy(..)`).
-    pub fn create_oem_user<'a>(
-        &'a self,
-        organization_id: &'a str,
-        user: NewOemUser,
-    ) -> CreateOemUser<'a> {
-        CreateOemUser::new(self, organization_id, user)
-    }
-
-    /// Gives the OEM user `user_id` of the organization a new OEM secret, and returns its
-    /// collaborator with the new secret in [`Collaborator::oem_secret`]; the old secret stops
-    /// working. Applivery allows it to organization owners, when the OEM feature is on.
-    ///
-    /// Retried like a create, with one difference: every retry is safe. A lost answer leaves
-    /// the new secret unknown, and a retry rotates it again and returns the one in force.
-    /// `user_id`: the collaborator's `id` (the documentation does not say whether it means
-    /// that or `user.id`; see the spec's assumption).
-    pub async fn refresh_oem_user_secret(
-        &self,
-        organization_id: &str,
-        user_id: &str,
-    ) -> Result<Collaborator, Error> {
-        let span = call_span!("applivery.refresh_oem_user_secret");
-        let request = crate::validate::validate_organization_id(organization_id).and_then(|()| {
-            if user_id.is_empty() {
-                return Err(Error::invalid_input(vec![crate::FieldError::new(
-                    "userId",
-                    "is required",
-                )]));
-            }
-            Ok(Request {
-                method: reqwest::Method::PUT,
-                path: format!(
-                    "{organization_id}/oem/users/{}/secret",
-                    crate::list_query::encode(user_id)
-                ),
-                body: None,
-            })
-        });
-        self.call(
-            span,
-            organization_id,
-            request,
-            &SerdeJson,
-            CallOptions::default(),
-        )
-        .await
-    }
-
-    /// Lists the organization's collaborators: set filters on the returned
-    /// [`ListCollaborators`], then take one page ([`ListCollaborators::page`]) or every
-    /// collaborator as a [`futures_core::Stream`] that fetches page after page
-    /// ([`ListCollaborators::stream`]).
-    pub fn list_collaborators<'a>(&'a self, organization_id: &'a str) -> ListCollaborators<'a> {
-        ListCollaborators::new(self, organization_id)
-    }
-
-    /// Runs one call in its span. The span's `organization` is recorded only once validated
-    /// (an invalid id may be anything, of any length); a call dropped before it finished
-    /// records `kind = "cancelled"`.
-    pub(crate) async fn execute(
-        &self,
-        organization_id: &str,
-        user: NewOemUser,
-        options: CallOptions,
-    ) -> Result<Collaborator, Error> {
-        let span = call_span!("applivery.create_oem_user");
-        let request = validate_request(organization_id, &user).and_then(|()| {
-            let body = serde_json::to_vec(&user.to_wire())
-                .map_err(|e| Error::config(format!("could not encode the request: {e}")))?;
-            Ok(Request {
-                method: reqwest::Method::POST,
-                path: format!("{organization_id}/oem/users"),
-                body: Some(bytes::Bytes::from(body)),
-            })
-        });
-        self.call(span, organization_id, request, &SerdeJson, options)
-            .await
-    }
-
     /// Runs one call of any operation in `span`: `request` (or why it may not be sent, in which
     /// case nothing is), its attempts and retries, each answer through `decoder`.
     pub(crate) async fn call<D: WireDecoder>(
@@ -238,7 +150,12 @@ impl Client {
         let request = request?;
         record.span.record("organization", organization_id);
 
-        let mut state = RetryState::new(options.retry_policy.unwrap_or(self.inner.policy));
+        let policy = options.retry_policy.unwrap_or(self.inner.policy);
+        let mut state = if request.idempotent {
+            RetryState::idempotent(policy)
+        } else {
+            RetryState::new(policy)
+        };
         let per_attempt = options.timeout.unwrap_or(self.inner.timeout);
         loop {
             let attempt = state.begin_attempt();
@@ -593,7 +510,7 @@ mod tests {
             .build()
             .unwrap();
         let error = client
-            .create_oem_user("a/b", NewOemUser::new("x"))
+            .create_oem_user("a/b", crate::NewOemUser::new("x"))
             .await
             .unwrap_err();
         assert_eq!(error.kind(), crate::ErrorKind::InvalidInput);

@@ -6,6 +6,13 @@ use crate::secret::Secret;
 
 pub use applivery_api::types::OemUser;
 
+/// The answer of a create or a refresh: the collaborator with its OEM secret.
+impl From<applivery_api::types::CreateOemUserData> for Collaborator {
+    fn from(data: applivery_api::types::CreateOemUserData) -> Self {
+        Collaborator::from_data(data)
+    }
+}
+
 impl Collaborator {
     /// The collaborator of a success answer's `data`, with its OEM secret: `data.oemSecret`,
     /// else an `oemSecret` inside the collaborator.

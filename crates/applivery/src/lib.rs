@@ -143,8 +143,9 @@ mod error_guide;
 mod generated {
     pub(crate) mod collaborator;
     pub(crate) mod new_oem_user;
+    #[cfg(feature = "client")]
+    pub(crate) mod operations;
 }
-mod list_query;
 mod new_user;
 mod paging;
 mod retry;
@@ -152,15 +153,15 @@ mod secret;
 mod validate;
 
 #[cfg(feature = "client")]
-mod client;
+mod call;
 #[cfg(feature = "client")]
-mod collaborators;
+mod client;
 #[cfg(feature = "client")]
 mod organization;
 #[cfg(feature = "client")]
-mod platform;
+mod page;
 #[cfg(feature = "client")]
-mod request;
+mod platform;
 #[cfg(feature = "client")]
 mod transport;
 
@@ -171,7 +172,6 @@ pub use classify::codes;
 pub use collaborator::OemUser;
 pub use error::{Error, ErrorKind, FieldError, RetryClass};
 pub use generated::collaborator::Collaborator;
-pub use list_query::{DEFAULT_PAGE_SIZE, ListQuery};
 pub use new_user::{NewOemUser, validate_request};
 pub use retry::RetryPolicy;
 pub use secret::{REDACTED, Secret};
@@ -187,21 +187,25 @@ pub mod sans_io {
         MAX_RESPONSE_BYTES, SerdeJson, WireDecoder, classify, classify_with, kind_for_code,
         parse_http_date, parse_retry_after, retry_after_in_seconds,
     };
-    pub use crate::list_query::encode;
     pub use crate::paging::next_page;
     pub use crate::retry::{RetryState, Step};
+    pub use applivery_api::request::encode;
 }
 
+#[cfg(feature = "client")]
+pub use call::{
+    Call, CallFuture, DEFAULT_PAGE_SIZE, Operation, PagedOperation, QueryValue, RequestBody,
+};
 #[cfg(feature = "client")]
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };
 #[cfg(feature = "client")]
-pub use collaborators::{CollaboratorPage, CollaboratorStream, ListCollaborators};
+pub use generated::operations::*;
 #[cfg(feature = "client")]
 pub use organization::Organization;
 #[cfg(feature = "client")]
-pub use request::{CallFuture, CreateOemUser};
+pub use page::{CollaboratorPage, CollaboratorStream, ItemStream, Page};
 /// The reqwest this crate sends with, for [`ClientBuilder::http_client`] without a reqwest
 /// dependency of your own (or one of another version).
 #[cfg(feature = "client")]

@@ -63,6 +63,18 @@ pub fn validate_request(organization_id: &str, user: &NewOemUser) -> Result<(), 
     into_result(errors)
 }
 
+/// `create_oem_user`'s body: the spec's rules, then the wire type as JSON.
+#[cfg(feature = "client")]
+impl crate::call::RequestBody for NewOemUser {
+    fn problems(&self) -> Vec<applivery_api::rules::Problem> {
+        self.0.problems()
+    }
+
+    fn to_json(&self) -> Result<Vec<u8>, serde_json::Error> {
+        serde_json::to_vec(&self.0)
+    }
+}
+
 impl From<applivery_api::types::NewOemUser> for NewOemUser {
     fn from(wire: applivery_api::types::NewOemUser) -> Self {
         NewOemUser(wire)

@@ -3,8 +3,6 @@
 
 use crate::client::{Client, EnvVars};
 use crate::error::Error;
-use crate::new_user::NewOemUser;
-use crate::request::CreateOemUser;
 use crate::validate::validate_organization_id;
 
 /// A [`Client`] and a validated organization id: `org.create_oem_user(user).await`.
@@ -55,24 +53,7 @@ impl Organization {
         &self.client
     }
 
-    /// [`Client::create_oem_user`] in this organization; per-call options as on
-    /// [`CreateOemUser`].
-    pub fn create_oem_user(&self, user: NewOemUser) -> CreateOemUser<'_> {
-        self.client.create_oem_user(&self.id, user)
-    }
-
-    /// [`Client::refresh_oem_user_secret`] in this organization.
-    pub async fn refresh_oem_user_secret(
-        &self,
-        user_id: &str,
-    ) -> Result<crate::Collaborator, Error> {
-        self.client.refresh_oem_user_secret(&self.id, user_id).await
-    }
-
-    /// [`Client::list_collaborators`] of this organization.
-    pub fn list_collaborators(&self) -> crate::ListCollaborators<'_> {
-        self.client.list_collaborators(&self.id)
-    }
+    // One method per operation of the spec: generated/operations.rs.
 }
 
 #[cfg(test)]

@@ -195,6 +195,7 @@ pub struct RetryState {
     policy: RetryPolicy,
     attempts: u32,
     ambiguous_seen: bool,
+    idempotent: bool,
 }
 
 impl RetryState {
@@ -204,6 +205,17 @@ impl RetryState {
             policy,
             attempts: 0,
             ambiguous_seen: false,
+            idempotent: false,
+        }
+    }
+
+    /// A fresh call of an idempotent operation (`GET`, `PUT`, `DELETE`): sending it again
+    /// after an answer was lost does no harm, so an ambiguous failure is retried even when the
+    /// policy says not to ([`RetryPolicy::retry_ambiguous`]), and never counts as one.
+    pub fn idempotent(policy: RetryPolicy) -> Self {
+        RetryState {
+            idempotent: true,
+            ..RetryState::new(policy.retry_ambiguous(true))
         }
     }
 
@@ -240,7 +252,7 @@ impl RetryState {
         }
         match self.policy.backoff(self.attempts, &error, elapsed, rng) {
             Some(delay) => {
-                if error.retry_class() == RetryClass::Ambiguous {
+                if error.retry_class() == RetryClass::Ambiguous && !self.idempotent {
                     self.ambiguous_seen = true;
                 }
                 Step::Retry { delay, error }

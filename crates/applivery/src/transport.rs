@@ -11,7 +11,7 @@ use crate::secret::Secret;
 /// Everything needed to send an attempt; built once per [`crate::Client`].
 pub(crate) struct Transport {
     http: reqwest::Client,
-    /// `{base_url}/v1/organizations/`
+    /// The base URL, without a trailing `/`.
     url_prefix: String,
     /// `Bearer <key>`, marked sensitive so that hyper and reqwest never print it.
     authorization: HeaderValue,
@@ -19,12 +19,14 @@ pub(crate) struct Transport {
     user_agent: Option<HeaderValue>,
 }
 
-/// One call of an operation, as sent: the method, the path after `/v1/organizations/` (the
-/// organization id, validated, then the operation's path and query, encoded), the JSON body.
+/// One call of an operation, as sent: the method, the path and query (from the operation
+/// table, validated and encoded: `applivery_api::request::path_and_query`), the JSON body, and
+/// whether repeating it is harmless.
 pub(crate) struct Request {
     pub(crate) method: reqwest::Method,
     pub(crate) path: String,
     pub(crate) body: Option<bytes::Bytes>,
+    pub(crate) idempotent: bool,
 }
 
 /// The outcome of one attempt: the status if a response head arrived, and the result.
@@ -54,7 +56,7 @@ impl Transport {
             .transpose()?;
         Ok(Transport {
             http,
-            url_prefix: format!("{base_url}/v1/organizations/"),
+            url_prefix: base_url.to_owned(),
             authorization,
             user_agent,
         })
