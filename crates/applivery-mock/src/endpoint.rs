@@ -1,12 +1,9 @@
-//! `POST /v1/organizations/{organizationId}/oem/users`: the endpoint, its checks and its faults.
-
-use std::sync::Arc;
+//! `createOemUser`, and what every operation goes through: faults and limits ([`faulted`]),
+//! the token and the organization ([`authorize`]).
 
 use applivery_api::types::{Collaborator, NewOemUser, OemUser};
 use axum::Extension;
 use axum::body::Body;
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use bytes::{Bytes, BytesMut};
@@ -15,6 +12,7 @@ use http_body_util::BodyExt;
 use crate::errors;
 use crate::fault::{Fault, FaultKind};
 use crate::responses;
+use crate::router::ApiRequest;
 use crate::state::Shared;
 use crate::validation::parse_new_user;
 
@@ -35,26 +33,6 @@ pub const USER_ROLE: &str = "user";
 /// The 1-based number of an API request since start or reset, set by the connection layer.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct RequestNumber(pub(crate) u64);
-
-pub(crate) async fn create_oem_user(
-    State(shared): State<Arc<Shared>>,
-    request_number: Option<Extension<RequestNumber>>,
-    organization: Result<Path<String>, PathRejection>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    faulted(
-        &shared,
-        request_number,
-        &headers,
-        body,
-        |body| match organization {
-            Ok(Path(organization)) => create(&shared, &organization, &headers, body),
-            Err(e) => responses::validation_failed(&e.body_text()),
-        },
-    )
-    .await
-}
 
 /// What every API endpoint of the mock goes through around its own `answer`: the body size
 /// limit, the rate limit, the latency, and the faults (of the header, the queue, the email, the
@@ -144,14 +122,11 @@ fn invalid_fault_header(why: String) -> Response {
     )
 }
 
-/// The endpoint's own behaviour, in the order Applivery checks: token, organization, body, email.
-/// The organization id and the body are checked with the same generated rules as the SDK's.
-fn create(shared: &Shared, organization: &str, headers: &HeaderMap, body: &[u8]) -> Response {
-    let token = match authorize(shared, headers, organization, OemFeature::Needed) {
-        Ok(token) => token,
-        Err(refused) => return *refused,
-    };
-    let user = match parse_new_user(body) {
+/// `createOemUser` once the token and the organization passed (router.rs): the body by the
+/// same generated rules as the SDK's, then the email's uniqueness.
+pub(crate) fn create(shared: &Shared, call: &ApiRequest<'_>) -> Response {
+    let (organization, token) = (call.organization, call.token);
+    let user = match parse_new_user(call.body) {
         Ok(user) => user,
         Err(detail) => return responses::validation_failed(&detail),
     };
@@ -179,7 +154,7 @@ pub(crate) enum OemFeature {
 pub(crate) fn authorize<'h>(
     shared: &Shared,
     headers: &'h HeaderMap,
-    organization: &str,
+    organization: Option<&str>,
     feature: OemFeature,
 ) -> Result<&'h str, Box<Response>> {
     let Some(token) = bearer_token(headers) else {
@@ -194,6 +169,9 @@ pub(crate) fn authorize<'h>(
             errors::INVALID_TOKEN,
         )));
     }
+    let Some(organization) = organization else {
+        return Ok(token);
+    };
     if let Some(problem) = applivery_api::validation::organization_id_problems(organization).first()
     {
         return Err(Box::new(responses::validation_failed(&format!(

@@ -151,6 +151,7 @@ mod cors;
 mod endpoint;
 pub mod errors;
 mod fault;
+mod groups;
 mod ids;
 #[doc(hidden)]
 pub mod in_process;
@@ -159,6 +160,7 @@ mod mock_server;
 mod rate_limit;
 mod refresh_secret;
 mod responses;
+mod router;
 mod server;
 mod state;
 mod store;

@@ -6,50 +6,19 @@
 //! `tags` requires every tag given; without `sort` the order is creation order; a sort field
 //! is a dotted path into the collaborator (`createdAt`, `user.email`), compared as text.
 
-use std::sync::Arc;
-
+use applivery_api::request::{self, Query, Value};
 use applivery_api::types::{Collaborator, CollaboratorListResponse, CollaboratorPage};
-use axum::Extension;
-use axum::body::Body;
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 
-use crate::endpoint::{OemFeature, RequestNumber, authorize, faulted};
 use crate::responses;
+use crate::router::ApiRequest;
 use crate::state::Shared;
 
 /// Collaborators per page when `limit` is not given.
 pub const DEFAULT_LIMIT: u64 = 10;
 /// The largest page: a larger `limit` is clamped to it.
 pub const MAX_LIMIT: u64 = 100;
-
-pub(crate) async fn list_collaborators(
-    State(shared): State<Arc<Shared>>,
-    request_number: Option<Extension<RequestNumber>>,
-    organization: Result<Path<String>, PathRejection>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    faulted(
-        &shared,
-        request_number,
-        &headers,
-        body,
-        |_| match organization {
-            Ok(Path(organization)) => list(
-                &shared,
-                &organization,
-                query.as_deref().unwrap_or(""),
-                &headers,
-            ),
-            Err(e) => responses::validation_failed(&e.body_text()),
-        },
-    )
-    .await
-}
 
 /// The query's filters and paging.
 #[derive(Default)]
@@ -62,14 +31,10 @@ struct ListQuery {
     tags: Vec<String>,
 }
 
-fn list(shared: &Shared, organization: &str, query: &str, headers: &HeaderMap) -> Response {
-    if let Err(refused) = authorize(shared, headers, organization, OemFeature::NotNeeded) {
-        return *refused;
-    }
-    let query = match parse(query) {
-        Ok(query) => query,
-        Err(detail) => return responses::validation_failed(&detail),
-    };
+/// Once the token, the organization and the query passed the spec's rules (router.rs).
+pub(crate) fn list(shared: &Shared, call: &ApiRequest<'_>) -> Response {
+    let organization = call.organization;
+    let query = ListQuery::from(call.query);
     // Filtered and sorted by reference; only the page's collaborators are cloned, so a page costs
     // one pass over the organization, not a copy of it.
     let store = shared.store();
@@ -133,63 +98,29 @@ fn sort_key(collaborator: &Collaborator, path: &str) -> String {
     }
 }
 
-/// Reads the query's parameters, checking them with the spec's generated rules; a parameter
-/// that breaks one is refused as the create endpoint refuses a bad body (assumed: 400 6001).
-fn parse(query: &str) -> Result<ListQuery, String> {
-    let mut parsed = ListQuery::default();
-    for pair in query.split('&').filter(|pair| !pair.is_empty()) {
-        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let (name, value) = (decode(name)?, decode(value)?);
-        // Any integer the spec allows is taken: below 1 counts as 1 (and `limit` is clamped).
-        let number = |value: &str| match value.parse::<i64>() {
-            Ok(n) => Ok(n.max(1) as u64),
-            Err(_) => Err(format!("{name} must be an integer")),
+impl From<&Query> for ListQuery {
+    /// The query's filters and paging, already checked by the spec's rules. Any integer the spec
+    /// allows is taken: below 1 counts as 1 (and `limit` is clamped later).
+    fn from(query: &Query) -> Self {
+        let text = |wire: &str| match request::get(query, wire) {
+            Some(Value::Text(text)) => Some(text.clone()),
+            _ => None,
         };
-        let checked = |problems: Vec<applivery_api::rules::Problem>| match problems.first() {
-            Some(problem) => Err(format!("{} {}", problem.field, problem.message)),
-            None => Ok(value.clone()),
+        let number = |wire: &str| match request::get(query, wire) {
+            Some(Value::Integer(n)) => Some((*n).max(1) as u64),
+            _ => None,
         };
-        match name.as_str() {
-            "page" => parsed.page = Some(number(&value)?),
-            "limit" => parsed.limit = Some(number(&value)?),
-            "sort" => {
-                parsed.sort = Some(checked(applivery_api::validation::sort_problems(&value))?)
-            }
-            "role" => {
-                parsed.role = Some(checked(applivery_api::validation::role_problems(&value))?)
-            }
-            "email" => {
-                parsed.email = Some(checked(applivery_api::validation::email_problems(&value))?)
-            }
-            "tags" | "tags[]" => parsed.tags.push(value),
-            // Every collaborator the mock makes is a user.
-            "onlyUsers" if matches!(value.as_str(), "true" | "false") => {}
-            "onlyUsers" => return Err("onlyUsers must be true or false".into()),
-            _ => {}
+        ListQuery {
+            page: number("page"),
+            limit: number("limit"),
+            sort: text("sort"),
+            role: text("role"),
+            email: text("email"),
+            // Every collaborator the mock makes is a user: `onlyUsers` changes nothing.
+            tags: match request::get(query, "tags") {
+                Some(Value::TextList(tags)) => tags.clone(),
+                _ => Vec::new(),
+            },
         }
     }
-    Ok(parsed)
-}
-
-/// `application/x-www-form-urlencoded` decoding: `+` is a space, `%XX` a byte; UTF-8 required.
-fn decode(text: &str) -> Result<String, String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' => {
-                let hex = text
-                    .get(i + 1..i + 3)
-                    .and_then(|hex| u8::from_str_radix(hex, 16).ok())
-                    .ok_or_else(|| format!("bad percent-encoding in the query: {text}"))?;
-                out.push(hex);
-                i += 2;
-            }
-            byte => out.push(byte),
-        }
-        i += 1;
-    }
-    String::from_utf8(out).map_err(|_| "the query is not UTF-8".into())
 }

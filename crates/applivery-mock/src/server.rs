@@ -11,7 +11,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::Request;
 use axum::response::Response;
-use axum::routing::{get, post, put};
+use axum::routing::{get, post};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -23,31 +23,21 @@ use tower::ServiceExt;
 use crate::endpoint::RequestNumber;
 use crate::responses::DropConnection;
 use crate::state::Shared;
-use crate::{admin, cors, endpoint, list_collaborators, refresh_secret};
-
-/// The path of the endpoint, in axum's syntax.
-pub(crate) const ENDPOINT_PATH: &str = "/v1/organizations/{organization_id}/oem/users";
+use crate::{admin, cors, router};
 /// Prefix of the test-only routes, which neither count as API requests nor take faults.
 const MOCK_PREFIX: &str = "/__mock/";
 
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
+    // The API's operations come from the spec's table (router.rs), as the fallback of the
+    // test routes.
     Router::new()
-        .route(ENDPOINT_PATH, post(endpoint::create_oem_user))
-        .route(
-            "/v1/organizations/{organization_id}/oem/users/{user_id}/secret",
-            put(refresh_secret::refresh_oem_user_secret),
-        )
-        .route(
-            "/v1/organizations/{organization_id}/collaborators/",
-            get(list_collaborators::list_collaborators),
-        )
         .route("/__mock/users", get(admin::users))
         .route("/__mock/requests", get(admin::requests))
         .route("/__mock/oem-secrets", get(admin::oem_secrets))
         .route("/__mock/reset", post(admin::reset))
         .route("/__mock/faults", post(admin::push_faults))
         .route("/__mock/health", get(admin::health))
-        .fallback(admin::not_found)
+        .fallback(router::api)
         .method_not_allowed_fallback(admin::method_not_allowed)
         .with_state(shared)
 }
