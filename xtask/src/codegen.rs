@@ -7,6 +7,7 @@ use openapiv3::{OpenAPI, ReferenceOr};
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
 
 mod fields;
+mod pattern;
 mod validation;
 
 pub const SPEC_PATH: &str = "openapi/applivery-oem-users.json";

@@ -35,6 +35,7 @@ pub mod validation;
 #[rustfmt::skip]
 mod fields;
 
+pub mod compiled_pattern;
 pub mod csv_header;
 pub mod patterns;
 pub mod rules;
