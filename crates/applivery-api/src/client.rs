@@ -13,6 +13,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 The Applivery endpoints that provision OEM users in an organization.
 Transformed from Applivery's public API reference (docs.applivery.com, "Create OEM-provisioned user"); every constraint here is one those pages state. Where the SDK has to assume something the pages do not say, the schema or operation carries an `x-assumption` note.
 The source pages' example email addresses were obfuscated when they were captured; they are shown here as `user@example.com`.
+A string schema with a `pattern` may carry `x-pattern-message`: what the pattern asks for, said to a person ("must be ..."); the SDK reports it when a value does not match, and "must match the pattern `...`" without one. Patterns are ECMAScript regular expressions.
 
 Version: 1.0.0*/
 pub struct Client {
