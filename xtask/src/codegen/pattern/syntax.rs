@@ -6,6 +6,10 @@
 //! than a finite automaton (look-around, backreferences, word boundaries, property escapes,
 //! inline flags, Annex B leniencies such as a stray `{` or `]`), is an error, so a pattern
 //! either compiles to exactly its meaning or not at all.
+//!
+//! Characters are code points, as with ECMAScript's `u` flag (and the `regex` crate the tests
+//! compare with): without it, ECMAScript's `.` or a negated class would take a character
+//! beyond U+FFFF as two UTF-16 units. The spec's patterns (ASCII classes) judge alike either way.
 
 /// A set of characters: sorted, disjoint, inclusive ranges of code points, no surrogates.
 pub type CharSet = Vec<(u32, u32)>;
