@@ -34,17 +34,23 @@ fn collect_patterns(value: &serde_json::Value, found: &mut Vec<String>) {
 
 #[test]
 fn every_pattern_of_the_spec_is_compiled_or_hand_written() {
-    let hand_written = "^(?!\\.)(?!.*\\.\\.)";
-    let patterns = spec_patterns();
-    assert!(patterns.len() >= 3, "{patterns:?}");
-    for pattern in &patterns {
-        let compiled = COMPILED_PATTERNS.iter().any(|(text, _)| text == pattern);
-        assert!(
-            compiled || pattern.starts_with(hand_written),
-            "{pattern}: neither compiled nor the hand-written email pattern"
-        );
-    }
-    assert_eq!(COMPILED_PATTERNS.len(), 2, "organizationId and sort");
+    let spec: serde_json::Value = serde_json::from_str(applivery_api::OPENAPI_SPEC).unwrap();
+    // The one pattern with look-aheads: `applivery_api::patterns::email`.
+    let hand_written =
+        &spec["components"]["schemas"]["NewOemUser"]["properties"]["email"]["pattern"];
+    let mut compiled: Vec<String> = spec_patterns()
+        .into_iter()
+        .filter(|pattern| pattern != hand_written)
+        .collect();
+    compiled.sort();
+    compiled.dedup();
+    let mut generated: Vec<String> = COMPILED_PATTERNS
+        .iter()
+        .map(|(text, _)| text.to_string())
+        .collect();
+    generated.sort();
+    assert_eq!(compiled, generated);
+    assert!(generated.len() >= 2, "organizationId and sort, at least");
 }
 
 #[test]
