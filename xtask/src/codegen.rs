@@ -8,6 +8,7 @@ use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
 
 mod fields;
 mod operations;
+mod pattern;
 mod validation;
 
 pub const SPEC_PATH: &str = "openapi/applivery-oem-users.json";

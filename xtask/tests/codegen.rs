@@ -155,9 +155,16 @@ fn constraints_the_generator_cannot_check_are_refused_naming_the_property() {
         )
     };
     assert_ne!(with_first_name("\"type\": \"string\""), spec_text());
+    // Look-ahead is outside the compiled subset, and only the email pattern is hand-written.
+    let refused = r#""type": "string", "pattern": "^(?!x)[a-z]+$""#;
     assert_refused(
-        with_first_name(r#""type": "string", "pattern": "^[a-z]+$""#),
-        "NewOemUser.firstName: no hand-written matcher for the pattern",
+        with_first_name(refused),
+        "NewOemUser.firstName: the pattern \"^(?!x)[a-z]+$\" cannot be compiled (look-around",
+    );
+    assert_refused(with_first_name(refused), "and has no hand-written matcher");
+    assert_refused(
+        with_first_name(r#""type": "string", "pattern": "^[a-z]+$", "x-pattern-message": 3"#),
+        "NewOemUser.firstName: x-pattern-message must be a non-empty string",
     );
     assert_refused(
         with_first_name(r#""type": "array", "items": {"type": "string", "maxLength": 3}"#),
@@ -226,6 +233,37 @@ fn the_spec_s_constraints_become_checks() {
     ] {
         assert!(checks.contains(call), "{call} missing from:\n{checks}");
     }
+}
+
+#[test]
+fn regular_patterns_are_compiled_and_the_email_pattern_stays_hand_written() {
+    let (_dir, spec, out) = scratch(&spec_text().replacen(
+        r#""maxLength": 128,"#,
+        r#""maxLength": 128, "pattern": "^[A-Z][a-z]*( [A-Z][a-z]*)*$","#,
+        1,
+    ));
+    let output = codegen(&[], &spec, &out);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let checks =
+        std::fs::read_to_string(out.join("crates/applivery-api/src/validation.rs")).unwrap();
+    for code in [
+        "pub static FIRST_NAME_PATTERN: crate::compiled_pattern::CompiledPattern<'static>",
+        "&FIRST_NAME_PATTERN,",
+        // No x-pattern-message on firstName: the pattern itself.
+        r#""must match the pattern `^[A-Z][a-z]*( [A-Z][a-z]*)*$`","#,
+        "pub static ORGANIZATION_ID_PATTERN",
+        "&ORGANIZATION_ID_PATTERN,",
+        "pub static SORT_PATTERN",
+        // The email pattern's look-aheads are outside the subset: its hand-written matcher.
+        r#"rules::pattern(&mut problems, "email", value, crate::patterns::email)"#,
+    ] {
+        assert!(checks.contains(code), "{code} missing from:\n{checks}");
+    }
+    assert!(!checks.contains("EMAIL_PATTERN"), "{checks}");
+    assert!(
+        !checks.contains("crate::patterns::organization_id"),
+        "{checks}"
+    );
 }
 
 #[test]

@@ -14,6 +14,7 @@ The Applivery endpoints that provision OEM users in an organization.
 Transformed from Applivery's public API reference (docs.applivery.com, "Create OEM-provisioned user"); every constraint here is one those pages state. Where the SDK has to assume something the pages do not say, the schema or operation carries an `x-assumption` note.
 The source pages' example email addresses were obfuscated when they were captured; they are shown here as `user@example.com`.
 Extensions the generator reads: `x-cli` on an operation names its CLI group and command (`"collaborators groups"`; default: the first tag and the operationId in kebab case); `x-name` on a parameter is its name on every surface where it differs from the wire's (camelCase: `pageSize` is `page_size`, `--page-size`, `pageSize`); `x-item-name` on an array parameter names one item, for the repeatable Rust setter and CLI flag (`tag`: `.tag(t)`, `--tag T`); `x-assumption` marks what the SDK assumes where the documentation is silent.
+A string schema with a `pattern` may carry `x-pattern-message`: what the pattern asks for, said to a person ("must be ..."); the SDK reports it when a value does not match, and "must match the pattern `...`" without one. Patterns are ECMAScript regular expressions.
 
 Version: 1.0.0*/
 pub struct Client {

@@ -41,6 +41,7 @@ mod fields;
 #[rustfmt::skip]
 pub mod operations;
 
+pub mod compiled_pattern;
 pub mod csv_header;
 pub mod operation;
 pub mod patterns;

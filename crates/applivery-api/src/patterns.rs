@@ -1,11 +1,13 @@
-//! Hand-written matchers for the `pattern`s of the spec.
+//! Hand-written matchers for the `pattern`s of the spec that codegen cannot compile.
 //!
-//! Applivery documents its patterns as ECMAScript regular expressions, and the email pattern
-//! uses look-ahead, which Rust's `regex` does not do (and a regex engine would cost the wasm
-//! package far more than these few lines). Each matcher accepts exactly what its pattern
-//! accepts: the tests compare them with a look-ahead-capable engine running the spec's own
-//! pattern text. `cargo xtask codegen` maps each pattern of the spec to its matcher and fails
-//! on a pattern it has none for.
+//! Applivery documents its patterns as ECMAScript regular expressions. `cargo xtask codegen`
+//! compiles every pattern of the regular subset (classes, quantifiers, groups, alternation,
+//! anchors) into a table that [`crate::compiled_pattern`] runs. The email pattern uses
+//! look-ahead, which no finite table of that kind expresses (and a regex engine would cost the
+//! wasm package far more than these few lines), so it is written here by hand; codegen uses a
+//! matcher from here only for a pattern it cannot compile, and fails on a pattern that is
+//! neither compilable nor here. Each matcher accepts exactly what its pattern accepts: the tests
+//! compare them with a look-ahead-capable engine running the spec's own pattern text.
 //!
 //! A matcher answers `Err(reason)` with a short, field-level reason for the first rule broken.
 
@@ -64,45 +66,6 @@ fn is_local_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'\'' | b'+' | b'-' | b'.')
 }
 
-/// `^(([a-fA-F0-9]{24})|([a-zA-Z0-9\-]{3,}))$`
-///
-/// A 24-hex id or a slug of three or more letters, digits and `-`. Every 24-hex id is also such
-/// a slug, so the rule is the second alternative alone. Nothing that passes can change a request
-/// path: `/`, `.`, `%`, `?`, `#` and spaces are all refused.
-pub fn organization_id(value: &str) -> Result<(), &'static str> {
-    if !value
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-    {
-        return Err("may only use letters A-Z, digits and '-'");
-    }
-    if value.len() < 3 {
-        return Err("must be a 24-hex id or a slug of at least 3 characters");
-    }
-    Ok(())
-}
-
-/// `^[\w.]*((:asc)|(:desc))?$`
-///
-/// A field path of letters, digits, `_` and `.` (ECMAScript's `\w` is ASCII), optionally
-/// followed by `:asc` or `:desc`: `createdAt`, `user.email:desc`.
-pub fn sort(value: &str) -> Result<(), &'static str> {
-    let field = value
-        .strip_suffix(":asc")
-        .or_else(|| value.strip_suffix(":desc"))
-        .unwrap_or(value);
-    if field
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
-    {
-        Ok(())
-    } else {
-        Err(
-            "must be a field name of letters, digits, `_` and `.`, then optionally `:asc` or `:desc`",
-        )
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,16 +100,6 @@ mod tests {
             "a@example.com\n",
         ] {
             assert!(email(bad).is_err(), "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn organization_ids() {
-        for ok in ["5f3a9c0e1b2c3d4e5f6a7b8c", "demo-org", "abc", "---"] {
-            assert_eq!(organization_id(ok), Ok(()), "{ok}");
-        }
-        for bad in ["", "ab", "a_b", "../x", "a/b", "%2e%2e", "a b", "é12"] {
-            assert!(organization_id(bad).is_err(), "{bad:?}");
         }
     }
 }

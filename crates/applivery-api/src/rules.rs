@@ -41,7 +41,7 @@ pub fn min_length(problems: &mut Vec<Problem>, field: &'static str, value: &str,
     }
 }
 
-/// Adds a problem unless `matcher` (a [`crate::patterns`] function) accepts `value`.
+/// Adds a problem unless `matcher` (a hand-written [`crate::patterns`] function) accepts `value`.
 pub fn pattern(
     problems: &mut Vec<Problem>,
     field: &'static str,
@@ -52,6 +52,23 @@ pub fn pattern(
         problems.push(Problem {
             field,
             message: reason.to_owned(),
+        });
+    }
+}
+
+/// Adds `message` as a problem unless `compiled` (a pattern of the spec that codegen compiled)
+/// matches `value`.
+pub fn compiled_pattern(
+    problems: &mut Vec<Problem>,
+    field: &'static str,
+    value: &str,
+    compiled: &crate::compiled_pattern::CompiledPattern<'_>,
+    message: &'static str,
+) {
+    if !compiled.matches(value) {
+        problems.push(Problem {
+            field,
+            message: message.to_owned(),
         });
     }
 }

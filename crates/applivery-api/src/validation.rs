@@ -42,11 +42,12 @@ pub fn email_problems(value: &str) -> Vec<Problem> {
 /// Every rule of the spec's `organizationId` parameter that `value` breaks.
 pub fn organization_id_problems(value: &str) -> Vec<Problem> {
     let mut problems = Vec::new();
-    rules::pattern(
+    rules::compiled_pattern(
         &mut problems,
         "organizationId",
         value,
-        crate::patterns::organization_id,
+        &ORGANIZATION_ID_PATTERN,
+        "must be a 24-hex id or a slug of at least 3 characters: letters A-Z, digits and '-'",
     );
     problems
 }
@@ -64,6 +65,54 @@ pub fn role_problems(value: &str) -> Vec<Problem> {
 /// Every rule of the spec's `sort` parameter that `value` breaks.
 pub fn sort_problems(value: &str) -> Vec<Problem> {
     let mut problems = Vec::new();
-    rules::pattern(&mut problems, "sort", value, crate::patterns::sort);
+    rules::compiled_pattern(
+        &mut problems,
+        "sort",
+        value,
+        &SORT_PATTERN,
+        "must be a field name of letters, digits, `_` and `.`, then optionally `:asc` or `:desc`",
+    );
     problems
 }
+/// `^(([a-fA-F0-9]{24})|([a-zA-Z0-9\-]{3,}))$`, compiled by `cargo xtask codegen`.
+pub static ORGANIZATION_ID_PATTERN: crate::compiled_pattern::CompiledPattern<'static> = crate::compiled_pattern::CompiledPattern {
+    classes: &[('-', '-', 1), ('0', '9', 1), ('A', 'Z', 1), ('a', 'z', 1)],
+    class_count: 2,
+    next: &[0, 0, 0, 2, 0, 3, 0, 4, 0, 4],
+    start: 1,
+    first_accepting: 4,
+};
+/// `^[\w.]*((:asc)|(:desc))?$`, compiled by `cargo xtask codegen`.
+pub static SORT_PATTERN: crate::compiled_pattern::CompiledPattern<'static> = crate::compiled_pattern::CompiledPattern {
+    classes: &[
+        ('.', '.', 1),
+        ('0', '9', 1),
+        (':', ':', 2),
+        ('A', 'Z', 1),
+        ('_', '_', 1),
+        ('a', 'a', 3),
+        ('b', 'b', 1),
+        ('c', 'c', 4),
+        ('d', 'd', 5),
+        ('e', 'e', 6),
+        ('f', 'r', 1),
+        ('s', 's', 7),
+        ('t', 'z', 1),
+    ],
+    class_count: 8,
+    next: &[
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0,
+        0, 0, 0, 2, 0, 0, 0, 0, 0, 6, 0, 0, 0, 0, 5, 1, 5, 5, 5, 5, 5, 0, 0, 0, 0, 0, 0,
+        0, 0,
+    ],
+    start: 5,
+    first_accepting: 5,
+};
+/// Each compiled pattern of the spec, by its text: what tests hold to a regex engine.
+pub static COMPILED_PATTERNS: &[(
+    &str,
+    &crate::compiled_pattern::CompiledPattern<'static>,
+)] = &[
+    ("^(([a-fA-F0-9]{24})|([a-zA-Z0-9\\-]{3,}))$", &ORGANIZATION_ID_PATTERN),
+    ("^[\\w.]*((:asc)|(:desc))?$", &SORT_PATTERN),
+];

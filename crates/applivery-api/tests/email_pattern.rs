@@ -43,7 +43,7 @@ fn the_matcher_equals_the_documented_pattern_on_every_generated_email() {
 }
 
 #[test]
-fn the_matcher_equals_the_documented_organization_id_pattern() {
+fn the_generated_check_equals_the_documented_organization_id_pattern() {
     let spec: serde_json::Value = serde_json::from_str(applivery_api::OPENAPI_SPEC).unwrap();
     let parameter =
         &spec["paths"]["/v1/organizations/{organizationId}/oem/users"]["post"]["parameters"][0];
@@ -86,11 +86,6 @@ fn the_matcher_equals_the_documented_organization_id_pattern() {
         ids.push(id);
     }
     for id in &ids {
-        assert_eq!(
-            applivery_api::patterns::organization_id(id).is_ok(),
-            regex.is_match(id).unwrap(),
-            "{id:?}"
-        );
         assert_eq!(
             applivery_api::validation::organization_id_problems(id).is_empty(),
             regex.is_match(id).unwrap(),

@@ -1,8 +1,9 @@
 //! Input validation, run before any I/O: exactly the spec's rules, every problem at once.
 //!
-//! The rules are generated from the spec by `cargo xtask codegen` (`applivery_api::validation`,
-//! with the hand-written pattern matchers of `applivery_api::patterns`); the mock enforces the
-//! same code, so client and server can't disagree. Applivery documents:
+//! The rules are generated from the spec by `cargo xtask codegen` (`applivery_api::validation`:
+//! patterns compiled into tables, the email one a hand-written matcher of
+//! `applivery_api::patterns`); the mock enforces the same code, so client and server can't
+//! disagree. Applivery documents:
 //!
 //! - `organizationId`: a 24-hex id or a slug of 3 or more of `A-Z a-z 0-9 -`. Nothing else can
 //!   pass, so an id can never alter the request path (`/`, `.`, `%`, `?`, `#` are refused).

@@ -4,9 +4,15 @@
 //! deserialization (which would reject answers and grow the wasm package), so codegen hands
 //! progenitor the spec without its validation keywords ([`strip_keywords`]) and generates the
 //! checks here instead: `problems()` on every request body type, and a `<name>_problems`
-//! function for every constrained path or query parameter. `pattern`s are checked by the
-//! hand-written matchers of `applivery_api::patterns`, looked up in [`PATTERN_MATCHERS`]. A
-//! constraint this generator cannot map fails codegen with the schema and property named.
+//! function for every constrained path or query parameter.
+//!
+//! A `pattern` is compiled ([`super::pattern`]) into a `CompiledPattern` table, emitted once per
+//! distinct pattern as a `<NAME>_PATTERN` static (and listed in `COMPILED_PATTERNS`); its
+//! problem message is the schema's `x-pattern-message`, or "must match the pattern `...`". A
+//! pattern outside the compiler's regular subset (the email pattern's look-aheads) falls back
+//! to its hand-written matcher in `applivery_api::patterns`, looked up in [`PATTERN_MATCHERS`].
+//! A pattern with neither, or any constraint this generator cannot map, fails codegen with the
+//! schema and property named.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -16,18 +22,65 @@ use openapiv3::{
     StringType, Type,
 };
 
-/// Each pattern of the spec and the `applivery_api::patterns` function that implements it.
-const PATTERN_MATCHERS: &[(&str, &str)] = &[
-    (
-        r"^(?!\.)(?!.*\.\.)([A-Za-z0-9_'+\-\.]*)[A-Za-z0-9_+-]@([A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$",
-        "email",
-    ),
-    (
-        r"^(([a-fA-F0-9]{24})|([a-zA-Z0-9\-]{3,}))$",
-        "organization_id",
-    ),
-    (r"^[\w.]*((:asc)|(:desc))?$", "sort"),
-];
+/// The patterns the compiler cannot take, each with the `applivery_api::patterns` function
+/// that implements it by hand.
+const PATTERN_MATCHERS: &[(&str, &str)] = &[(
+    r"^(?!\.)(?!.*\.\.)([A-Za-z0-9_'+\-\.]*)[A-Za-z0-9_+-]@([A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$",
+    "email",
+)];
+
+/// The extension of a string schema that says, to a person, what its `pattern` asks for.
+const PATTERN_MESSAGE: &str = "x-pattern-message";
+
+/// The statics of the compiled patterns, one per distinct pattern, in order of appearance.
+#[derive(Default)]
+struct CompiledPatterns {
+    /// Pattern text -> static name.
+    names: BTreeMap<String, String>,
+    code: String,
+    list: Vec<(String, String)>,
+}
+
+impl CompiledPatterns {
+    /// The static for `pattern`, emitting it on first use; `Err` if it does not compile.
+    fn name(&mut self, field: &str, pattern: &str) -> Result<String, String> {
+        if let Some(name) = self.names.get(pattern) {
+            return Ok(name.clone());
+        }
+        let table = super::pattern::compile(pattern)?;
+        let base = format!("{}_PATTERN", snake_case(field).to_uppercase());
+        let mut name = base.clone();
+        for n in 2.. {
+            if !self.names.values().any(|taken| *taken == name) {
+                break;
+            }
+            name = format!("{base}_{n}");
+        }
+        let _ = writeln!(
+            self.code,
+            "#[doc = {:?}]\npub static {name}: crate::compiled_pattern::CompiledPattern<'static> = {};",
+            format!(" `{pattern}`, compiled by `cargo xtask codegen`."),
+            super::pattern::emit(&table)
+        );
+        self.names.insert(pattern.to_owned(), name.clone());
+        self.list.push((pattern.to_owned(), name.clone()));
+        Ok(name)
+    }
+
+    /// The statics, and `COMPILED_PATTERNS` listing them by pattern text.
+    fn finish(self) -> String {
+        let entries: String = self
+            .list
+            .iter()
+            .map(|(pattern, name)| format!("({pattern:?}, &{name}),"))
+            .collect();
+        format!(
+            "{}/// Each compiled pattern of the spec, by its text: what tests hold to a regex engine.\n\
+             pub static COMPILED_PATTERNS: &[(&str, &crate::compiled_pattern::CompiledPattern<'static>)] = &[{entries}];\n",
+            self.code
+        )
+    }
+}
 
 /// The spec as progenitor should see it: no `pattern`, `minLength` or `maxLength` anywhere.
 pub fn strip_keywords(spec: &OpenAPI) -> OpenAPI {
@@ -105,6 +158,7 @@ pub fn generate(spec: &OpenAPI, types: &syn::File) -> Result<String, String> {
         "//! The spec's constraints on requests, checked before anything is sent.\n\
          use crate::rules::{self, Problem};\n",
     );
+    let mut compiled = CompiledPatterns::default();
     for name in request_body_schemas(spec)? {
         let schema = component(spec, &name)?;
         let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
@@ -120,7 +174,7 @@ pub fn generate(spec: &OpenAPI, types: &syn::File) -> Result<String, String> {
             let (field, optional) = fields.get(property.as_str()).ok_or_else(|| {
                 format!("{place}: no field of the generated struct {name} is named after it")
             })?;
-            let calls = checks(&place, property, property_schema, "value")?;
+            let calls = checks(&place, property, property_schema, "value", &mut compiled)?;
             if calls.is_empty() {
                 continue;
             }
@@ -148,7 +202,7 @@ pub fn generate(spec: &OpenAPI, types: &syn::File) -> Result<String, String> {
     }
     for (name, schema) in constrained_parameters(spec)? {
         let place = format!("parameter {name}");
-        let calls = checks(&place, &name, &schema, "value")?;
+        let calls = checks(&place, &name, &schema, "value", &mut compiled)?;
         let _ = writeln!(
             out,
             "/// Every rule of the spec's `{name}` parameter that `value` breaks.\n\
@@ -157,11 +211,18 @@ pub fn generate(spec: &OpenAPI, types: &syn::File) -> Result<String, String> {
             snake_case(&name)
         );
     }
+    out.push_str(&compiled.finish());
     Ok(out)
 }
 
 /// The calls that check one value of `schema` (a `&String` or `&Vec<String>` named `value`).
-fn checks(place: &str, field: &str, schema: &Schema, value: &str) -> Result<String, String> {
+fn checks(
+    place: &str,
+    field: &str,
+    schema: &Schema,
+    value: &str,
+    compiled: &mut CompiledPatterns,
+) -> Result<String, String> {
     let mut out = String::new();
     match &schema.schema_kind {
         SchemaKind::Type(Type::String(StringType {
@@ -184,21 +245,22 @@ fn checks(place: &str, field: &str, schema: &Schema, value: &str) -> Result<Stri
                 );
             }
             if let Some(pattern) = pattern {
-                let matcher = PATTERN_MATCHERS
-                    .iter()
-                    .find(|(known, _)| known == pattern)
-                    .map(|(_, matcher)| matcher)
-                    .ok_or_else(|| {
-                        format!(
-                            "{place}: no hand-written matcher for the pattern {pattern:?}; add one \
-                             to crates/applivery-api/src/patterns.rs and to PATTERN_MATCHERS in \
-                             xtask/src/codegen/validation.rs"
+                let _ = match compiled.name(field, pattern) {
+                    Ok(name) => {
+                        let message = pattern_message(place, schema, pattern)?;
+                        write!(
+                            out,
+                            "rules::compiled_pattern(&mut problems, {field:?}, {value}, &{name}, {message:?});"
                         )
-                    })?;
-                let _ = write!(
-                    out,
-                    "rules::pattern(&mut problems, {field:?}, {value}, crate::patterns::{matcher});"
-                );
+                    }
+                    Err(why) => {
+                        let matcher = hand_written_matcher(place, pattern, &why)?;
+                        write!(
+                            out,
+                            "rules::pattern(&mut problems, {field:?}, {value}, crate::patterns::{matcher});"
+                        )
+                    }
+                };
             }
             let allowed: Vec<&String> = enumeration.iter().flatten().collect();
             if !allowed.is_empty() {
@@ -227,7 +289,7 @@ fn checks(place: &str, field: &str, schema: &Schema, value: &str) -> Result<Stri
                 );
             }
             if let Some(ReferenceOr::Item(items)) = &array.items
-                && !checks(place, field, items, "item")?.is_empty()
+                && !checks(place, field, items, "item", compiled)?.is_empty()
             {
                 return Err(format!(
                     "{place}: constraints on array items are not supported by the generator"
@@ -258,6 +320,35 @@ fn checks(place: &str, field: &str, schema: &Schema, value: &str) -> Result<Stri
         }
     }
     Ok(out)
+}
+
+/// What a problem with `pattern` says: the schema's `x-pattern-message`, or the pattern itself.
+fn pattern_message(place: &str, schema: &Schema, pattern: &str) -> Result<String, String> {
+    match schema.schema_data.extensions.get(PATTERN_MESSAGE) {
+        None => Ok(format!("must match the pattern `{pattern}`")),
+        Some(serde_json::Value::String(message)) if !message.trim().is_empty() => {
+            Ok(message.clone())
+        }
+        Some(_) => Err(format!(
+            "{place}: {PATTERN_MESSAGE} must be a non-empty string"
+        )),
+    }
+}
+
+/// The `applivery_api::patterns` function for a pattern the compiler refused (`why`).
+fn hand_written_matcher(place: &str, pattern: &str, why: &str) -> Result<&'static str, String> {
+    PATTERN_MATCHERS
+        .iter()
+        .find(|(known, _)| *known == pattern)
+        .map(|&(_, matcher)| matcher)
+        .ok_or_else(|| {
+            format!(
+                "{place}: the pattern {pattern:?} cannot be compiled ({why}) and has no \
+                 hand-written matcher; keep to the regular subset of ECMAScript regular \
+                 expressions, or add a matcher to crates/applivery-api/src/patterns.rs and to \
+                 PATTERN_MATCHERS in xtask/src/codegen/validation.rs"
+            )
+        })
 }
 
 /// The fields of the generated struct `name`: spec property name -> (Rust field, is an `Option`).
