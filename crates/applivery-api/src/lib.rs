@@ -35,6 +35,7 @@ pub mod validation;
 #[rustfmt::skip]
 mod fields;
 
+pub mod csv_cell;
 pub mod csv_header;
 pub mod patterns;
 pub mod rules;
