@@ -46,7 +46,10 @@ mod tests {
     #[test]
     fn cells_are_neutralized_and_round_trip() {
         let table = [
-            (r#"=HYPERLINK("http://x","y")"#, r#"'=HYPERLINK("http://x","y")"#),
+            (
+                r#"=HYPERLINK("http://x","y")"#,
+                r#"'=HYPERLINK("http://x","y")"#,
+            ),
             ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
             ("@SUM(1+1)", "'@SUM(1+1)"),
             ("-2+3+cmd@example.com", "'-2+3+cmd@example.com"),

@@ -167,7 +167,7 @@ impl WireDecoder for PageDecoder {
 
     fn success(&self, body: &[u8]) -> Result<CollaboratorPage, String> {
         let envelope: applivery_api::types::CollaboratorListResponse =
-            serde_json::from_slice(body).map_err(|e| e.to_string())?;
+            serde_json::from_slice(body).map_err(|e| crate::body_shape::describe(&e))?;
         let data = envelope.data;
         Ok(CollaboratorPage {
             items: data.items.into_iter().map(Collaborator::from).collect(),
