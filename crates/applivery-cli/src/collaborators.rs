@@ -136,11 +136,13 @@ fn json(collaborator: &Collaborator) -> String {
     value.to_string()
 }
 
-/// A CSV cell, quoted when it holds a comma, a quote or a line break.
+/// A CSV cell: a formula-looking start neutralized ([`applivery_api::csv_cell`]), then quoted
+/// when it holds a comma, a quote or a line break.
 fn csv_cell(text: &str) -> String {
+    let text = applivery_api::csv_cell::neutralize(text);
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
-        text.to_owned()
+        text.into_owned()
     }
 }

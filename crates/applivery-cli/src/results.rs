@@ -103,12 +103,25 @@ impl ResultsWriter {
     /// Appends one entry.
     pub fn write(&mut self, row: &ResultRow<'_>) -> Result<(), String> {
         let result = match self.shape {
-            Shape::Csv => self
-                .csv
-                .as_mut()
-                .expect("the CSV shape has a CSV writer")
-                .serialize(row)
-                .map_err(|e| e.to_string()),
+            Shape::Csv => {
+                // Cells a spreadsheet would run as formulas are neutralized (JSON stays raw).
+                let neutral = applivery_api::csv_cell::neutralize;
+                let (email, kind) = (neutral(row.email), row.kind.map(neutral));
+                let message = row.message.map(neutral);
+                let collaborator_id = row.collaborator_id.map(neutral);
+                let row = ResultRow {
+                    email: &email,
+                    kind: kind.as_deref(),
+                    message: message.as_deref(),
+                    collaborator_id: collaborator_id.as_deref(),
+                    ..*row
+                };
+                self.csv
+                    .as_mut()
+                    .expect("the CSV shape has a CSV writer")
+                    .serialize(row)
+                    .map_err(|e| e.to_string())
+            }
             Shape::JsonArray => {
                 let separator: &[u8] = if self.written == 0 { b"\n" } else { b",\n" };
                 let out = self.json_out();

@@ -87,12 +87,14 @@ impl SecretsFile {
     }
 }
 
-/// Quotes a CSV field when it needs it.
+/// A CSV field: a formula-looking start neutralized ([`applivery_api::csv_cell`]), then quoted
+/// when it needs it.
 fn csv_field(field: &str) -> String {
+    let field = applivery_api::csv_cell::neutralize(field);
     if field.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", field.replace('"', "\"\""))
     } else {
-        field.to_owned()
+        field.into_owned()
     }
 }
 
