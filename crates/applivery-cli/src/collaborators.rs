@@ -99,14 +99,14 @@ impl Printer {
                 if self.rows == 0 {
                     writeln!(out, "{:<24}  {:<32}  {:<10}  tags", "id", "email", "role")?;
                 }
-                writeln!(
-                    out,
+                let line = format!(
                     "{:<24}  {:<32}  {:<10}  {}",
                     collaborator.id,
                     email,
                     collaborator.role,
                     collaborator.tags.join(", ")
-                )?;
+                );
+                writeln!(out, "{}", crate::terminal::clean(&line))?;
             }
         }
         self.rows += 1;
@@ -133,7 +133,7 @@ fn json(collaborator: &Collaborator) -> String {
     if let Some(object) = value.as_object_mut() {
         object.remove("oemSecret");
     }
-    value.to_string()
+    crate::terminal::json(&value.to_string()).into_owned()
 }
 
 /// A CSV cell: a formula-looking start neutralized ([`applivery_api::csv_cell`]), then quoted

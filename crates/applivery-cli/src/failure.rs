@@ -70,15 +70,17 @@ impl Failure {
                 }),
             }
             .unwrap_or_default();
-            println!(
-                "{}",
-                serde_json::json!({ "error": error, "exitCode": self.exit_code })
-            );
+            let json = serde_json::json!({ "error": error, "exitCode": self.exit_code });
+            println!("{}", crate::terminal::json(&json.to_string()));
         } else {
             // The message of an `invalid_input` error already lists every field error.
-            eprintln!("applivery: error: {}", self.message);
+            // Server and file text is escaped: it must not drive the terminal.
+            eprintln!(
+                "applivery: error: {}",
+                crate::terminal::clean(&self.message)
+            );
             if let Some(hint) = &self.hint {
-                eprintln!("  hint: {hint}");
+                eprintln!("  hint: {}", crate::terminal::clean(hint));
             }
         }
     }

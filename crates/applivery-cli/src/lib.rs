@@ -25,6 +25,7 @@ pub mod results;
 mod schema;
 pub mod secrets;
 pub mod summary;
+pub mod terminal;
 pub mod user_flags;
 
 use std::process::ExitCode;

@@ -267,7 +267,7 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs) -> Result<u8, Failure> {
         eprintln!("applivery: the import stopped; rows not sent are retried by the next run");
     }
     if let Some(error) = &local_error {
-        eprintln!("applivery: error: {error}");
+        eprintln!("applivery: error: {}", crate::terminal::clean(error));
     }
     if let Err(e) = &dispatched {
         e.report(false);
