@@ -19,6 +19,7 @@ pub mod input;
 pub mod journal;
 pub mod limiter;
 pub mod outcome;
+pub mod output_file;
 pub mod progress;
 pub mod refresh_secret;
 pub mod results;

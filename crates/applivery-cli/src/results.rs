@@ -66,10 +66,15 @@ impl ResultsWriter {
         shape_of(path).map(|_| ())
     }
 
-    /// Creates (truncates) the results file.
+    /// Creates (truncates) the results file, mode 0600 when new. On Unix a symbolic link and a
+    /// file with other hard links (the input under another name?) are refused before anything
+    /// is truncated (see [`crate::output_file`]).
     pub fn create(path: &Path) -> Result<ResultsWriter, String> {
         let shape = shape_of(path)?;
-        let file = File::create(path)
+        let mut options = std::fs::OpenOptions::new();
+        options.create(true).truncate(false).write(true);
+        let file = crate::output_file::open(path, &mut options, false)
+            .and_then(|file| file.set_len(0).map(|()| file))
             .map_err(|e| format!("cannot create results file {}: {e}", path.display()))?;
         let buffered = BufWriter::with_capacity(64 * 1024, file);
         let (csv, json) = match shape {
