@@ -91,12 +91,15 @@ impl Failure {
 pub fn hint(kind: applivery::ErrorKind) -> Option<String> {
     use applivery::ErrorKind as K;
     let setting = match kind {
-        K::Unauthorized => Some("Key: APPLIVERY_API_KEY (or --api-key)."),
+        K::Unauthorized => Some("Key: APPLIVERY_API_KEY (or --api-key-file, --api-key)."),
         K::NotFound => Some("Organization: --org (or APPLIVERY_ORGANIZATION_ID)."),
         K::Network | K::Timeout | K::InvalidResponse => {
             Some("Base URL: --base-url (or APPLIVERY_BASE_URL).")
         }
-        K::Config => Some("Key: APPLIVERY_API_KEY; base URL: --base-url (or APPLIVERY_BASE_URL)."),
+        K::Config => Some(
+            "Key: APPLIVERY_API_KEY (or --api-key-file); base URL: --base-url (or \
+             APPLIVERY_BASE_URL).",
+        ),
         // The message already lists every field error; nothing to add.
         K::InvalidInput => return None,
         _ => None,

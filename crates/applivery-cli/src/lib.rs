@@ -8,6 +8,7 @@
 //!   [`limiter`], outcomes to the [`journal`] and [`results`], [`progress`] and [`summary`]).
 //! - [`exit_code`]: the exit code table.
 
+mod api_key;
 pub mod args;
 mod client;
 pub mod collaborators;
