@@ -108,6 +108,25 @@ export declare function oemUserFields(): OemUserField[];
 export declare function readCsvHeader(cells: string[]): CsvHeader;
 
 /**
+ * The `applivery` CLI's CSV formula-injection rule, for a cell being written: one more leading
+ * `'` when it starts with `=`, `+`, `-`, `@`, tab, carriage return or `'`, so that a spreadsheet
+ * shows it as text instead of running it; otherwise the cell unchanged. Quote the result as CSV
+ * requires.
+ *
+ * @throws {Error} if {@link init} has not resolved yet.
+ */
+export declare function neutralizeCsvCell(cell: string): string;
+
+/**
+ * The inverse of {@link neutralizeCsvCell}, for a cell being read (after unquoting): one leading
+ * `'` removed when the next character is one of those. `restoreCsvCell(neutralizeCsvCell(x))`
+ * is `x` for every string.
+ *
+ * @throws {Error} if {@link init} has not resolved yet.
+ */
+export declare function restoreCsvCell(cell: string): string;
+
+/**
  * An OEM secret, kept inside the wasm module: `console.log` shows no secret, and
  * `JSON.stringify` and `String()` give `"[redacted]"`. Call `expose()` where you store it.
  */

@@ -12,8 +12,10 @@ import {
   OemSecret,
   initSync,
   errorGuide as errorGuideInWasm,
+  neutralizeCsvCell as neutralizeCsvCellInWasm,
   oemUserFields as oemUserFieldsInWasm,
   readCsvHeader as readCsvHeaderInWasm,
+  restoreCsvCell as restoreCsvCellInWasm,
   validateOemUser as validateInWasm,
 } from './applivery_oem.js';
 import { redirect, wasmSource } from './wasm-source.js';
@@ -69,6 +71,21 @@ export function oemUserFields() {
 export function readCsvHeader(cells) {
   requireInit('readCsvHeader');
   return readCsvHeaderInWasm(cells);
+}
+
+/**
+ * The CLI's CSV formula-injection rule for a cell being written: one more leading `'` when it
+ * starts with `=`, `+`, `-`, `@`, tab, carriage return or `'` (after `init()`).
+ */
+export function neutralizeCsvCell(cell) {
+  requireInit('neutralizeCsvCell');
+  return neutralizeCsvCellInWasm(cell);
+}
+
+/** The inverse of `neutralizeCsvCell`, for a cell being read (after `init()`). */
+export function restoreCsvCell(cell) {
+  requireInit('restoreCsvCell');
+  return restoreCsvCellInWasm(cell);
 }
 
 /** A failed call; its fields come from the Rust error (`applivery::Error`). */

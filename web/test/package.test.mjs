@@ -12,6 +12,7 @@ import { inspect } from 'node:util';
 
 import { importInstalled, installPackedPackage } from './support/install.mjs';
 import { startMock } from './support/mock.mjs';
+import { HOSTILE_SECRET, startHostileServer } from './support/hostile-server.mjs';
 
 const API_KEY = 'mock-api-key';
 const ORG = 'demo-org';
@@ -21,6 +22,8 @@ let AppliveryClient;
 let AppliveryError;
 let validateOemUser;
 let init;
+let neutralizeCsvCell;
+let restoreCsvCell;
 let packedFiles;
 let installedDir;
 
@@ -28,7 +31,8 @@ before(async () => {
   const installed = installPackedPackage();
   packedFiles = installed.files;
   installedDir = installed.dir;
-  ({ AppliveryClient, AppliveryError, validateOemUser, init } = await importInstalled(installed.dir));
+  ({ AppliveryClient, AppliveryError, validateOemUser, init, neutralizeCsvCell, restoreCsvCell } =
+    await importInstalled(installed.dir));
   await init();
   mock = await startMock();
 });
@@ -487,4 +491,37 @@ test('the API key never shows on the client, on errors or in console output', as
   ].join('\n');
   assert.ok(!shown.includes(apiKey), shown);
   assert.match(inspect(secretClient), /^AppliveryClient /);
+});
+
+test('an undecodable success body holding an OEM secret is described, never quoted', async () => {
+  for (const answer of ['undecodable_secret', 'undecodable_secret_string', 'not_json_secret']) {
+    const server = await startHostileServer(answer);
+    try {
+      const client = new AppliveryClient({ apiKey: API_KEY, baseUrl: server.baseUrl });
+      const error = await failure(client.createOemUser(ORG, { email: 'ada@example.com' }));
+      assert.equal(error.kind, 'invalid_response');
+      const shown = `${error.message} ${JSON.stringify(error)} ${inspect(error)} ${String(error)}`;
+      assert.ok(!shown.includes(HOSTILE_SECRET), `${answer}: ${shown}`);
+      assert.ok(!shown.includes('SECRET-'), `${answer}: ${shown}`);
+    } finally {
+      await server.stop();
+    }
+  }
+});
+
+test("the CSV formula-injection rule is the CLI's", () => {
+  const table = [
+    ['=HYPERLINK("http://x","y")', `'=HYPERLINK("http://x","y")`],
+    ["+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"],
+    ['@SUM(1+1)', "'@SUM(1+1)"],
+    ['-2+3+cmd@example.com', "'-2+3+cmd@example.com"],
+    ["'t Hart", "''t Hart"],
+    ["''x", "'''x"],
+    ['plain', 'plain'],
+    ['', ''],
+  ];
+  for (const [cell, written] of table) {
+    assert.equal(neutralizeCsvCell(cell), written);
+    assert.equal(restoreCsvCell(neutralizeCsvCell(cell)), cell);
+  }
 });

@@ -42,6 +42,7 @@ mod fields;
 pub mod operations;
 
 pub mod compiled_pattern;
+pub mod csv_cell;
 pub mod csv_header;
 pub mod operation;
 pub mod patterns;

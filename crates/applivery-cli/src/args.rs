@@ -8,7 +8,7 @@ use crate::input::Format;
 
 /// Create Applivery OEM users: one at a time, or thousands from a CSV / JSON Lines file.
 ///
-/// The API key is read from APPLIVERY_API_KEY.
+/// The API key is read from APPLIVERY_API_KEY, or from a file with --api-key-file.
 #[derive(Parser)]
 #[command(name = "applivery", version, propagate_version = true)]
 pub struct Cli {
@@ -35,6 +35,10 @@ pub struct GlobalArgs {
     /// Output format of results and errors on stdout.
     #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Text)]
     pub output: OutputFormat,
+    /// Read the API key from PATH, or from standard input with `-` (a trailing line break is
+    /// removed; empty is refused). Takes precedence over APPLIVERY_API_KEY; not with --api-key.
+    #[arg(long, global = true, value_name = "PATH|-")]
+    pub api_key_file: Option<PathBuf>,
 }
 
 /// How results are printed.

@@ -18,13 +18,15 @@ pub fn build(
     timeout: Duration,
 ) -> Result<Client, Failure> {
     applivery::validate_organization_id(&target.org).map_err(Failure::api)?;
-    let Some(api_key) = target.api_key.as_deref().filter(|k| !k.trim().is_empty()) else {
+    let api_key =
+        crate::api_key::resolve(global.api_key_file.as_deref(), target.api_key.as_deref())?;
+    let Some(api_key) = api_key.filter(|k| !k.trim().is_empty()) else {
         return Err(Failure::api(applivery::Error::config(
-            "no API key: set APPLIVERY_API_KEY",
+            "no API key: set APPLIVERY_API_KEY or pass --api-key-file",
         )));
     };
     Client::builder()
-        .api_key(api_key)
+        .api_key(api_key.as_str())
         .base_url(global.base_url.as_str())
         .retry_policy(retry_policy)
         .timeout(timeout)

@@ -99,14 +99,14 @@ impl Printer {
                 if self.rows == 0 {
                     writeln!(out, "{:<24}  {:<32}  {:<10}  tags", "id", "email", "role")?;
                 }
-                writeln!(
-                    out,
+                let line = format!(
                     "{:<24}  {:<32}  {:<10}  {}",
                     collaborator.id,
                     email,
                     collaborator.role,
                     collaborator.tags.join(", ")
-                )?;
+                );
+                writeln!(out, "{}", crate::terminal::clean(&line))?;
             }
         }
         self.rows += 1;
@@ -133,14 +133,16 @@ fn json(collaborator: &Collaborator) -> String {
     if let Some(object) = value.as_object_mut() {
         object.remove("oemSecret");
     }
-    value.to_string()
+    crate::terminal::json(&value.to_string()).into_owned()
 }
 
-/// A CSV cell, quoted when it holds a comma, a quote or a line break.
+/// A CSV cell: a formula-looking start neutralized ([`applivery_api::csv_cell`]), then quoted
+/// when it holds a comma, a quote or a line break.
 fn csv_cell(text: &str) -> String {
+    let text = applivery_api::csv_cell::neutralize(text);
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
-        text.to_owned()
+        text.into_owned()
     }
 }

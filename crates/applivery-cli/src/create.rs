@@ -27,21 +27,19 @@ pub async fn run(global: &GlobalArgs, args: CreateArgs) -> Result<(), Failure> {
                     object.insert("oemSecret".to_owned(), secret.into());
                 }
             }
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&value).expect("JSON always serializes")
-            );
+            let text = serde_json::to_string_pretty(&value).expect("JSON always serializes");
+            println!("{}", crate::terminal::json(&text));
         }
         OutputFormat::Text => {
             let user = collaborator.user.clone().unwrap_or_default();
-            println!(
+            say(format!(
                 "Created OEM user {} in organization {}",
                 user.email.as_deref().unwrap_or("?"),
                 collaborator.organization
-            );
-            println!("  collaborator id  {}", collaborator.id);
+            ));
+            say(format!("  collaborator id  {}", collaborator.id));
             if let Some(id) = &user.id {
-                println!("  user id          {id}");
+                say(format!("  user id          {id}"));
             }
             let name = [user.first_name.as_deref(), user.last_name.as_deref()]
                 .into_iter()
@@ -49,17 +47,20 @@ pub async fn run(global: &GlobalArgs, args: CreateArgs) -> Result<(), Failure> {
                 .collect::<Vec<_>>()
                 .join(" ");
             if !name.is_empty() {
-                println!("  name             {name}");
+                say(format!("  name             {name}"));
             }
-            println!("  role             {}", collaborator.role);
+            say(format!("  role             {}", collaborator.role));
             if !collaborator.tags.is_empty() {
-                println!("  tags             {}", collaborator.tags.join(", "));
+                say(format!(
+                    "  tags             {}",
+                    collaborator.tags.join(", ")
+                ));
             }
             if let Some(created_at) = &collaborator.created_at {
-                println!("  created at       {created_at}");
+                say(format!("  created at       {created_at}"));
             }
             match (&collaborator.oem_secret, args.show_secret) {
-                (Some(secret), true) => println!("  oem secret       {}", secret.expose()),
+                (Some(secret), true) => say(format!("  oem secret       {}", secret.expose())),
                 (Some(_), false) => {
                     println!("  oem secret       (returned; --show-secret prints it)")
                 }
@@ -69,4 +70,9 @@ pub async fn run(global: &GlobalArgs, args: CreateArgs) -> Result<(), Failure> {
         }
     }
     Ok(())
+}
+
+/// One line of text output, with the server's control characters escaped.
+fn say(line: String) {
+    println!("{}", crate::terminal::clean(&line));
 }

@@ -70,15 +70,17 @@ impl Failure {
                 }),
             }
             .unwrap_or_default();
-            println!(
-                "{}",
-                serde_json::json!({ "error": error, "exitCode": self.exit_code })
-            );
+            let json = serde_json::json!({ "error": error, "exitCode": self.exit_code });
+            println!("{}", crate::terminal::json(&json.to_string()));
         } else {
             // The message of an `invalid_input` error already lists every field error.
-            eprintln!("applivery: error: {}", self.message);
+            // Server and file text is escaped: it must not drive the terminal.
+            eprintln!(
+                "applivery: error: {}",
+                crate::terminal::clean(&self.message)
+            );
             if let Some(hint) = &self.hint {
-                eprintln!("  hint: {hint}");
+                eprintln!("  hint: {}", crate::terminal::clean(hint));
             }
         }
     }
@@ -89,12 +91,15 @@ impl Failure {
 pub fn hint(kind: applivery::ErrorKind) -> Option<String> {
     use applivery::ErrorKind as K;
     let setting = match kind {
-        K::Unauthorized => Some("Key: APPLIVERY_API_KEY (or --api-key)."),
+        K::Unauthorized => Some("Key: APPLIVERY_API_KEY (or --api-key-file, --api-key)."),
         K::NotFound => Some("Organization: --org (or APPLIVERY_ORGANIZATION_ID)."),
         K::Network | K::Timeout | K::InvalidResponse => {
             Some("Base URL: --base-url (or APPLIVERY_BASE_URL).")
         }
-        K::Config => Some("Key: APPLIVERY_API_KEY; base URL: --base-url (or APPLIVERY_BASE_URL)."),
+        K::Config => Some(
+            "Key: APPLIVERY_API_KEY (or --api-key-file); base URL: --base-url (or \
+             APPLIVERY_BASE_URL).",
+        ),
         // The message already lists every field error; nothing to add.
         K::InvalidInput => return None,
         _ => None,

@@ -8,6 +8,7 @@
 //!   [`limiter`], outcomes to the [`journal`] and [`results`], [`progress`] and [`summary`]).
 //! - [`exit_code`]: the exit code table.
 
+mod api_key;
 pub mod args;
 mod client;
 pub mod collaborators;
@@ -19,12 +20,14 @@ pub mod input;
 pub mod journal;
 pub mod limiter;
 pub mod outcome;
+pub mod output_file;
 pub mod progress;
 pub mod refresh_secret;
 pub mod results;
 mod schema;
 pub mod secrets;
 pub mod summary;
+pub mod terminal;
 pub mod user_flags;
 
 use std::process::ExitCode;

@@ -18,22 +18,21 @@ pub async fn run(global: &GlobalArgs, args: RefreshSecretArgs) -> Result<(), Fai
         if let Some(object) = value.as_object_mut() {
             object.insert("oemSecret".to_owned(), secret.into());
         }
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&value).expect("JSON always serializes")
-        );
+        let text = serde_json::to_string_pretty(&value).expect("JSON always serializes");
+        println!("{}", crate::terminal::json(&text));
     } else {
         let email = collaborator
             .user
             .as_ref()
             .and_then(|u| u.email.as_deref())
             .unwrap_or("?");
-        println!(
+        let line = format!(
             "New OEM secret for {email} (collaborator {})",
             collaborator.id
         );
+        println!("{}", crate::terminal::clean(&line));
         match secret {
-            Some(secret) => println!("  oem secret       {secret}"),
+            Some(secret) => println!("  oem secret       {}", crate::terminal::clean(secret)),
             None => println!("  oem secret       (none returned)"),
         }
         println!("The previous secret no longer works; store this one now.");

@@ -66,10 +66,15 @@ impl ResultsWriter {
         shape_of(path).map(|_| ())
     }
 
-    /// Creates (truncates) the results file.
+    /// Creates (truncates) the results file, mode 0600 when new. On Unix a symbolic link and a
+    /// file with other hard links (the input under another name?) are refused before anything
+    /// is truncated (see [`crate::output_file`]).
     pub fn create(path: &Path) -> Result<ResultsWriter, String> {
         let shape = shape_of(path)?;
-        let file = File::create(path)
+        let mut options = std::fs::OpenOptions::new();
+        options.create(true).truncate(false).write(true);
+        let file = crate::output_file::open(path, &mut options, false)
+            .and_then(|file| file.set_len(0).map(|()| file))
             .map_err(|e| format!("cannot create results file {}: {e}", path.display()))?;
         let buffered = BufWriter::with_capacity(64 * 1024, file);
         let (csv, json) = match shape {
@@ -103,12 +108,25 @@ impl ResultsWriter {
     /// Appends one entry.
     pub fn write(&mut self, row: &ResultRow<'_>) -> Result<(), String> {
         let result = match self.shape {
-            Shape::Csv => self
-                .csv
-                .as_mut()
-                .expect("the CSV shape has a CSV writer")
-                .serialize(row)
-                .map_err(|e| e.to_string()),
+            Shape::Csv => {
+                // Cells a spreadsheet would run as formulas are neutralized (JSON stays raw).
+                let neutral = applivery_api::csv_cell::neutralize;
+                let (email, kind) = (neutral(row.email), row.kind.map(neutral));
+                let message = row.message.map(neutral);
+                let collaborator_id = row.collaborator_id.map(neutral);
+                let row = ResultRow {
+                    email: &email,
+                    kind: kind.as_deref(),
+                    message: message.as_deref(),
+                    collaborator_id: collaborator_id.as_deref(),
+                    ..*row
+                };
+                self.csv
+                    .as_mut()
+                    .expect("the CSV shape has a CSV writer")
+                    .serialize(row)
+                    .map_err(|e| e.to_string())
+            }
             Shape::JsonArray => {
                 let separator: &[u8] = if self.written == 0 { b"\n" } else { b",\n" };
                 let out = self.json_out();

@@ -24,24 +24,16 @@ pub struct SecretsFile {
 }
 
 impl SecretsFile {
-    /// Opens `path` for appending, creating it with mode 0600. An existing file readable or
-    /// writable by others is narrowed to 0600 first; the returned note says so.
+    /// Opens `path` for appending, creating it with mode 0600. On Unix a symbolic link, a file
+    /// with other hard links or of another user, and an existing file group or others may read
+    /// or write are refused (see [`crate::output_file`]): nothing is narrowed behind the
+    /// operator's back. The note is always `None` now (kept for callers).
     pub fn open(path: &Path) -> Result<(SecretsFile, Option<String>), String> {
         let fail = |e: std::io::Error| format!("secrets file {}: {e}", path.display());
-        if let Ok(meta) = std::fs::symlink_metadata(path)
-            && !meta.file_type().is_file()
-        {
-            return Err(format!(
-                "secrets file {}: not a regular file (a link or a directory); pass a new path",
-                path.display()
-            ));
-        }
         let mut options = OpenOptions::new();
         options.create(true).append(true).read(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let file = options.open(path).map_err(fail)?;
-        let note = narrow_permissions(&file, path).map_err(fail)?;
+        let file = crate::output_file::open(path, &mut options, true).map_err(fail)?;
+        let note = None;
         let empty = file.metadata().map_err(fail)?.len() == 0;
         let mut secrets = SecretsFile {
             path: path.to_path_buf(),
@@ -87,34 +79,15 @@ impl SecretsFile {
     }
 }
 
-/// Quotes a CSV field when it needs it.
+/// A CSV field: a formula-looking start neutralized ([`applivery_api::csv_cell`]), then quoted
+/// when it needs it.
 fn csv_field(field: &str) -> String {
+    let field = applivery_api::csv_cell::neutralize(field);
     if field.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", field.replace('"', "\"\""))
     } else {
-        field.to_owned()
+        field.into_owned()
     }
-}
-
-#[cfg(unix)]
-fn narrow_permissions(file: &File, path: &Path) -> std::io::Result<Option<String>> {
-    use std::os::unix::fs::PermissionsExt;
-    let mode = file.metadata()?.permissions().mode() & 0o777;
-    if mode & 0o077 == 0 {
-        return Ok(None);
-    }
-    file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    Ok(Some(format!(
-        "secrets file {} had mode {mode:04o} (open to other users): changed to 0600 before \
-         writing any secret",
-        path.display()
-    )))
-}
-
-#[cfg(not(unix))]
-fn narrow_permissions(_file: &File, _path: &Path) -> std::io::Result<Option<String>> {
-    // Access on Windows follows the directory's ACL: keep the file in a private directory.
-    Ok(None)
 }
 
 #[cfg(all(test, unix))]
@@ -150,16 +123,20 @@ mod tests {
     }
 
     #[test]
-    fn a_wider_existing_file_is_narrowed_and_said_so_and_a_link_is_refused() {
+    fn a_wider_existing_file_is_refused_untouched_and_a_link_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("secrets.csv");
         std::fs::write(&path, "").unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
-        let (secrets, note) = SecretsFile::open(&path).unwrap();
-        let note = note.unwrap();
-        assert!(note.contains("0644") && note.contains("0600"), "{note}");
-        assert_eq!(mode(&path), 0o600);
-        secrets.finish().unwrap();
+        let Err(error) = SecretsFile::open(&path) else {
+            panic!("a secrets file open to others was accepted");
+        };
+        assert!(
+            error.contains("0644") && error.contains("refused"),
+            "{error}"
+        );
+        assert_eq!(mode(&path), 0o644);
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
 
         let link = dir.path().join("link.csv");
         std::os::unix::fs::symlink(&path, &link).unwrap();

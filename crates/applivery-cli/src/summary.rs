@@ -130,19 +130,18 @@ impl Summary {
     /// Prints the summary on stdout, as text or one JSON object.
     pub fn print(&self, json: bool) {
         if json {
-            println!(
-                "{}",
-                serde_json::to_string(self).expect("the summary always serializes")
-            );
+            let text = serde_json::to_string(self).expect("the summary always serializes");
+            println!("{}", crate::terminal::json(&text));
             return;
         }
         let verb = if self.dry_run { "Checked" } else { "Imported" };
-        println!(
+        let line = format!(
             "{verb} {} into {}: {} rows",
             self.file.display(),
             self.organization,
             self.rows
         );
+        println!("{}", crate::terminal::clean(&line));
         if self.dry_run {
             println!("  valid               {:>8}", self.rows - self.invalid);
             println!("  invalid             {:>8}", self.invalid);

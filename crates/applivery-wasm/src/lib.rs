@@ -17,6 +17,8 @@ mod call;
 #[cfg(target_arch = "wasm32")]
 mod client;
 #[cfg(target_arch = "wasm32")]
+mod csv_cell;
+#[cfg(target_arch = "wasm32")]
 mod decode;
 #[cfg(target_arch = "wasm32")]
 mod guide;
@@ -29,6 +31,8 @@ mod oem_secret;
 pub use call::Call;
 #[cfg(target_arch = "wasm32")]
 pub use client::{Client, validate_oem_user};
+#[cfg(target_arch = "wasm32")]
+pub use csv_cell::{neutralize_csv_cell, restore_csv_cell};
 #[cfg(target_arch = "wasm32")]
 pub use guide::{error_guide, read_csv_header};
 #[cfg(target_arch = "wasm32")]

@@ -64,7 +64,7 @@ pub fn check_parsed_base_url(url: &ParsedUrl<'_>) -> Result<String, Error> {
 /// URL parsers write IP addresses in one canonical form (`127.1` and `0x7f.1` become
 /// `127.0.0.1`, `[0:0::1]` becomes `[::1]`), so comparing text is exact here; `std::net`'s
 /// address parser would add 3.6 KB to the wasm package.
-fn is_loopback(host: &str) -> bool {
+pub(crate) fn is_loopback(host: &str) -> bool {
     let bare = host.trim_start_matches('[').trim_end_matches(']');
     if bare.eq_ignore_ascii_case("localhost") || bare == "::1" {
         return true;
@@ -97,9 +97,35 @@ pub fn validate_base_url(base_url: &str) -> Result<String, Error> {
     })
 }
 
+/// Whether requests to `base_url` (already validated) must bypass any proxy: a loopback base
+/// URL does. `http_proxy` and friends in the environment would otherwise receive a local mock's
+/// (or tunnel's) requests, bearer key included, in clear text. HTTPS base URLs keep honouring
+/// the standard proxy variables.
+#[cfg(feature = "client")]
+pub(crate) fn bypasses_proxies(base_url: &str) -> bool {
+    url::Url::parse(base_url)
+        .ok()
+        .and_then(|url| url.host_str().map(is_loopback))
+        .unwrap_or(false)
+}
+
 #[cfg(all(test, feature = "client"))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_loopback_base_urls_bypass_proxies() {
+        for loopback in [
+            "http://127.0.0.1:4010",
+            "http://localhost:1",
+            "http://[::1]:80/p",
+        ] {
+            assert!(bypasses_proxies(loopback), "{loopback}");
+        }
+        for remote in [DEFAULT_BASE_URL, "https://proxy.example.com/applivery"] {
+            assert!(!bypasses_proxies(remote), "{remote}");
+        }
+    }
 
     #[test]
     fn https_anywhere_http_only_on_loopback() {

@@ -242,7 +242,7 @@ impl<O: Operation> WireDecoder for Decoder<O> {
     fn success(&self, body: &[u8]) -> Result<O::Output, String> {
         serde_json::from_slice::<O::Envelope>(body)
             .map(O::output)
-            .map_err(|e| e.to_string())
+            .map_err(|e| crate::body_shape::describe(&e))
     }
 
     fn error(&self, body: &[u8]) -> Option<applivery_api::types::ErrorResponse> {

@@ -31,7 +31,8 @@ pub mod codes {
 /// Classifies one complete HTTP answer of the Create OEM user endpoint.
 ///
 /// - 2xx: the body must decode as the success envelope, else [`ErrorKind::InvalidResponse`]
-///   (status plus a short snippet).
+///   (the status and the body's shape: which field is missing or of which type, or "not
+///   JSON"; never a part of the body, which may hold an OEM secret).
 /// - 429: [`ErrorKind::RateLimited`] with `Retry-After`; 5xx: [`ErrorKind::ServerError`]
 ///   (503 is safe to retry, 500/502/504 may have created the user).
 /// - Otherwise the error envelope's code decides: 5187, 4002/4004, 4009, 3001 map to their
@@ -79,7 +80,7 @@ impl WireDecoder for SerdeJson {
     fn success(&self, body: &[u8]) -> Result<Collaborator, String> {
         serde_json::from_slice::<applivery_api::types::CreateOemUserResponse>(body)
             .map(|envelope| Collaborator::from_data(envelope.data))
-            .map_err(|e| e.to_string())
+            .map_err(|e| crate::body_shape::describe(&e))
     }
 
     fn error(&self, body: &[u8]) -> Option<applivery_api::types::ErrorResponse> {
@@ -312,16 +313,24 @@ mod tests {
     }
 
     #[test]
-    fn undecodable_answers_keep_status_and_snippet() {
+    fn undecodable_answers_keep_status_and_a_non_2xx_snippet() {
+        // A 2xx body may hold an OEM secret: described, never quoted.
         let error = classify(200, None, b"{\"status\": tru").unwrap_err();
         assert_eq!(error.kind(), ErrorKind::InvalidResponse);
         assert_eq!(error.status(), Some(200));
-        assert_eq!(error.body_snippet(), Some("{\"status\": tru"));
+        assert_eq!(error.body_snippet(), None);
+        assert!(
+            error
+                .message()
+                .ends_with("the body is not JSON (it ends early) (line 1, column 14)"),
+            "{error}"
+        );
         assert!(error.is_ambiguous());
 
         let error = classify(401, None, b"<html>denied</html>").unwrap_err();
         assert_eq!(error.kind(), ErrorKind::InvalidResponse);
         assert_eq!(error.status(), Some(401));
+        assert_eq!(error.body_snippet(), Some("<html>denied</html>"));
     }
 
     #[test]

@@ -358,6 +358,11 @@ impl ClientBuilder {
     /// builder's [`Self::timeout`] still bounds each attempt; the client's own connect timeout
     /// and redirect policy apply instead of [`Self::connect_timeout`] (disable redirects on
     /// it: a redirected POST may be replayed).
+    ///
+    /// A client handed in is yours, with its proxy settings: the rule that a loopback base URL
+    /// never goes through a proxy (`http_proxy` and the like are ignored for it, so a local
+    /// mock's requests and their key cannot reach a proxy) applies only to the client this
+    /// builder makes. Call `reqwest::Client::builder().no_proxy()` on yours for the same.
     pub fn http_client(mut self, http_client: reqwest::Client) -> Self {
         self.http_client = Some(http_client);
         self
@@ -378,7 +383,7 @@ impl ClientBuilder {
         let (http, connect_timeout) = match self.http_client {
             Some(http) => (http, None),
             None => (
-                build_http_client(self.connect_timeout, self.timeout)?,
+                build_http_client(self.connect_timeout, self.timeout, &base_url)?,
                 Some(self.connect_timeout),
             ),
         };
@@ -403,8 +408,13 @@ impl ClientBuilder {
 fn build_http_client(
     connect_timeout: Duration,
     timeout: Duration,
+    base_url: &str,
 ) -> Result<reqwest::Client, Error> {
-    reqwest::Client::builder()
+    let mut builder = reqwest::Client::builder();
+    if crate::base_url::bypasses_proxies(base_url) {
+        builder = builder.no_proxy();
+    }
+    builder
         .connect_timeout(connect_timeout)
         .timeout(timeout)
         // A redirected POST may be replayed or turned into a GET: report 3xx instead.
@@ -417,6 +427,7 @@ fn build_http_client(
 fn build_http_client(
     _connect_timeout: Duration,
     _timeout: Duration,
+    _base_url: &str,
 ) -> Result<reqwest::Client, Error> {
     reqwest::Client::builder()
         .build()

@@ -32,8 +32,9 @@ pub enum ErrorKind {
     Timeout,
     /// The connection failed or broke.
     Network,
-    /// The response could not be decoded (or was too large); the error keeps the status and a
-    /// short snippet of the body.
+    /// The response could not be decoded (or was too large); the error keeps the status and,
+    /// for a non-2xx answer, a short snippet of the body (a 2xx body is described by its shape,
+    /// never quoted: it may hold an OEM secret).
     InvalidResponse,
     /// Any other status or API code, kept whole in [`Error::status`], [`Error::code`] and
     /// [`Error::message`].
@@ -211,12 +212,14 @@ impl Error {
         Error::new(ErrorKind::Timeout, message)
     }
 
-    /// A response that could not be decoded: keeps the status and a short, cleaned snippet of
-    /// the body.
+    /// A response that could not be decoded: keeps the status and, unless the status is 2xx, a
+    /// short, cleaned snippet of the body. A 2xx body may hold an OEM secret: no part of it is
+    /// kept (`message` should describe its shape instead).
     pub fn invalid_response(status: Option<u16>, message: impl Into<String>, body: &[u8]) -> Self {
         let mut error = Error::new(ErrorKind::InvalidResponse, message);
         error.inner.status = status;
-        if !body.is_empty() {
+        let success = status.is_some_and(|s| (200..300).contains(&s));
+        if !body.is_empty() && !success {
             error.inner.snippet = Some(snippet(body));
         }
         error
@@ -272,7 +275,8 @@ impl Error {
         &self.inner.message
     }
 
-    /// The start of an undecodable response body, cleaned of control characters.
+    /// The start of an undecodable non-2xx response body, cleaned of control characters (never
+    /// set for a 2xx answer, whose body may hold an OEM secret).
     pub fn body_snippet(&self) -> Option<&str> {
         self.inner.snippet.as_deref()
     }
@@ -604,8 +608,8 @@ mod tests {
     fn scrub_removes_a_key_cut_by_the_snippet() {
         let key = "A0aAaA_aaA_0___a0_A0A-a0aa-0aA0_AA_";
         let body = format!("{}{key} and more", ":".repeat(190));
-        // 502: the snippet is in the message; 200: in the body snippet.
-        for status in [502, 200] {
+        // 502: the snippet is in the message; 401: in the body snippet (a 2xx body has none).
+        for status in [502, 401] {
             let error = crate::sans_io::classify(status, None, body.as_bytes())
                 .unwrap_err()
                 .scrub(key);

@@ -133,6 +133,7 @@
 #![cfg_attr(not(feature = "client"), allow(rustdoc::broken_intra_doc_links))]
 
 mod base_url;
+mod body_shape;
 mod classify;
 mod collaborator;
 mod error;

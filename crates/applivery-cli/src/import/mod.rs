@@ -42,6 +42,15 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs) -> Result<u8, Failure> {
     if let Some(journal) = &args.journal {
         refuse_overwriting_input(&args.file, journal, "--journal")?;
     }
+    if let Some(results) = &args.results
+        && !args.no_journal
+    {
+        let journal = args
+            .journal
+            .clone()
+            .unwrap_or_else(|| journal::default_path(&args.file));
+        refuse_overwriting(&journal, results, "--results", "the journal")?;
+    }
     if let Some(secrets) = &args.secrets {
         refuse_overwriting_input(&args.file, secrets, "--secrets")?;
         let journal = (!args.no_journal).then(|| {
@@ -267,7 +276,7 @@ pub async fn run(global: &GlobalArgs, args: ImportArgs) -> Result<u8, Failure> {
         eprintln!("applivery: the import stopped; rows not sent are retried by the next run");
     }
     if let Some(error) = &local_error {
-        eprintln!("applivery: error: {error}");
+        eprintln!("applivery: error: {}", crate::terminal::clean(error));
     }
     if let Err(e) = &dispatched {
         e.report(false);
@@ -281,17 +290,10 @@ fn refuse_overwriting_input(input: &Path, output: &Path, flag: &str) -> Result<(
     refuse_overwriting(input, output, flag, "the input file")
 }
 
-/// Refuses `output` when it is the same file as `other` (`what`).
+/// Refuses `output` when it is the same file as `other` (`what`): compared as files (device and
+/// inode: a hard or symbolic link is the same file), by path while one does not exist.
 fn refuse_overwriting(other: &Path, output: &Path, flag: &str, what: &str) -> Result<(), Failure> {
-    let input = other;
-    let same = match (std::path::absolute(input), std::path::absolute(output)) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => input == output,
-    } || matches!(
-        (input.canonicalize(), output.canonicalize()),
-        (Ok(a), Ok(b)) if a == b
-    );
-    if same {
+    if crate::output_file::same_file(other, output) {
         return Err(Failure::usage(format!(
             "{flag} {} is {what}; choose another path",
             output.display()

@@ -42,11 +42,12 @@ pub fn scan(
     let mut reader = RowReader::open(path, format)?;
     let unknown = reader.unknown_fields();
     if !unknown.is_empty() && reader.format() == Format::Csv {
-        eprintln!(
+        let line = format!(
             "applivery: warning: ignoring unknown columns: {} (known: {})",
             unknown.join(", "),
             NewOemUser::PROPERTIES.join(", ")
         );
+        eprintln!("{}", crate::terminal::clean(&line));
     }
     let mut scan = Scan::default();
     let mut cursor = journal
@@ -84,7 +85,7 @@ pub fn scan(
         };
         scan.invalid += 1;
         if !quiet && scan.invalid <= MAX_REPORTED {
-            eprintln!("line {line}: invalid: {reason}");
+            eprintln!("line {line}: invalid: {}", crate::terminal::clean(&reason));
         }
         if let Some(results) = results.as_deref_mut() {
             let outcome = RowOutcome::with_kind(Outcome::Invalid, "invalid_input", reason);
@@ -96,11 +97,12 @@ pub fn scan(
     if reader.format() == Format::Jsonl {
         let unknown = reader.unknown_fields();
         if !unknown.is_empty() {
-            eprintln!(
+            let line = format!(
                 "applivery: warning: ignoring unknown keys: {} (known: {})",
                 unknown.join(", "),
                 NewOemUser::PROPERTIES.join(", ")
             );
+            eprintln!("{}", crate::terminal::clean(&line));
         }
     }
     if scan.invalid > MAX_REPORTED && !quiet {

@@ -171,7 +171,12 @@ fn is_blank(record: &csv::ByteRecord) -> bool {
 fn utf8_fields(record: &csv::ByteRecord, line: u64) -> Result<Vec<&str>, FileError> {
     record
         .iter()
-        .map(|field| std::str::from_utf8(field).map_err(|_| FileError::NotUtf8 { line }))
+        .map(|field| {
+            std::str::from_utf8(field)
+                // A cell our CSV writers neutralized (`'=...`) reads as it was.
+                .map(applivery_api::csv_cell::restore)
+                .map_err(|_| FileError::NotUtf8 { line })
+        })
         .collect()
 }
 

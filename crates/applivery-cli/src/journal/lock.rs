@@ -21,12 +21,11 @@ impl JournalLock {
     /// Locks the journal at `journal`, or says another import holds it.
     pub fn acquire(journal: &Path) -> Result<JournalLock, JournalError> {
         let path = lock_path(journal);
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(|e| JournalError::io(&path, e))?;
+        let file = crate::output_file::no_follow(
+            OpenOptions::new().create(true).truncate(false).write(true),
+        )
+        .open(&path)
+        .map_err(|e| JournalError::io(&path, e))?;
         match file.try_lock() {
             Ok(()) => Ok(JournalLock { _file: file }),
             Err(TryLockError::WouldBlock) => Err(JournalError::Busy {

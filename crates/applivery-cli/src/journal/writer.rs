@@ -162,12 +162,10 @@ impl Journal {
     /// does not exist yet (or holds only a header cut short). An existing journal must have
     /// been checked with [`super::JournalState::open`] first.
     pub fn open(path: &Path, run: &RunInfo) -> Result<Journal, JournalError> {
-        let mut file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .read(true)
-            .write(true)
-            .open(path)
+        let mut options = OpenOptions::new();
+        options.create(true).truncate(false).read(true).write(true);
+        // No link followed; a regular file of ours with one link (crate::output_file).
+        let mut file = crate::output_file::open(path, &mut options, false)
             .map_err(|e| JournalError::io(path, e))?;
         let mut head = Vec::new();
         (&mut file)
@@ -326,12 +324,11 @@ impl Files<'_> {
             return Ok(StoredId::None);
         }
         if self.ids.is_none() {
-            self.ids = Some(
-                OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(ids_path(self.path))?,
-            );
+            self.ids = Some(crate::output_file::open(
+                &ids_path(self.path),
+                OpenOptions::new().create(true).append(true),
+                false,
+            )?);
         }
         let ids = self.ids.as_mut().expect("opened above");
         let offset = ids.seek(SeekFrom::End(0))?;
