@@ -50,7 +50,7 @@ pub enum OutputFormat {
     Json,
     /// JSON Lines: one object per line (as `json` for commands that print one object).
     Jsonl,
-    /// CSV with a header (`collaborators list` only).
+    /// CSV with a header (commands that print lists).
     Csv,
 }
 

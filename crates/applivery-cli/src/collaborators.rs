@@ -138,7 +138,7 @@ fn json(collaborator: &Collaborator) -> String {
 
 /// A CSV cell: a formula-looking start neutralized ([`applivery_api::csv_cell`]), then quoted
 /// when it holds a comma, a quote or a line break.
-fn csv_cell(text: &str) -> String {
+pub(crate) fn csv_cell(text: &str) -> String {
     let text = applivery_api::csv_cell::neutralize(text);
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))

@@ -19,8 +19,10 @@ pub mod import;
 pub mod input;
 pub mod journal;
 pub mod limiter;
+pub mod operations;
 pub mod outcome;
 pub mod output_file;
+pub mod output_table;
 pub mod progress;
 pub mod refresh_secret;
 pub mod results;
@@ -32,13 +34,39 @@ pub mod user_flags;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
-use args::{Cli, CollaboratorsCommand, Command, OemUsersCommand};
+use args::{Cli, CollaboratorsCommand, Command, GlobalArgs, OemUsersCommand};
+
+/// What the command line asks for: a hand-written command, or a generated one (`operations`).
+enum Chosen {
+    HandWritten(Cli),
+    Generated(
+        GlobalArgs,
+        &'static applivery_api::operation::Operation,
+        clap::ArgMatches,
+    ),
+}
+
+/// Parses the command line: the hand-written commands of `args`, and one per operation of the
+/// spec without one (`operations::augment`).
+fn parse() -> Chosen {
+    let matches = operations::augment(Cli::command()).get_matches();
+    if let Some((operation, command)) = operations::chosen(&matches) {
+        let global = GlobalArgs::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+        return Chosen::Generated(global, operation, command.clone());
+    }
+    Chosen::HandWritten(Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit()))
+}
 
 /// Parses the command line, runs the command, and returns the process exit code.
 pub fn run() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match parse() {
+        Chosen::HandWritten(cli) => cli,
+        Chosen::Generated(global, operation, matches) => {
+            return run_generated(&global, operation, &matches);
+        }
+    };
     let json = cli.global.output.is_json();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -85,6 +113,26 @@ pub fn run() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(failure) => {
             failure.report(json);
+            ExitCode::from(failure.exit_code)
+        }
+    }
+}
+
+/// Runs a generated command (one of `operations`).
+fn run_generated(
+    global: &GlobalArgs,
+    operation: &'static applivery_api::operation::Operation,
+    matches: &clap::ArgMatches,
+) -> ExitCode {
+    let result = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| failure::Failure::local_io(format!("cannot start the async runtime: {e}")))
+        .and_then(|runtime| runtime.block_on(operations::run(global, operation, matches)));
+    match result {
+        Ok(()) => ExitCode::from(exit_code::OK),
+        Err(failure) => {
+            failure.report(global.output.is_json());
             ExitCode::from(failure.exit_code)
         }
     }

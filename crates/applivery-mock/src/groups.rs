@@ -4,7 +4,9 @@
 //! Applivery documents each value as at most 128 characters while a collaborator's tags have no
 //! documented limit: the mock lists a longer tag as it is stored (the spec's `x-assumption`).
 
-use applivery_api::types::{CollaboratorGroup, CollaboratorGroupList, CollaboratorGroupListResponse};
+use applivery_api::types::{
+    CollaboratorGroup, CollaboratorGroupList, CollaboratorGroupListResponse,
+};
 use axum::http::StatusCode;
 use axum::response::Response;
 

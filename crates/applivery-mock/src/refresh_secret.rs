@@ -14,10 +14,9 @@ use crate::state::Shared;
 /// `userId` is).
 pub(crate) fn refresh(shared: &Shared, call: &ApiRequest<'_>) -> Response {
     let user_id = call.path_args.first().map_or("", String::as_str);
-    let refreshed =
-        shared
-            .store()
-            .refresh_secret(call.organization, user_id, crate::ids::secret());
+    let refreshed = shared
+        .store()
+        .refresh_secret(call.organization, user_id, crate::ids::secret());
     match refreshed {
         Some((collaborator, oem_secret)) => responses::created(collaborator, oem_secret),
         None => responses::documented(StatusCode::NOT_FOUND, errors::ENTITY_NOT_FOUND),

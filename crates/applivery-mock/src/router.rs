@@ -90,8 +90,12 @@ fn answer(
     } else {
         OemFeature::NotNeeded
     };
-    let token = match authorize(shared, headers, has_organization.then_some(organization), feature)
-    {
+    let token = match authorize(
+        shared,
+        headers,
+        has_organization.then_some(organization),
+        feature,
+    ) {
         Ok(token) => token,
         Err(refused) => return *refused,
     };
@@ -125,7 +129,6 @@ fn refused(problem: &Problem) -> Response {
 /// The operation's documented success example, or an empty success envelope without one.
 fn example(operation: &Operation) -> Response {
     let body = operation.example.unwrap_or(r#"{"status":true}"#);
-    let value: serde_json::Value =
-        serde_json::from_str(body).unwrap_or(serde_json::Value::Null);
+    let value: serde_json::Value = serde_json::from_str(body).unwrap_or(serde_json::Value::Null);
     responses::json(StatusCode::OK, &value)
 }

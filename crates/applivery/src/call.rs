@@ -222,7 +222,7 @@ impl<O: Operation> Call<O> {
     }
 }
 
-fn method(method: applivery_api::operation::Method) -> reqwest::Method {
+pub(crate) fn method(method: applivery_api::operation::Method) -> reqwest::Method {
     use applivery_api::operation::Method as M;
     match method {
         M::Get => reqwest::Method::GET,

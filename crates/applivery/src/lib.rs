@@ -164,6 +164,8 @@ mod page;
 #[cfg(feature = "client")]
 mod platform;
 #[cfg(feature = "client")]
+mod raw_call;
+#[cfg(feature = "client")]
 mod transport;
 
 pub use base_url::DEFAULT_BASE_URL;
@@ -207,6 +209,8 @@ pub use generated::operations::*;
 pub use organization::Organization;
 #[cfg(feature = "client")]
 pub use page::{CollaboratorPage, CollaboratorStream, ItemStream, Page};
+#[cfg(feature = "client")]
+pub use raw_call::RawCall;
 /// The reqwest this crate sends with, for [`ClientBuilder::http_client`] without a reqwest
 /// dependency of your own (or one of another version).
 #[cfg(feature = "client")]
