@@ -93,9 +93,23 @@ pub async fn run(args: MockArgs) -> io::Result<()> {
         args.orgs.join(", "),
         args.blocked_orgs.join(", "),
     );
+    if let Some(warning) = exposure_warning(server.addr()) {
+        eprintln!("{warning}");
+    }
     stop_signal().await?;
     server.shutdown().await;
     Ok(())
+}
+
+/// What to say when the mock listens beyond this machine: its test routes need no key.
+fn exposure_warning(addr: SocketAddr) -> Option<String> {
+    (!addr.ip().is_loopback()).then(|| {
+        format!(
+            "warning: listening on {addr}, not a loopback address: other machines can reach \
+             the mock, and /__mock/* (every OEM secret) needs no key. Browsers are still held to \
+             loopback origins (--allow-origin) and hosts (--allow-host)."
+        )
+    })
 }
 
 #[cfg(unix)]

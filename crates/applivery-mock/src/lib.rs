@@ -143,6 +143,7 @@
 
 #![deny(missing_docs)]
 
+mod access;
 mod admin;
 #[cfg(feature = "cli")]
 pub mod cli;

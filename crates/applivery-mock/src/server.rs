@@ -23,7 +23,7 @@ use tower::ServiceExt;
 use crate::endpoint::RequestNumber;
 use crate::responses::DropConnection;
 use crate::state::Shared;
-use crate::{admin, cors, endpoint, list_collaborators, refresh_secret};
+use crate::{access, admin, cors, endpoint, list_collaborators, refresh_secret};
 
 /// The path of the endpoint, in axum's syntax.
 pub(crate) const ENDPOINT_PATH: &str = "/v1/organizations/{organization_id}/oem/users";
@@ -104,7 +104,11 @@ where
     B: http_body::Body<Data = bytes::Bytes> + Send + 'static,
     B::Error: Into<axum::BoxError>,
 {
-    if let Some(preflight) = cors::preflight(&request) {
+    let allowed = match access::screen(&request, &shared.access) {
+        Ok(allowed) => allowed,
+        Err(refused) => return Ok(refused),
+    };
+    if let Some(preflight) = cors::preflight(&request, allowed.origin.as_ref()) {
         return Ok(preflight);
     }
     let mut request = request.map(Body::new);
@@ -119,6 +123,6 @@ where
     if response.extensions().get::<DropConnection>().is_some() {
         return Err(ConnectionDroppedByFault);
     }
-    cors::allow(response.headers_mut());
+    cors::allow(response.headers_mut(), allowed.origin.as_ref());
     Ok(response)
 }

@@ -215,7 +215,12 @@ async fn origins_named_in_the_config_are_allowed() {
 
 #[tokio::test]
 async fn an_invalid_allowed_origin_fails_the_start() {
-    for origin in ["admin.example.com", "https://a.example/path", "ftp://a.example", "*"] {
+    for origin in [
+        "admin.example.com",
+        "https://a.example/path",
+        "ftp://a.example",
+        "*",
+    ] {
         let error = MockServer::start(MockConfig::default().allow_origin(origin))
             .await
             .unwrap_err();
