@@ -17,11 +17,11 @@ use std::io;
 use std::net::IpAddr;
 use std::sync::OnceLock;
 
-use axum::body::Body;
 use axum::http::{HeaderValue, Request, StatusCode, header};
 use axum::response::Response;
 
 use crate::config::MockConfig;
+use crate::responses;
 
 /// The origins and hosts a server accepts, checked when it starts.
 pub(crate) struct Access {
@@ -104,15 +104,15 @@ pub(crate) struct Allowed {
 
 /// Refuses a request from a foreign origin (403) or for a foreign host (421), else says which
 /// origin its CORS headers name.
-pub(crate) fn screen<B>(request: &Request<B>, access: &Access) -> Result<Allowed, Response> {
+pub(crate) fn screen<B>(request: &Request<B>, access: &Access) -> Result<Allowed, Refused> {
     let headers = request.headers();
     if let Some(host) = headers.get(header::HOST) {
         let allowed = host.to_str().is_ok_and(|host| access.host_allowed(host));
         if !allowed {
-            return Err(refuse(
+            return Err(Refused(
                 StatusCode::MISDIRECTED_REQUEST,
-                "applivery-mock: this Host is not served (a local tool: loopback names and \
-                 addresses only; name others with --allow-host)\n",
+                "this Host is not served by applivery-mock, a local tool: loopback names and \
+                 addresses only; name others with --allow-host",
             ));
         }
     }
@@ -122,24 +122,24 @@ pub(crate) fn screen<B>(request: &Request<B>, access: &Access) -> Result<Allowed
             Some(origin.clone())
         }
         Some(_) => {
-            return Err(refuse(
+            return Err(Refused(
                 StatusCode::FORBIDDEN,
-                "applivery-mock: this Origin is not allowed (a local tool: loopback pages \
-                 only; name others with --allow-origin)\n",
+                "this Origin is not allowed by applivery-mock, a local tool: loopback pages \
+                 only; name others with --allow-origin",
             ));
         }
     };
     Ok(Allowed { origin })
 }
 
-fn refuse(status: StatusCode, message: &'static str) -> Response {
-    let mut response = Response::new(Body::from(message));
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; charset=utf-8"),
-    );
-    response
+/// A request [`screen`] refused: its status and why.
+pub(crate) struct Refused(StatusCode, &'static str);
+
+impl Refused {
+    /// In the error envelope (code = status, as for 405), so that an SDK reports an answer.
+    pub(crate) fn response(&self) -> Response {
+        responses::error(self.0, i64::from(self.0.as_u16()), self.1)
+    }
 }
 
 /// `Scheme://Host:port/` -> `scheme://host:port` (default ports dropped), `null`; `None` when it

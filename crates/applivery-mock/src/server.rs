@@ -106,7 +106,7 @@ where
 {
     let allowed = match access::screen(&request, &shared.access) {
         Ok(allowed) => allowed,
-        Err(refused) => return Ok(refused),
+        Err(refused) => return Ok(refused.response()),
     };
     if let Some(preflight) = cors::preflight(&request, allowed.origin.as_ref()) {
         return Ok(preflight);

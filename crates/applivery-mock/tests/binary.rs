@@ -172,6 +172,8 @@ fn help_documents_every_flag() {
         "--latency-ms",
         "--rate-limit",
         "--fault-every",
+        "--allow-origin",
+        "--allow-host",
         "127.0.0.1:4010",
         "mock-api-key",
         "demo-org",

@@ -158,6 +158,15 @@ async fn a_foreign_origin_can_neither_read_nor_change_the_mock() {
     );
     let body = secrets.text().await.unwrap();
     assert!(!body.contains("kept@example.com"), "{body}");
+    // In the error envelope, so that an SDK pointed at the mock reports an answer.
+    let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(body["error"]["code"], 403, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("--allow-origin")
+    );
     // A "simple" request needs no preflight: the browser sends it, the mock must not act on it.
     let reset = client
         .post(format!("{}/__mock/reset", mock.base_url()))
