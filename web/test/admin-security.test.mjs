@@ -212,6 +212,7 @@ test('remember: memory, this tab\'s session or local storage; a new base URL for
   const dialog = page.getByRole('dialog', { name: 'Send the remembered key to another server?' });
   await dialog.waitFor();
   assert.match(await dialog.innerText(), new RegExp(`given for ${mock.baseUrl}\\. Send it to ${recorder.url} from now on`));
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'base-url-no', 'the safe answer has the focus');
   await page.screenshot({ path: join(shots, '03-confirm-base-url.png'), fullPage: true });
   await dialog.getByRole('button', { name: 'Keep the old URL' }).click();
   assert.equal(await baseUrl.inputValue(), mock.baseUrl);
