@@ -35,7 +35,7 @@ pub struct MockArgs {
     #[arg(long = "fault-every", value_name = "N:SPEC", value_parser = parse_periodic_fault)]
     pub fault_every: Vec<(u32, String)>,
     /// Also allow browser pages on ORIGIN, e.g. `https://admin.example.com` or `null`
-    /// (repeatable). Loopback origins (localhost, 127.0.0.0/8, [::1], any port) always are.
+    /// (repeatable). Loopback origins (localhost, 127.0.0.0/8, `[::1]`, any port) always are.
     #[arg(long = "allow-origin", value_name = "ORIGIN")]
     pub allow_origins: Vec<String>,
     /// Also accept requests naming HOST (without port) in their Host header (repeatable).
