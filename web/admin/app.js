@@ -7,19 +7,60 @@ import { explain } from './messages.js';
 import { initUsersTab } from './users.js';
 
 const $ = (selector) => document.querySelector(selector);
-const KEY_STORAGE = 'applivery-admin.apiKey';
+/** Where a remembered key is kept, with the base URL it was given for: `{ apiKey, baseUrl }`. */
+const KEY_STORAGE = 'applivery-admin.key';
+/** Where pages before the session/restart choice kept the bare key (in localStorage). */
+const LEGACY_KEY_STORAGE = 'applivery-admin.apiKey';
 const BULK_CONCURRENCY = 4;
 
 // ---- connection -----------------------------------------------------------------------------
+//
+// The key goes only where its owner pointed it. A remembered key is kept with the base URL it was
+// given for; sending it anywhere else needs a yes in the page's own dialog. The demo's
+// /demo-config.json (anything on this origin can serve one) is read only on a loopback page, and
+// never when the key came from storage.
 
 const connection = { baseUrl: $('#base-url'), organizationId: $('#organization-id'), apiKey: $('#api-key') };
+const remember = { session: $('#remember-key'), restarts: $('#remember-key-restarts') };
+/** The base URL the remembered key may be sent to; `null` while no key is remembered. */
+let keyBaseUrl = null;
+
+function readStoredKey() {
+  const legacy = localStorage.getItem(LEGACY_KEY_STORAGE);
+  if (legacy) {
+    // The old page's only choice was local storage: it stays the "after restarts" choice, bound to
+    // the default base URL (the field's own), so pointing it at any other server asks first.
+    localStorage.setItem(KEY_STORAGE, JSON.stringify({ apiKey: legacy, baseUrl: connection.baseUrl.defaultValue }));
+    localStorage.removeItem(LEGACY_KEY_STORAGE);
+  }
+  for (const [storage, restarts] of [[localStorage, true], [sessionStorage, false]]) {
+    try {
+      const stored = JSON.parse(storage.getItem(KEY_STORAGE));
+      if (typeof stored?.apiKey === 'string' && typeof stored.baseUrl === 'string') return { ...stored, restarts };
+    } catch {
+      // Not ours: ignored, and overwritten by the next choice.
+    }
+  }
+  return null;
+}
+
+/** Pages served from this machine (where `cargo xtask demo` serves this one). */
+function isLoopbackPage() {
+  const host = location.hostname;
+  return host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
 
 function restoreConnection() {
-  const remembered = localStorage.getItem(KEY_STORAGE);
-  if (remembered) {
-    connection.apiKey.value = remembered;
-    $('#remember-key').checked = true;
+  const stored = readStoredKey();
+  if (stored) {
+    connection.apiKey.value = stored.apiKey;
+    connection.baseUrl.value = stored.baseUrl;
+    keyBaseUrl = stored.baseUrl;
+    remember.session.checked = true;
+    remember.restarts.checked = stored.restarts;
   }
+  showRememberChoice();
+  if (stored || !isLoopbackPage()) return Promise.resolve();
   // `cargo xtask demo` serves this file to point the page at the local mock; elsewhere it is absent.
   return fetch('/demo-config.json')
     .then((response) => (response.ok ? response.json() : null))
@@ -32,14 +73,65 @@ function restoreConnection() {
     .catch(() => {});
 }
 
-function rememberKey() {
-  if ($('#remember-key').checked) localStorage.setItem(KEY_STORAGE, connection.apiKey.value);
-  else localStorage.removeItem(KEY_STORAGE);
+function showRememberChoice() {
+  remember.restarts.disabled = !remember.session.checked;
+  if (!remember.session.checked) remember.restarts.checked = false;
 }
-$('#remember-key').addEventListener('change', rememberKey);
+
+/** Keeps the key as the boxes say: in memory, this session's storage, or local storage. */
+function rememberKey() {
+  showRememberChoice();
+  localStorage.removeItem(KEY_STORAGE);
+  sessionStorage.removeItem(KEY_STORAGE);
+  keyBaseUrl = null;
+  if (!remember.session.checked || !connection.apiKey.value) return;
+  keyBaseUrl = connection.baseUrl.value.trim();
+  const storage = remember.restarts.checked ? localStorage : sessionStorage;
+  storage.setItem(KEY_STORAGE, JSON.stringify({ apiKey: connection.apiKey.value, baseUrl: keyBaseUrl }));
+}
+remember.session.addEventListener('change', rememberKey);
+remember.restarts.addEventListener('change', rememberKey);
 connection.apiKey.addEventListener('change', rememberKey);
 
-function client() {
+let pendingConfirmation = null;
+/**
+ * Resolves true when the key may go to the base URL in the field: no key is remembered, or it is
+ * the remembered key's, or the user said yes in the dialog (the key is then remembered for it).
+ * On no, the field goes back and this resolves false.
+ */
+function confirmBaseUrl() {
+  const wanted = connection.baseUrl.value.trim();
+  if (keyBaseUrl === null || wanted === keyBaseUrl) return Promise.resolve(true);
+  pendingConfirmation ??= new Promise((resolve) => {
+    const dialog = $('#base-url-dialog');
+    $('#base-url-old').textContent = keyBaseUrl;
+    $('#base-url-new').textContent = wanted;
+    const done = (yes) => {
+      dialog.removeEventListener('close', onClose);
+      pendingConfirmation = null;
+      if (yes) rememberKey();
+      else connection.baseUrl.value = keyBaseUrl;
+      if (dialog.open) dialog.close();
+      resolve(yes);
+    };
+    const onClose = () => done(false);
+    dialog.addEventListener('close', onClose);
+    $('#base-url-yes').onclick = () => done(true);
+    $('#base-url-no').onclick = () => done(false);
+    dialog.showModal();
+  });
+  return pendingConfirmation;
+}
+connection.baseUrl.addEventListener('change', () => confirmBaseUrl());
+
+/** The error a declined base URL change reports where a request would have been sent. */
+function notSent() {
+  return Object.assign(new Error(`Not sent: the remembered API key stays with ${keyBaseUrl}.`), { kind: 'aborted' });
+}
+
+/** A client for the connection fields, once the key may go to their base URL. */
+async function client() {
+  if (!(await confirmBaseUrl())) throw notSent();
   return new AppliveryClient({ apiKey: connection.apiKey.value, baseUrl: connection.baseUrl.value.trim() });
 }
 
@@ -166,7 +258,7 @@ $('#single-form').addEventListener('submit', async (event) => {
   button.disabled = true;
   button.textContent = 'Creating…';
   try {
-    const collaborator = await client().createOemUser(connection.organizationId.value.trim(), singleInput());
+    const collaborator = await (await client()).createOemUser(connection.organizationId.value.trim(), singleInput());
     result.replaceChildren(renderCollaborator(collaborator));
   } catch (error) {
     showFieldErrors(error.fieldErrors ?? []);
@@ -318,7 +410,13 @@ async function createRow(api, organizationId, result, signal) {
 }
 
 $('#bulk-start').addEventListener('click', async () => {
-  const api = client();
+  let api;
+  try {
+    api = await client();
+  } catch (error) {
+    $('#bulk-status').replaceChildren(renderError(error));
+    return;
+  }
   const organizationId = connection.organizationId.value.trim();
   resetBulk(bulkRows);
   bulkAbort = new AbortController();

@@ -6,7 +6,8 @@ const PAGE_SIZE = 20;
 const $ = (selector) => document.querySelector(selector);
 
 /**
- * Wires the tab. `client()` makes a client from the connection fields; `explain(error)` words an
+ * Wires the tab. `client()` resolves to a client for the connection fields (it rejects when the
+ * user keeps a remembered key from a new base URL); `explain(error)` words an
  * error. Returns what to call when the tab is shown (the first time, it loads page 1).
  */
 export function initUsersTab({ client, organizationId, explain }) {
@@ -39,7 +40,7 @@ export function initUsersTab({ client, organizationId, explain }) {
     status.textContent = 'Loading…';
     $('#email-filter-error').hidden = true;
     try {
-      const result = await client().listCollaboratorsPage(organizationId(), wanted, filters());
+      const result = await (await client()).listCollaboratorsPage(organizationId(), wanted, filters());
       page = result.page ?? wanted;
       lastPage = Math.max(result.totalPages ?? page, 1);
       const rows = result.items.map((collaborator) => {
@@ -92,7 +93,7 @@ export function initUsersTab({ client, organizationId, explain }) {
   async function refresh() {
     $('#refresh-go').disabled = true;
     try {
-      const refreshed = await client().refreshOemUserSecret(organizationId(), refreshing.id);
+      const refreshed = await (await client()).refreshOemUserSecret(organizationId(), refreshing.id);
       // Read once into the page, then released from the package's memory.
       $('#refresh-secret').textContent = refreshed.oemSecret?.expose() ?? '(none returned)';
       refreshed.oemSecret?.free();

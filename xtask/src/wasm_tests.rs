@@ -12,6 +12,7 @@ const NODE_TESTS: &[&str] = &[
     "test/types.test.mjs",
     "test/browser.test.mjs",
     "test/admin.test.mjs",
+    "test/admin-security.test.mjs",
     "test/matrix.test.mjs",
     "test/csv-header.test.mjs",
     "test/lifecycle.test.mjs",

@@ -34,6 +34,14 @@ pub struct MockArgs {
     /// Every N-th API request gets fault SPEC, e.g. `3:status=503` (repeatable).
     #[arg(long = "fault-every", value_name = "N:SPEC", value_parser = parse_periodic_fault)]
     pub fault_every: Vec<(u32, String)>,
+    /// Also allow browser pages on ORIGIN, e.g. `https://admin.example.com` or `null`
+    /// (repeatable). Loopback origins (localhost, 127.0.0.0/8, `[::1]`, any port) always are.
+    #[arg(long = "allow-origin", value_name = "ORIGIN")]
+    pub allow_origins: Vec<String>,
+    /// Also accept requests naming HOST (without port) in their Host header (repeatable).
+    /// Loopback names and addresses and the bound address always are.
+    #[arg(long = "allow-host", value_name = "HOST")]
+    pub allow_hosts: Vec<String>,
 }
 
 impl MockArgs {
@@ -46,6 +54,8 @@ impl MockArgs {
             latency: self.latency_ms.map(Duration::from_millis),
             rate_limit: self.rate_limit,
             periodic_faults: self.fault_every.clone(),
+            allowed_origins: self.allow_origins.clone(),
+            allowed_hosts: self.allow_hosts.clone(),
         }
     }
 }
@@ -83,9 +93,23 @@ pub async fn run(args: MockArgs) -> io::Result<()> {
         args.orgs.join(", "),
         args.blocked_orgs.join(", "),
     );
+    if let Some(warning) = exposure_warning(server.addr()) {
+        eprintln!("{warning}");
+    }
     stop_signal().await?;
     server.shutdown().await;
     Ok(())
+}
+
+/// What to say when the mock listens beyond this machine: its test routes need no key.
+fn exposure_warning(addr: SocketAddr) -> Option<String> {
+    (!addr.ip().is_loopback()).then(|| {
+        format!(
+            "warning: listening on {addr}, not a loopback address: other machines can reach \
+             the mock, and /__mock/* (every OEM secret) needs no key. Browsers are still held to \
+             loopback origins (--allow-origin) and hosts (--allow-host)."
+        )
+    })
 }
 
 #[cfg(unix)]

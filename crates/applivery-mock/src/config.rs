@@ -28,6 +28,33 @@ pub struct MockConfig {
     pub rate_limit: Option<u32>,
     /// `(n, spec)`: every n-th API request gets the fault `spec` (see the crate docs).
     pub periodic_faults: Vec<(u32, String)>,
+    /// Browser origins allowed besides the loopback ones (`http(s)://localhost`, `127.0.0.0/8`,
+    /// `[::1]`, any port), e.g. `https://admin.example.com` or `null`; a request from any other
+    /// origin is refused with 403 and gets no CORS headers. See [`MockConfig::allow_origin`].
+    pub allowed_origins: Vec<String>,
+    /// Host names (without port) allowed in the `Host` header besides `localhost`, loopback
+    /// addresses and the address the mock is bound to; any other answers 421 (a defence against
+    /// DNS rebinding). See [`MockConfig::allow_host`].
+    pub allowed_hosts: Vec<String>,
+}
+
+impl MockConfig {
+    /// Also allows browser pages on `origin` (`scheme://host[:port]`, as a browser sends it in
+    /// `Origin`; a trailing `/` is ignored; `null` for `file://` pages and sandboxed frames, which
+    /// any web site can make). Checked when the server starts: anything else is an error.
+    #[must_use]
+    pub fn allow_origin(mut self, origin: impl Into<String>) -> Self {
+        self.allowed_origins.push(origin.into());
+        self
+    }
+
+    /// Also accepts requests whose `Host` names `host` (a name or address, without port), e.g.
+    /// the name of a machine in a container network.
+    #[must_use]
+    pub fn allow_host(mut self, host: impl Into<String>) -> Self {
+        self.allowed_hosts.push(host.into());
+        self
+    }
 }
 
 impl Default for MockConfig {
@@ -39,6 +66,8 @@ impl Default for MockConfig {
             latency: None,
             rate_limit: None,
             periodic_faults: Vec::new(),
+            allowed_origins: Vec::new(),
+            allowed_hosts: Vec::new(),
         }
     }
 }
@@ -56,6 +85,8 @@ impl fmt::Debug for MockConfig {
             .field("latency", &self.latency)
             .field("rate_limit", &self.rate_limit)
             .field("periodic_faults", &self.periodic_faults)
+            .field("allowed_origins", &self.allowed_origins)
+            .field("allowed_hosts", &self.allowed_hosts)
             .finish()
     }
 }

@@ -1,4 +1,6 @@
-//! CORS for browser pages on any other origin (the admin page, users' dev servers).
+//! CORS for browser pages on the origins [`crate::access`] allows (the admin page, users' dev
+//! servers on loopback, origins named with `--allow-origin`): the headers name that origin, never
+//! `*`.
 //!
 //! Hand-written rather than a tower-http layer: it is a few headers, and it has to sit in the
 //! connection layer anyway, before request counting and faults.
@@ -10,8 +12,9 @@ use axum::response::Response;
 /// Headers a browser may send; `Authorization` must be listed by name (a `*` does not cover it).
 const ALLOWED_HEADERS: &str = "authorization, content-type, accept, x-mock-fault";
 
-/// The answer to a CORS preflight, or `None` when `request` is not one.
-pub(crate) fn preflight<B>(request: &Request<B>) -> Option<Response> {
+/// The answer to a CORS preflight, or `None` when `request` is not one. `origin` is the request's
+/// `Origin` once [`crate::access::screen`] allowed it (a foreign one never gets here).
+pub(crate) fn preflight<B>(request: &Request<B>, origin: Option<&HeaderValue>) -> Option<Response> {
     let headers = request.headers();
     if request.method() != Method::OPTIONS
         || !headers.contains_key(header::ACCESS_CONTROL_REQUEST_METHOD)
@@ -21,7 +24,10 @@ pub(crate) fn preflight<B>(request: &Request<B>) -> Option<Response> {
     let mut response = Response::new(Body::empty());
     *response.status_mut() = StatusCode::NO_CONTENT;
     let out = response.headers_mut();
-    allow(out);
+    allow(out, origin);
+    let Some(_) = origin else {
+        return Some(response);
+    };
     out.insert(
         header::ACCESS_CONTROL_ALLOW_METHODS,
         HeaderValue::from_static("GET, POST, PUT, OPTIONS"),
@@ -34,7 +40,8 @@ pub(crate) fn preflight<B>(request: &Request<B>) -> Option<Response> {
         header::ACCESS_CONTROL_MAX_AGE,
         HeaderValue::from_static("600"),
     );
-    // Chrome's Private Network Access asks before a public page may call loopback.
+    // Chrome's Private Network Access asks before a public page may call loopback: yes, for an
+    // origin the user allowed.
     if headers.contains_key("access-control-request-private-network") {
         out.insert(
             "access-control-allow-private-network",
@@ -44,12 +51,14 @@ pub(crate) fn preflight<B>(request: &Request<B>) -> Option<Response> {
     Some(response)
 }
 
-/// The headers every response carries so any origin can read it, including `Retry-After`.
-pub(crate) fn allow(headers: &mut HeaderMap) {
-    headers.insert(
-        header::ACCESS_CONTROL_ALLOW_ORIGIN,
-        HeaderValue::from_static("*"),
-    );
+/// The headers that let the page on `origin` read a response, including `Retry-After`; none
+/// without an origin. `Vary: Origin`: the answer depends on it.
+pub(crate) fn allow(headers: &mut HeaderMap, origin: Option<&HeaderValue>) {
+    headers.append(header::VARY, HeaderValue::from_static("origin"));
+    let Some(origin) = origin else {
+        return;
+    };
+    headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
     headers.insert(
         header::ACCESS_CONTROL_EXPOSE_HEADERS,
         HeaderValue::from_static("Retry-After, x-mock-detail"),

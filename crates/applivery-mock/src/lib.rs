@@ -86,9 +86,28 @@
 //!   the next API request; with `?email=ADDR`, by the next request creating that email.
 //! - `GET /__mock/health`: `{"status":true}`.
 //!
-//! Any other route answers 404 (3001) in the envelope. CORS: every origin is allowed, preflights
-//! included (`Authorization`, `Content-Type`, `Accept`, `x-mock-fault`), and
-//! `Access-Control-Expose-Headers: Retry-After` lets pages read `Retry-After`.
+//! Any other route answers 404 (3001) in the envelope.
+//!
+//! # Who may call it
+//!
+//! The mock is a local tool, and `/__mock/*` (every OEM secret included) needs no key, so:
+//!
+//! - **Origins.** A browser page on a loopback origin (`http(s)://localhost`, `127.0.0.0/8`,
+//!   `[::1]`, any port) or one named with `--allow-origin ORIGIN`
+//!   ([`MockConfig::allow_origin`]) gets CORS headers naming its origin (never `*`, with
+//!   `Vary: Origin`), preflights included (`Authorization`, `Content-Type`, `Accept`,
+//!   `x-mock-fault`; `Access-Control-Expose-Headers: Retry-After, x-mock-detail`; Chrome's
+//!   private-network preflight answered yes). A request with any other `Origin` is refused with 403
+//!   and no CORS headers before it is served: a "simple" request needing no preflight
+//!   (`POST /__mock/reset`) does nothing either. `null` (`file://` pages, but also sandboxed
+//!   frames any web site can make) is not allowed unless named. Requests without `Origin` (curl,
+//!   Node, the SDK) are served as before, without CORS headers.
+//! - **Host.** Against DNS rebinding (a site whose name is re-pointed at 127.0.0.1 is
+//!   same-origin with itself), the `Host` header must name `localhost`, a loopback address, the
+//!   address the mock is bound to (any address when bound to `0.0.0.0` or `::`: an address
+//!   cannot be re-pointed) or a host named with `--allow-host HOST` ([`MockConfig::allow_host`]);
+//!   else 421. A request without `Host` (HTTP/1.0 tools) is served.
+//! - Bound to a non-loopback address, the binary warns on stderr: other machines can reach it.
 //!
 //! # Faults
 //!
@@ -140,9 +159,12 @@
 //! | `--latency-ms N` | none | delay every API request |
 //! | `--rate-limit N` | none | API requests per second, 429 beyond |
 //! | `--fault-every N:SPEC` (repeatable) | none | every N-th API request gets fault SPEC |
+//! | `--allow-origin ORIGIN` (repeatable) | loopback origins only | also allow browser pages on ORIGIN (`https://admin.example.com`, `null`) |
+//! | `--allow-host HOST` (repeatable) | loopback names and addresses, the bound address | also accept requests whose `Host` names HOST |
 
 #![deny(missing_docs)]
 
+mod access;
 mod admin;
 #[cfg(feature = "cli")]
 pub mod cli;

@@ -36,6 +36,7 @@ impl MockServer {
         let shared = Arc::new(Shared::new(&config)?);
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
+        shared.access.set_bound(addr.ip());
         let app = server::router(shared.clone());
         let task = tokio::spawn(server::accept_loop(listener, app, shared.clone()));
         Ok(MockServer { addr, shared, task })

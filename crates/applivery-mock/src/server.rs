@@ -23,7 +23,7 @@ use tower::ServiceExt;
 use crate::endpoint::RequestNumber;
 use crate::responses::DropConnection;
 use crate::state::Shared;
-use crate::{admin, cors, router};
+use crate::{access, admin, cors, router};
 /// Prefix of the test-only routes, which neither count as API requests nor take faults.
 const MOCK_PREFIX: &str = "/__mock/";
 
@@ -94,7 +94,11 @@ where
     B: http_body::Body<Data = bytes::Bytes> + Send + 'static,
     B::Error: Into<axum::BoxError>,
 {
-    if let Some(preflight) = cors::preflight(&request) {
+    let allowed = match access::screen(&request, &shared.access) {
+        Ok(allowed) => allowed,
+        Err(refused) => return Ok(refused.response()),
+    };
+    if let Some(preflight) = cors::preflight(&request, allowed.origin.as_ref()) {
         return Ok(preflight);
     }
     let mut request = request.map(Body::new);
@@ -109,6 +113,6 @@ where
     if response.extensions().get::<DropConnection>().is_some() {
         return Err(ConnectionDroppedByFault);
     }
-    cors::allow(response.headers_mut());
+    cors::allow(response.headers_mut(), allowed.origin.as_ref());
     Ok(response)
 }

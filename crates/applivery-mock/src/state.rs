@@ -6,12 +6,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
+use crate::access::Access;
 use crate::config::MockConfig;
 use crate::fault::Fault;
 use crate::rate_limit::RateLimiter;
 use crate::store::Store;
 
 pub(crate) struct Shared {
+    pub(crate) access: Access,
     pub(crate) api_keys: HashSet<String>,
     pub(crate) orgs: HashSet<String>,
     pub(crate) blocked_orgs: HashSet<String>,
@@ -46,6 +48,7 @@ impl Shared {
             ));
         }
         Ok(Shared {
+            access: Access::new(config)?,
             api_keys: config.api_keys.iter().cloned().collect(),
             orgs: config.orgs.iter().cloned().collect(),
             blocked_orgs: config.blocked_orgs.iter().cloned().collect(),

@@ -172,6 +172,8 @@ fn help_documents_every_flag() {
         "--latency-ms",
         "--rate-limit",
         "--fault-every",
+        "--allow-origin",
+        "--allow-host",
         "127.0.0.1:4010",
         "mock-api-key",
         "demo-org",
@@ -207,4 +209,62 @@ fn configured_keys_never_reach_the_output() {
     for text in [&stdout, &stderr] {
         assert!(!text.contains("sekrit-key-123"), "key leaked: {text}");
     }
+}
+
+/// Bound beyond loopback, the mock says so on stderr; the new flags are accepted.
+#[test]
+fn warns_when_bound_to_a_non_loopback_address() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_applivery-mock"))
+        .args([
+            "--addr",
+            "0.0.0.0:0",
+            "--allow-origin",
+            "https://admin.example.com",
+        ])
+        .args(["--allow-origin", "null", "--allow-host", "mock.test"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Lines as they come, so a missing warning fails after a while instead of blocking.
+    let (lines, received) = std::sync::mpsc::channel();
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    std::thread::spawn(move || {
+        for line in stderr.lines().map_while(Result::ok) {
+            let _ = lines.send(line);
+        }
+    });
+    let mut text = String::new();
+    while let Ok(line) = received.recv_timeout(std::time::Duration::from_secs(10)) {
+        text.push_str(&line);
+        text.push('\n');
+        if line.starts_with("warning") {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        text.contains("warning: listening on 0.0.0.0:") && text.contains("not a loopback"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_invalid_allow_origin_stops_the_start() {
+    let output = Command::new(env!("CARGO_BIN_EXE_applivery-mock"))
+        .args([
+            "--addr",
+            "127.0.0.1:0",
+            "--allow-origin",
+            "admin.example.com",
+        ])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("allowed origin `admin.example.com`"),
+        "{stderr}"
+    );
 }
