@@ -4,6 +4,7 @@
 import { AppliveryClient, init, oemUserFields, validateOemUser } from '../pkg/index.js';
 import { readImportRows, toCsv } from './csv.js';
 import { explain } from './messages.js';
+import { offerGroups } from './groups.js';
 import { initUsersTab } from './users.js';
 
 const $ = (selector) => document.querySelector(selector);
@@ -139,6 +140,8 @@ async function client() {
 
 const tabs = [...document.querySelectorAll('[role=tab]')];
 let usersShown;
+// After a create, the organization's groups may have a new tag.
+let groupsChanged;
 function selectTab(tab) {
   for (const t of tabs) {
     const selected = t === tab;
@@ -177,6 +180,8 @@ function renderUserFields() {
     const described = [field.list && `${field.name}-hint`, `${field.name}-error`].filter(Boolean).join(' ');
     const input = element('input', { id: field.flag, name: field.name, autocomplete: 'off', required: field.required });
     input.setAttribute('aria-describedby', described);
+    // The organization's groups are its collaborators' tags: offered as suggestions.
+    if (field.name === 'tags') input.setAttribute('list', 'group-suggestions');
     const label = element('label', { htmlFor: field.flag, textContent: labelOf(field.name) });
     if (field.required) label.append(' ', element('span', { textContent: '*', ariaHidden: 'true' }));
     return element('div', { className: 'field' },
@@ -259,6 +264,7 @@ $('#single-form').addEventListener('submit', async (event) => {
   button.textContent = 'Creating…';
   try {
     const collaborator = await (await client()).createOemUser(connection.organizationId.value.trim(), singleInput());
+    groupsChanged?.();
     result.replaceChildren(renderCollaborator(collaborator));
   } catch (error) {
     showFieldErrors(error.fieldErrors ?? []);
@@ -462,5 +468,6 @@ $('#bulk-download').addEventListener('click', () => {
 await init();
 renderUserFields();
 usersShown = initUsersTab({ client, organizationId: () => connection.organizationId.value.trim(), explain });
+groupsChanged = offerGroups({ client, organizationId: () => connection.organizationId.value.trim() });
 await restoreConnection();
 document.body.dataset.ready = 'true';

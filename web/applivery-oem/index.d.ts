@@ -1,6 +1,7 @@
 /**
- * A client for Applivery's Create OEM user endpoint. Validation, error kinds, retries and
- * response decoding run in WebAssembly, from the same Rust code as the `applivery` crate.
+ * A client for Applivery's OEM user provisioning API, one method per operation of the spec.
+ * Validation, error kinds, retries and response decoding run in WebAssembly, from the same Rust
+ * code as the `applivery` crate.
  *
  * The API key stays inside the wasm module: it is not a property of the client, so
  * `JSON.stringify(client)` and `console.log(client)` cannot show it.
@@ -12,62 +13,7 @@ export declare class AppliveryClient {
    * `createOemUser` rejects with that error.
    */
   constructor(options: ClientOptions);
-  /**
-   * Creates an OEM user in the organization and resolves to the created collaborator, with the
-   * new user's OEM secret as `oemSecret` (an {@link OemSecret}: `expose()` reads it).
-   *
-   * Rejects with an {@link AppliveryError}; when `options.signal` aborts, rejects with the
-   * signal's `reason` instead (a `DOMException` named `AbortError` by default), like `fetch`.
-   */
-  createOemUser(
-    organizationId: string,
-    user: NewOemUser,
-    options?: RequestOptions,
-  ): Promise<Collaborator>;
-  /**
-   * Gives the OEM user `userId` (its collaborator id) a new OEM secret and resolves to the
-   * collaborator with it as `oemSecret`; the old secret stops working. Retried like a create:
-   * each retry rotates the secret again, and the answer holds the one in force.
-   */
-  refreshOemUserSecret(
-    organizationId: string,
-    userId: string,
-    options?: RequestOptions,
-  ): Promise<Collaborator>;
-  /**
-   * Every collaborator of the organization, filtered: an async iterator that fetches the next
-   * page only when the current one is used up (memory holds one page).
-   *
-   * ```js
-   * for await (const collaborator of client.listCollaborators(org, { role: 'unassigned' })) { ... }
-   * ```
-   */
-  listCollaborators(
-    organizationId: string,
-    options?: ListCollaboratorsOptions,
-  ): AsyncGenerator<Collaborator, void, undefined>;
-  /** Page `page` (from 1) of the list, with the paging fields of the answer (`null` if absent). */
-  listCollaboratorsPage(
-    organizationId: string,
-    page: number,
-    options?: ListCollaboratorsOptions,
-  ): Promise<CollaboratorPage>;
-}
-
-/** The filters and page size of {@link AppliveryClient.listCollaborators}. */
-export interface ListCollaboratorsOptions extends RequestOptions {
-  /** Collaborators per request (default 100; the server may cap it). */
-  pageSize?: number;
-  /** `field`, `field:asc` or `field:desc` (`createdAt:desc`). */
-  sort?: string;
-  /** Only this role: `owner`, `admin`, `editor`, `viewer` or `unassigned`. */
-  role?: string;
-  /** Only collaborators with this email. */
-  email?: string;
-  /** Only collaborators with all these tags. */
-  tags?: string[];
-  /** Only collaborators that are users. */
-  onlyUsers?: boolean;
+  // One method per operation of the spec: see `interface AppliveryClient` below (generated).
 }
 
 /**

@@ -18,6 +18,7 @@ import {
   restoreCsvCell as restoreCsvCellInWasm,
   validateOemUser as validateInWasm,
 } from './applivery_oem.js';
+import { OPERATIONS } from './operations.js';
 import { redirect, wasmSource } from './wasm-source.js';
 
 // No top-level await: importing costs nothing. The wasm is instantiated by `init()`, which
@@ -121,41 +122,43 @@ export class AppliveryClient {
     this.#fetch = custom ? (url, init) => custom(url, init) : (url, init) => fetch(url, init);
   }
 
-  async createOemUser(organizationId, user, options) {
+  // One method per operation of the spec (operations.js, generated from it): path parameters,
+  // then the body if the operation takes one, then `options` (query parameters by name, `signal`).
+  // A paged operation is an async iterator of its items, and `<operationId>Page` gives one page.
+  static {
+    OPERATIONS.forEach(([id, path, body, paged], index) => {
+      const arity = path.length + (body ? 1 : 0);
+      if (!paged) {
+        this.prototype[id] = async function (...args) {
+          return this.#operation(index, args, args[arity], undefined);
+        };
+        return;
+      }
+      this.prototype[`${id}Page`] = async function (...args) {
+        return (await this.#operation(index, args, args[arity + 1], args[arity], true)).page;
+      };
+      this.prototype[id] = async function* (...args) {
+        let next = 1;
+        while (next !== undefined) {
+          const { page, following } = await this.#operation(index, args, args[arity], next, true);
+          yield* page.items;
+          next = following;
+        }
+      };
+    });
+  }
+
+  // One call of operation `index`: `args` starts with its path arguments and body. With
+  // `withFollowing`, resolves to `{ page, following }` (the page after it, if any).
+  async #operation(index, args, options, page, withFollowing) {
     const signal = options?.signal;
     const inner = await this.#inner;
-    return this.#run(rethrow(() => inner.prepare(organizationId, user, signal)), signal);
-  }
-
-  /** A new OEM secret for the user (its collaborator id); resolves to the collaborator with it. */
-  async refreshOemUserSecret(organizationId, userId, options) {
-    const signal = options?.signal;
-    const inner = await this.#inner;
-    return this.#run(rethrow(() => inner.prepareRefresh(organizationId, userId, signal)), signal);
-  }
-
-  /** Page `page` (from 1) of the organization's collaborators, with its paging fields. */
-  async listCollaboratorsPage(organizationId, page, options) {
-    return (await this.#page(organizationId, page, options)).page;
-  }
-
-  /**
-   * Every collaborator of the organization, as an async iterator that fetches the next page only
-   * when the current one is used up: `for await (const c of client.listCollaborators(org))`.
-   */
-  async *listCollaborators(organizationId, options) {
-    let next = 1;
-    while (next !== undefined) {
-      const { page, following } = await this.#page(organizationId, next, options);
-      yield* page.items;
-      next = following;
-    }
-  }
-
-  async #page(organizationId, page, options) {
-    const signal = options?.signal;
-    const inner = await this.#inner;
-    const call = rethrow(() => inner.prepareList(organizationId, page, options, signal));
+    const [, path, body] = OPERATIONS[index];
+    const pathArgs = args.slice(0, path.length);
+    const call = rethrow(() =>
+      inner.prepareOperation(index, pathArgs, body ? args[path.length] : undefined, options, page, signal),
+    );
+    if (!withFollowing) return this.#run(call, signal);
     let following;
     const result = await this.#run(call, signal, () => {
       following = call.following;

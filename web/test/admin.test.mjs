@@ -2,7 +2,7 @@
 // duplicate error, then a 200-row CSV with two invalid rows created in bulk; the same file stopped
 // midway (every row kept, in flight vs not sent, the download agreeing with the table and the
 // mock); a 10,000-row file run and stopped; the Users tab listing, filtering, paging and refreshing
-// a secret shown once. Screenshots of each step are saved under
+// a secret shown once; the tag fields offering the organization's groups. Screenshots of each step are saved under
 // web/test-results/admin/ as test artifacts.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -312,6 +312,51 @@ test('admin page: the Users tab lists, filters, pages and refreshes a secret sho
   await page.waitForFunction(() => document.querySelector('#refresh-secret').textContent === '');
   const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + document.body.innerText);
   assert.ok(!stored.includes(secret), 'the secret is kept nowhere on the page');
+  assert.deepEqual(pageErrors, []);
+  await page.close();
+});
+
+test("admin page: the tag fields offer the organization's groups (listCollaboratorGroups)", async () => {
+  await mock.reset();
+  for (const [email, tags] of [['g.1@example.com', ['beta', 'emea']], ['g.2@example.com', ['emea', 'pilot']]]) {
+    const response = await fetch(`${mock.baseUrl}/v1/organizations/${ORGANIZATION}/oem/users`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer mock-api-key', 'content-type': 'application/json' },
+      body: JSON.stringify({ email, tags }),
+    });
+    assert.equal(response.status, 200);
+  }
+  const page = await context.newPage();
+  const pageErrors = [];
+  page.on('pageerror', (error) => pageErrors.push(error));
+  await page.goto(`${site.url}/admin/`);
+  await page.waitForSelector('body[data-ready=true]');
+  const suggestions = () =>
+    page.evaluate(() => [...document.querySelectorAll('#group-suggestions option')].map((o) => o.value));
+
+  // The create form's tags field: focusing it loads the groups, each once.
+  const tags = page.locator('input[name="tags"]');
+  assert.equal(await tags.getAttribute('list'), 'group-suggestions');
+  await tags.focus();
+  await page.waitForFunction(() => document.querySelectorAll('#group-suggestions option').length === 3);
+  assert.deepEqual(await suggestions(), ['beta', 'emea', 'pilot']);
+  await page.screenshot({ path: join(shots, '30-tag-suggestions.png'), fullPage: true });
+
+  // A user created with a new tag: the next focus offers it too.
+  await page.getByLabel('Email').fill('g.3@example.com');
+  await tags.fill('launch');
+  await page.getByRole('button', { name: 'Create OEM user' }).click();
+  await page.locator('#single-result').getByRole('heading', { name: 'OEM user created' }).waitFor();
+  await page.getByRole('tab', { name: 'Users' }).click();
+  const filter = page.getByLabel('Tag', { exact: true });
+  assert.equal(await filter.getAttribute('list'), 'group-suggestions');
+  await filter.focus();
+  await page.waitForFunction(() => document.querySelectorAll('#group-suggestions option').length === 4);
+  assert.deepEqual(await suggestions(), ['beta', 'emea', 'pilot', 'launch']);
+  await filter.fill('pilot');
+  await page.getByRole('button', { name: 'Show users' }).click();
+  await page.getByText('Page 1 of 1 · 1 collaborator').waitFor();
+  await page.screenshot({ path: join(shots, '31-filter-by-suggested-tag.png'), fullPage: true });
   assert.deepEqual(pageErrors, []);
   await page.close();
 });

@@ -110,7 +110,7 @@ test('listCollaborators pages through 2,500 collaborators once each, in order', 
 test('listCollaborators checks its filters before sending, and reports errors', async () => {
   const c = client();
   const invalid = await failure(
-    c.listCollaboratorsPage('a/b', 0, { sort: 'x:up', role: 'boss', pageSize: 0, tags: 'x' }),
+    c.listCollaboratorsPage('a/b', 0, { sort: 'x:up', role: 'boss', pageSize: 'ten', tags: 'x' }),
   );
   assert.equal(invalid.kind, 'invalid_input');
   assert.deepEqual(invalid.fieldErrors.map((e) => e.field).sort(), [
@@ -125,4 +125,22 @@ test('listCollaborators checks its filters before sending, and reports errors', 
   await mock.faults(['status=503']);
   const page = await client({ maxRetries: 1 }).listCollaboratorsPage(ORG, 1);
   assert.deepEqual(page.items, []);
+});
+
+test('every operation of the spec is a method: groups and apps too', async () => {
+  const c = client();
+  await c.createOemUser(ORG, { email: 'g1@example.com', tags: ['beta', 'emea'] });
+  await c.createOemUser(ORG, { email: 'g2@example.com', tags: ['emea'] });
+  const groups = await c.listCollaboratorGroups(ORG);
+  assert.deepEqual(groups.items.map((g) => g.value), ['beta', 'emea']);
+  const apps = [];
+  for await (const app of c.listCollaboratorApps(ORG, { pageSize: 5 })) apps.push(app);
+  assert.equal(apps.length, 1);
+  assert.equal(apps[0].application._id, 'string');
+  const page = await c.listCollaboratorAppsPage(ORG, 1);
+  assert.equal(page.hasNextPage, false);
+  const invalid = await failure(c.listCollaboratorGroups('a/b'));
+  assert.deepEqual([invalid.kind, invalid.fieldErrors[0].field], ['invalid_input', 'organizationId']);
+  const badPage = await failure(c.listCollaboratorAppsPage(ORG, 0));
+  assert.deepEqual(badPage.fieldErrors.map((e) => e.field), ['page']);
 });

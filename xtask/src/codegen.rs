@@ -26,6 +26,9 @@ pub const COLLABORATOR_FILE: &str = "crates/applivery/src/generated/collaborator
 /// The operation table, and the facade's method per operation (see `codegen/operations.rs`).
 pub const OPERATIONS_FILE: &str = "crates/applivery-api/src/operations.rs";
 pub const FACADE_OPERATIONS_FILE: &str = "crates/applivery/src/generated/operations.rs";
+/// The npm package's table of methods and their declarations (see `codegen/operations.rs`).
+pub const OPERATIONS_JS_FILE: &str = "web/applivery-oem/operations.js";
+pub const OPERATIONS_DTS_FILE: &str = "web/applivery-oem/operations.d.ts";
 /// The spec's copy inside the generated crate, so its published package carries the spec it was
 /// generated from (`applivery_api::OPENAPI_SPEC`). `openapi/` stays the one file to edit;
 /// `--check` fails when the copy differs from it.
@@ -146,7 +149,7 @@ fn error_schema(response: &ReferenceOr<openapiv3::Response>) -> String {
 }
 
 /// The generated files (name, formatted source with its header). Deterministic for a given spec.
-pub fn generate(spec: &OpenAPI) -> Result<[(&'static str, String); 8], String> {
+pub fn generate(spec: &OpenAPI) -> Result<[(&'static str, String); 10], String> {
     let mut settings = GenerationSettings::default();
     settings
         // One operation: positional arguments are the smallest, plainest call.
@@ -184,7 +187,7 @@ pub fn generate(spec: &OpenAPI) -> Result<[(&'static str, String); 8], String> {
     let (types, client) = split_types(file)?;
     let checks = validation::generate(spec, &types)?;
     let fields = fields::generate(spec, &types)?;
-    let (operations, facade_operations) = operations::generate(spec, &types)?;
+    let operations = operations::generate(spec, &types)?;
     let format = |what: &str, code: &str| -> Result<String, String> {
         let file: syn::File = syn::parse_str(code)
             .map_err(|e| format!("the generated {what} does not parse: {e}"))?;
@@ -206,11 +209,16 @@ pub fn generate(spec: &OpenAPI) -> Result<[(&'static str, String); 8], String> {
             COLLABORATOR_FILE,
             format("collaborator", &fields.collaborator)?,
         ),
-        (OPERATIONS_FILE, format("operation table", &operations)?),
+        (
+            OPERATIONS_FILE,
+            format("operation table", &operations.table)?,
+        ),
         (
             FACADE_OPERATIONS_FILE,
-            format("facade operations", &facade_operations)?,
+            format("facade operations", &operations.facade)?,
         ),
+        (OPERATIONS_JS_FILE, format!("{HEADER}{}", operations.js)),
+        (OPERATIONS_DTS_FILE, format!("{HEADER}{}", operations.dts)),
     ])
 }
 

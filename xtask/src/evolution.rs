@@ -1,5 +1,12 @@
-//! `cargo xtask evolution` (part of `cargo xtask test`): proves that a property added to the
-//! spec reaches every surface with no hand edit.
+//! `cargo xtask evolution` (part of `cargo xtask test`): proves that a property and an
+//! operation added to the spec reach every surface with no hand edit.
+//!
+//! The operation: `GET .../collaborators/evolution/{entityId}` (`getEvolutionGroups`, `x-cli`
+//! "evolution groups"), with a path parameter of Applivery's entity-id `pattern`, a query
+//! parameter `label`, and an existing schema as its answer (with an example, which the mock
+//! answers as it does for any operation it does not model). It is called from a Rust probe (with
+//! `.timeout(..)`), the CLI and the npm package, each getting the example back, and a path
+//! argument that breaks the pattern is refused before anything is sent.
 //!
 //! On a copy of the workspace (target/evolution/workspace) it adds an optional string
 //! `language` and an optional array of strings `groups` to `NewOemUser` and a nullable string
@@ -26,6 +33,43 @@ const GROUPS: &str = r#""groups": { "type": "array", "items": { "type": "string"
 const LAST_LOGIN: &str = r#""lastLogin": { "type": "string", "nullable": true, "example": "2026-11-30T08:00:00.000Z", "description": "Time of the last login (added by the evolution test)." }"#;
 const LAST_LOGIN_EXAMPLE: &str = "2026-11-30T08:00:00.000Z";
 
+/// The added operation's id, path and example value, and an entity id of the pattern.
+const OPERATION_PATH: &str =
+    "/v1/organizations/{organizationId}/collaborators/evolution/{entityId}";
+const OPERATION_EXAMPLE: &str = "evolved";
+const ENTITY_ID: &str = "5f3a9c0e1b2c3d4e5f6a7b8c";
+
+/// The added operation, as spec JSON.
+fn operation() -> serde_json::Value {
+    serde_json::json!({ "get": {
+        "operationId": "getEvolutionGroups",
+        "summary": "Evolution groups",
+        "description": "Added by the evolution test.",
+        "tags": ["Collaborators"],
+        "x-cli": "evolution groups",
+        "parameters": [
+            { "name": "organizationId", "in": "path", "required": true,
+              "schema": { "type": "string", "pattern": "^(([a-fA-F0-9]{24})|([a-zA-Z0-9\\-]{3,}))$" } },
+            { "name": "entityId", "in": "path", "required": true, "description": "An entity id.",
+              "schema": { "type": "string", "pattern": "^[a-fA-F0-9]{24}$" } },
+            { "name": "label", "in": "query", "required": false, "description": "A label.",
+              "schema": { "type": "string", "maxLength": 16 } }
+        ],
+        "responses": { "200": { "description": "The groups.", "content": { "application/json": {
+            "schema": { "$ref": "#/components/schemas/CollaboratorGroupListResponse" },
+            "example": { "status": true, "data": { "items": [ { "value": OPERATION_EXAMPLE } ] } }
+        } } } }
+    } })
+}
+
+/// `text` with the operation added to its paths.
+fn add_operation(text: &str) -> Result<String, String> {
+    let mut spec: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("the spec is not JSON: {e}"))?;
+    spec["paths"][OPERATION_PATH] = operation();
+    serde_json::to_string_pretty(&spec).map_err(|e| e.to_string())
+}
+
 /// The program the test writes to use the new builder methods: test scaffolding, not a change
 /// to the SDK (it is not counted as a hand edit).
 const RUST_PROBE: &str = r#"
@@ -46,6 +90,22 @@ async fn main() {
     let sent = &mock.requests()[0];
     assert_eq!(sent.language.as_deref(), Some("pt"));
     assert_eq!(sent.groups, ["r1", "r2"]);
+    // The added operation: generated method, query setter, per-call option, the spec's example.
+    let groups = client
+        .get_evolution_groups(applivery_mock::DEFAULT_ORG, "5f3a9c0e1b2c3d4e5f6a7b8c")
+        .label("x")
+        .timeout(std::time::Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert_eq!(groups.items[0].value, "evolved");
+    let before = mock.request_count();
+    let refused = client
+        .get_evolution_groups(applivery_mock::DEFAULT_ORG, "not-an-entity-id")
+        .await
+        .unwrap_err();
+    assert_eq!(refused.kind(), applivery::ErrorKind::InvalidInput);
+    assert_eq!(refused.field_errors()[0].field, "entityId");
+    assert_eq!(mock.request_count(), before, "nothing sent for a bad entity id");
     println!("{}", serde_json::json!({ "lastLogin": last_login }));
 }
 "#;
@@ -71,6 +131,15 @@ assert.deepEqual(by['evo-cli@example.com'], ['fr', ['g1', 'g2']]);
 assert.deepEqual(by['evo-import@example.com'], ['de', ['a', 'b']]);
 assert.deepEqual(by['evo-npm@example.com'], ['it', ['n1']]);
 console.log('npm: .d.ts declares language, groups, lastLogin; createOemUser sent them and got lastLogin');
+assert.match(types, /getEvolutionGroups\(organizationId: string, entityId: string, options\?: GetEvolutionGroupsOptions\): Promise<CollaboratorGroupList>;/);
+const groups = await client.getEvolutionGroups('demo-org', '5f3a9c0e1b2c3d4e5f6a7b8c', { label: 'x' });
+assert.equal(groups.items[0].value, 'evolved');
+const count = async () => (await (await fetch(`${baseUrl}/__mock/requests`)).json()).length;
+const before = await count();
+const refused = await client.getEvolutionGroups('demo-org', 'not-an-entity-id').catch((e) => e);
+assert.equal(refused.kind, 'invalid_input');
+assert.equal(refused.fieldErrors[0].field, 'entityId');
+console.log('npm: getEvolutionGroups declared, answered the example, refused a bad entity id unsent');
 "#;
 
 pub fn run() -> Result<(), String> {
@@ -85,6 +154,7 @@ pub fn run() -> Result<(), String> {
     let spec = add_property(&spec, "NewOemUser", LANGUAGE)?;
     let spec = add_property(&spec, "NewOemUser", GROUPS)?;
     let spec = add_property(&spec, "Collaborator", LAST_LOGIN)?;
+    let spec = add_operation(&spec)?;
     write(&spec_path, &spec)?;
     codegen::run(&codegen::Options {
         spec: spec_path,
@@ -125,6 +195,9 @@ pub fn run() -> Result<(), String> {
     ])?;
     expect_last_login("Rust", &printed)?;
     println!("rust: .language(), .groups(), .group() sent; Collaborator::last_login read");
+    println!(
+        "rust: get_evolution_groups(..).label(..).timeout(..) answered the example; a bad entity id refused unsent"
+    );
 
     // CLI: flags and an import column, against the mock the npm probe asks afterwards.
     cargo(&["build", "--quiet", "-p", "applivery-cli"])?;
@@ -136,7 +209,9 @@ pub fn run() -> Result<(), String> {
     let _ = mock.kill();
     let _ = mock.wait();
     result?;
-    println!("evolution: a property added to the spec reached every surface with no hand edit");
+    println!(
+        "evolution: a property and an operation added to the spec reached every surface with no hand edit"
+    );
     Ok(())
 }
 
@@ -189,6 +264,43 @@ fn cli_and_npm(
     ])?;
     println!(
         "cli: --language, --group/--groups and the Language/GROUPS columns sent; lastLogin printed"
+    );
+    let printed = applivery(&[
+        "--output",
+        "json",
+        "evolution",
+        "groups",
+        ENTITY_ID,
+        "--org",
+        "demo-org",
+        "--label",
+        "x",
+    ])?;
+    if !printed.contains(OPERATION_EXAMPLE) {
+        return Err(format!(
+            "CLI: `evolution groups` did not print the example: {printed}"
+        ));
+    }
+    let refused = Command::new(cli)
+        .args([
+            "--base-url",
+            base_url,
+            "evolution",
+            "groups",
+            "not-an-entity-id",
+        ])
+        .args(["--org", "demo-org"])
+        .env("APPLIVERY_API_KEY", "mock-api-key")
+        .output()
+        .map_err(|e| format!("cannot run the CLI: {e}"))?;
+    if refused.status.code() != Some(2) {
+        return Err(format!(
+            "CLI: a bad entity id exited {:?}, not 2",
+            refused.status
+        ));
+    }
+    println!(
+        "cli: `applivery evolution groups ENTITY_ID --label x` printed the example; a bad id exited 2"
     );
 
     // npm: the package built from the changed workspace.

@@ -4,7 +4,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const GENERATED: [&str; 8] = [
+const GENERATED: [&str; 10] = [
     "crates/applivery-api/src/types.rs",
     "crates/applivery-api/src/client.rs",
     "crates/applivery-api/src/validation.rs",
@@ -13,6 +13,8 @@ const GENERATED: [&str; 8] = [
     "crates/applivery/src/generated/collaborator.rs",
     "crates/applivery-api/src/operations.rs",
     "crates/applivery/src/generated/operations.rs",
+    "web/applivery-oem/operations.js",
+    "web/applivery-oem/operations.d.ts",
 ];
 
 fn root() -> PathBuf {

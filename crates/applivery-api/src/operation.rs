@@ -70,8 +70,6 @@ pub struct Param {
     pub kind: ParamKind,
     /// The spec requires it (every path parameter is required).
     pub required: bool,
-    /// The spec's `description`.
-    pub description: &'static str,
     /// The spec's rules on one value (`pattern`, `maxLength`, `enum`...), generated in
     /// `validation.rs`; `None` when it has none.
     pub check: Option<fn(&str) -> Vec<Problem>>,
@@ -109,13 +107,47 @@ pub struct Operation {
     /// The CLI's group and command (the spec's `x-cli`, else the first tag and the
     /// operationId in kebab case): `("collaborators", "list")`.
     pub cli: (&'static str, &'static str),
-    /// The spec's `summary`.
-    pub summary: &'static str,
     /// The documented error answers.
     pub errors: &'static [ErrorAnswer],
+}
+
+/// The texts of an operation (its summary, its parameters' descriptions, its success example),
+/// kept apart from [`Operation`] so that a build that only sends requests (the npm package's
+/// wasm) does not carry them.
+#[derive(Clone, Copy, Debug)]
+pub struct OperationDocs {
+    /// The spec's `summary`.
+    pub summary: &'static str,
+    /// Each parameter's `description`, by wire name.
+    pub params: &'static [(&'static str, &'static str)],
     /// The 200 answer's first example, as JSON text: what the mock answers for an operation it
     /// does not model.
     pub example: Option<&'static str>,
+}
+
+impl OperationDocs {
+    /// The description of the parameter `wire` (empty without one).
+    pub fn param(&self, wire: &str) -> &'static str {
+        self.params
+            .iter()
+            .find(|(name, _)| *name == wire)
+            .map_or("", |(_, text)| text)
+    }
+}
+
+/// The texts of the operation `id` (empty for an unknown one).
+pub fn docs(id: &str) -> OperationDocs {
+    crate::operations::DOCS
+        .iter()
+        .find(|(operation, _)| *operation == id)
+        .map_or(
+            OperationDocs {
+                summary: "",
+                params: &[],
+                example: None,
+            },
+            |(_, docs)| *docs,
+        )
 }
 
 impl Operation {

@@ -2,7 +2,7 @@
 // change the spec (or xtask/src/codegen.rs) and run `cargo xtask codegen` again.
 
 //! The spec's operations as data: see `crate::operation`.
-use crate::operation::{ErrorAnswer, Method, Operation, Param, ParamKind};
+use crate::operation::{ErrorAnswer, Method, Operation, OperationDocs, Param, ParamKind};
 /// `POST /v1/organizations/{organizationId}/oem/users`: Create OEM user
 pub static CREATE_OEM_USER: Operation = Operation {
     id: "createOemUser",
@@ -15,7 +15,6 @@ pub static CREATE_OEM_USER: Operation = Operation {
             item: None,
             kind: ParamKind::Text,
             required: true,
-            description: "Identifier of the organization: its 24-hex id, or its slug (3 or more of `A-Z a-z 0-9 -`).",
             check: Some(crate::validation::organization_id_problems),
         },
     ],
@@ -24,7 +23,6 @@ pub static CREATE_OEM_USER: Operation = Operation {
     success: "CreateOemUserResponse",
     paged: false,
     cli: ("oem-users", "create"),
-    summary: "Create OEM user",
     errors: &[
         ErrorAnswer {
             status: 400,
@@ -43,9 +41,6 @@ pub static CREATE_OEM_USER: Operation = Operation {
             codes: &[3001],
         },
     ],
-    example: Some(
-        "{\"data\":{\"collaborator\":{\"createdAt\":\"string\",\"createdBy\":\"string\",\"detected\":{},\"id\":\"string\",\"organization\":\"string\",\"role\":\"owner\",\"tags\":[\"string\"],\"updatedAt\":\"string\",\"user\":{\"email\":\"user@example.com\",\"firstName\":\"string\",\"id\":\"string\",\"lastName\":\"string\",\"picture\":\"string\",\"role\":\"user\",\"ssoUser\":true}},\"oemSecret\":\"string\"},\"status\":true}",
-    ),
 };
 /// `PUT /v1/organizations/{organizationId}/oem/users/{userId}/secret`: Refresh OEM user secret
 pub static REFRESH_OEM_USER_SECRET: Operation = Operation {
@@ -59,7 +54,6 @@ pub static REFRESH_OEM_USER_SECRET: Operation = Operation {
             item: None,
             kind: ParamKind::Text,
             required: true,
-            description: "Identifier of the organization: its 24-hex id, or its slug (3 or more of `A-Z a-z 0-9 -`).",
             check: Some(crate::validation::organization_id_problems),
         },
         Param {
@@ -68,7 +62,6 @@ pub static REFRESH_OEM_USER_SECRET: Operation = Operation {
             item: None,
             kind: ParamKind::Text,
             required: true,
-            description: "The OEM user whose secret is refreshed.",
             check: None,
         },
     ],
@@ -77,7 +70,6 @@ pub static REFRESH_OEM_USER_SECRET: Operation = Operation {
     success: "CreateOemUserResponse",
     paged: false,
     cli: ("oem-users", "refresh-secret"),
-    summary: "Refresh OEM user secret",
     errors: &[
         ErrorAnswer {
             status: 400,
@@ -92,9 +84,6 @@ pub static REFRESH_OEM_USER_SECRET: Operation = Operation {
             codes: &[3001],
         },
     ],
-    example: Some(
-        "{\"data\":{\"collaborator\":{\"createdAt\":\"string\",\"createdBy\":\"string\",\"detected\":{},\"id\":\"string\",\"organization\":\"string\",\"role\":\"owner\",\"tags\":[\"string\"],\"updatedAt\":\"string\",\"user\":{\"email\":\"user@example.com\",\"firstName\":\"string\",\"id\":\"string\",\"lastName\":\"string\",\"picture\":\"string\",\"role\":\"user\",\"ssoUser\":true}},\"oemSecret\":\"string\"},\"status\":true}",
-    ),
 };
 /// `GET /v1/organizations/{organizationId}/collaborators/`: List collaborators
 pub static LIST_COLLABORATORS: Operation = Operation {
@@ -108,7 +97,6 @@ pub static LIST_COLLABORATORS: Operation = Operation {
             item: None,
             kind: ParamKind::Text,
             required: true,
-            description: "Identifier of the organization: its 24-hex id, or its slug (3 or more of `A-Z a-z 0-9 -`).",
             check: Some(crate::validation::organization_id_problems),
         },
     ],
@@ -119,7 +107,6 @@ pub static LIST_COLLABORATORS: Operation = Operation {
             item: None,
             kind: ParamKind::Integer,
             required: false,
-            description: "Page number, from 1 (the mock counts a value below 1 as 1).",
             check: None,
         },
         Param {
@@ -128,7 +115,6 @@ pub static LIST_COLLABORATORS: Operation = Operation {
             item: None,
             kind: ParamKind::Integer,
             required: false,
-            description: "Collaborators per page.",
             check: None,
         },
         Param {
@@ -137,7 +123,6 @@ pub static LIST_COLLABORATORS: Operation = Operation {
             item: None,
             kind: ParamKind::Text,
             required: false,
-            description: "`field`, `field:asc` or `field:desc`.",
             check: Some(crate::validation::sort_problems),
         },
         Param {
@@ -146,7 +131,6 @@ pub static LIST_COLLABORATORS: Operation = Operation {
             item: None,
             kind: ParamKind::Text,
             required: false,
-            description: "Only collaborators of this role.",
             check: Some(crate::validation::role_problems),
         },
         Param {
@@ -155,7 +139,6 @@ pub static LIST_COLLABORATORS: Operation = Operation {
             item: None,
             kind: ParamKind::Text,
             required: false,
-            description: "Only collaborators with this email.",
             check: Some(crate::validation::email_problems),
         },
         Param {
@@ -164,7 +147,6 @@ pub static LIST_COLLABORATORS: Operation = Operation {
             item: Some("tag"),
             kind: ParamKind::TextList,
             required: false,
-            description: "Only collaborators with these tags.",
             check: None,
         },
         Param {
@@ -173,7 +155,6 @@ pub static LIST_COLLABORATORS: Operation = Operation {
             item: None,
             kind: ParamKind::Bool,
             required: false,
-            description: "Only collaborators that are users (not service accounts).",
             check: None,
         },
     ],
@@ -181,7 +162,6 @@ pub static LIST_COLLABORATORS: Operation = Operation {
     success: "CollaboratorListResponse",
     paged: true,
     cli: ("collaborators", "list"),
-    summary: "List collaborators",
     errors: &[
         ErrorAnswer {
             status: 400,
@@ -196,9 +176,6 @@ pub static LIST_COLLABORATORS: Operation = Operation {
             codes: &[3001],
         },
     ],
-    example: Some(
-        "{\"data\":{\"hasNextPage\":true,\"hasPrevPage\":false,\"items\":[{\"createdAt\":\"string\",\"createdBy\":\"string\",\"detected\":{},\"id\":\"string\",\"organization\":\"string\",\"role\":\"owner\",\"tags\":[\"string\"],\"updatedAt\":\"string\",\"user\":{\"email\":\"user@example.com\",\"firstName\":\"string\",\"id\":\"string\",\"lastName\":\"string\",\"picture\":\"string\",\"role\":\"user\",\"ssoUser\":true}}],\"limit\":1,\"nextPage\":2,\"page\":1,\"prevPage\":null,\"totalDocs\":2,\"totalPages\":2},\"status\":true}",
-    ),
 };
 /// `GET /v1/organizations/{organizationId}/collaborators/groups`: List collaborator groups
 pub static LIST_COLLABORATOR_GROUPS: Operation = Operation {
@@ -212,7 +189,6 @@ pub static LIST_COLLABORATOR_GROUPS: Operation = Operation {
             item: None,
             kind: ParamKind::Text,
             required: true,
-            description: "Identifier of the organization: its 24-hex id, or its slug (3 or more of `A-Z a-z 0-9 -`).",
             check: Some(crate::validation::organization_id_problems),
         },
     ],
@@ -221,7 +197,6 @@ pub static LIST_COLLABORATOR_GROUPS: Operation = Operation {
     success: "CollaboratorGroupListResponse",
     paged: false,
     cli: ("collaborators", "groups"),
-    summary: "List collaborator groups",
     errors: &[
         ErrorAnswer {
             status: 401,
@@ -232,9 +207,6 @@ pub static LIST_COLLABORATOR_GROUPS: Operation = Operation {
             codes: &[3001],
         },
     ],
-    example: Some(
-        "{\"data\":{\"items\":[{\"value\":\"beta\"},{\"value\":\"emea\"}]},\"status\":true}",
-    ),
 };
 /// `GET /v1/organizations/{organizationId}/collaborators/apps`: List application collaborators
 pub static LIST_COLLABORATOR_APPS: Operation = Operation {
@@ -248,7 +220,6 @@ pub static LIST_COLLABORATOR_APPS: Operation = Operation {
             item: None,
             kind: ParamKind::Text,
             required: true,
-            description: "Identifier of the organization: its 24-hex id, or its slug (3 or more of `A-Z a-z 0-9 -`).",
             check: Some(crate::validation::organization_id_problems),
         },
     ],
@@ -259,7 +230,6 @@ pub static LIST_COLLABORATOR_APPS: Operation = Operation {
             item: None,
             kind: ParamKind::Integer,
             required: false,
-            description: "Page number, from 1.",
             check: None,
         },
         Param {
@@ -268,7 +238,6 @@ pub static LIST_COLLABORATOR_APPS: Operation = Operation {
             item: None,
             kind: ParamKind::Integer,
             required: false,
-            description: "Items per page.",
             check: None,
         },
     ],
@@ -276,7 +245,6 @@ pub static LIST_COLLABORATOR_APPS: Operation = Operation {
     success: "AppCollaboratorListResponse",
     paged: true,
     cli: ("collaborators", "apps"),
-    summary: "List application collaborators",
     errors: &[
         ErrorAnswer {
             status: 401,
@@ -287,10 +255,98 @@ pub static LIST_COLLABORATOR_APPS: Operation = Operation {
             codes: &[3001],
         },
     ],
-    example: Some(
-        "{\"data\":{\"hasNextPage\":false,\"hasPrevPage\":false,\"items\":[{\"application\":{\"_id\":\"string\",\"description\":\"string\",\"name\":\"string\",\"slug\":\"string\"},\"createdAt\":\"string\",\"createdBy\":\"string\",\"detected\":{},\"id\":\"string\",\"organization\":\"string\",\"role\":\"owner\",\"tags\":[\"string\"],\"updatedAt\":\"string\",\"user\":{\"email\":\"user@example.com\",\"firstName\":\"string\",\"id\":\"string\",\"lastName\":\"string\",\"picture\":\"string\",\"role\":\"user\",\"ssoUser\":true}}],\"limit\":10,\"nextPage\":null,\"page\":1,\"prevPage\":null,\"totalDocs\":1,\"totalPages\":1},\"status\":true}",
-    ),
 };
+/// Each operation's texts, by operationId (see `crate::operation::docs`).
+pub static DOCS: &[(&str, OperationDocs)] = &[
+    (
+        "createOemUser",
+        OperationDocs {
+            summary: "Create OEM user",
+            params: &[
+                (
+                    "organizationId",
+                    "Identifier of the organization: its 24-hex id, or its slug (3 or more of `A-Z a-z 0-9 -`).",
+                ),
+            ],
+            example: Some(
+                "{\"data\":{\"collaborator\":{\"createdAt\":\"string\",\"createdBy\":\"string\",\"detected\":{},\"id\":\"string\",\"organization\":\"string\",\"role\":\"owner\",\"tags\":[\"string\"],\"updatedAt\":\"string\",\"user\":{\"email\":\"user@example.com\",\"firstName\":\"string\",\"id\":\"string\",\"lastName\":\"string\",\"picture\":\"string\",\"role\":\"user\",\"ssoUser\":true}},\"oemSecret\":\"string\"},\"status\":true}",
+            ),
+        },
+    ),
+    (
+        "refreshOemUserSecret",
+        OperationDocs {
+            summary: "Refresh OEM user secret",
+            params: &[
+                (
+                    "organizationId",
+                    "Identifier of the organization: its 24-hex id, or its slug (3 or more of `A-Z a-z 0-9 -`).",
+                ),
+                ("userId", "The OEM user whose secret is refreshed."),
+            ],
+            example: Some(
+                "{\"data\":{\"collaborator\":{\"createdAt\":\"string\",\"createdBy\":\"string\",\"detected\":{},\"id\":\"string\",\"organization\":\"string\",\"role\":\"owner\",\"tags\":[\"string\"],\"updatedAt\":\"string\",\"user\":{\"email\":\"user@example.com\",\"firstName\":\"string\",\"id\":\"string\",\"lastName\":\"string\",\"picture\":\"string\",\"role\":\"user\",\"ssoUser\":true}},\"oemSecret\":\"string\"},\"status\":true}",
+            ),
+        },
+    ),
+    (
+        "listCollaborators",
+        OperationDocs {
+            summary: "List collaborators",
+            params: &[
+                (
+                    "organizationId",
+                    "Identifier of the organization: its 24-hex id, or its slug (3 or more of `A-Z a-z 0-9 -`).",
+                ),
+                ("page", "Page number, from 1 (the mock counts a value below 1 as 1)."),
+                ("limit", "Collaborators per page."),
+                ("sort", "`field`, `field:asc` or `field:desc`."),
+                ("role", "Only collaborators of this role."),
+                ("email", "Only collaborators with this email."),
+                ("tags", "Only collaborators with these tags."),
+                (
+                    "onlyUsers",
+                    "Only collaborators that are users (not service accounts).",
+                ),
+            ],
+            example: Some(
+                "{\"data\":{\"hasNextPage\":true,\"hasPrevPage\":false,\"items\":[{\"createdAt\":\"string\",\"createdBy\":\"string\",\"detected\":{},\"id\":\"string\",\"organization\":\"string\",\"role\":\"owner\",\"tags\":[\"string\"],\"updatedAt\":\"string\",\"user\":{\"email\":\"user@example.com\",\"firstName\":\"string\",\"id\":\"string\",\"lastName\":\"string\",\"picture\":\"string\",\"role\":\"user\",\"ssoUser\":true}}],\"limit\":1,\"nextPage\":2,\"page\":1,\"prevPage\":null,\"totalDocs\":2,\"totalPages\":2},\"status\":true}",
+            ),
+        },
+    ),
+    (
+        "listCollaboratorGroups",
+        OperationDocs {
+            summary: "List collaborator groups",
+            params: &[
+                (
+                    "organizationId",
+                    "Identifier of the organization: its 24-hex id, or its slug (3 or more of `A-Z a-z 0-9 -`).",
+                ),
+            ],
+            example: Some(
+                "{\"data\":{\"items\":[{\"value\":\"beta\"},{\"value\":\"emea\"}]},\"status\":true}",
+            ),
+        },
+    ),
+    (
+        "listCollaboratorApps",
+        OperationDocs {
+            summary: "List application collaborators",
+            params: &[
+                (
+                    "organizationId",
+                    "Identifier of the organization: its 24-hex id, or its slug (3 or more of `A-Z a-z 0-9 -`).",
+                ),
+                ("page", "Page number, from 1."),
+                ("limit", "Items per page."),
+            ],
+            example: Some(
+                "{\"data\":{\"hasNextPage\":false,\"hasPrevPage\":false,\"items\":[{\"application\":{\"_id\":\"string\",\"description\":\"string\",\"name\":\"string\",\"slug\":\"string\"},\"createdAt\":\"string\",\"createdBy\":\"string\",\"detected\":{},\"id\":\"string\",\"organization\":\"string\",\"role\":\"owner\",\"tags\":[\"string\"],\"updatedAt\":\"string\",\"user\":{\"email\":\"user@example.com\",\"firstName\":\"string\",\"id\":\"string\",\"lastName\":\"string\",\"picture\":\"string\",\"role\":\"user\",\"ssoUser\":true}}],\"limit\":10,\"nextPage\":null,\"page\":1,\"prevPage\":null,\"totalDocs\":1,\"totalPages\":1},\"status\":true}",
+            ),
+        },
+    ),
+];
 /// Every operation of the spec, in the spec's order.
 pub static OPERATIONS: &[&Operation] = &[
     &CREATE_OEM_USER,

@@ -99,9 +99,12 @@ pub fn query_problems(operation: &Operation, query: &[(&str, Value)]) -> Vec<Pro
     let mut problems = Vec::new();
     for (wire, value) in query {
         let Some(param) = operation.query_param(wire) else {
+            let mut message = String::from(*wire);
+            message.push_str(" is not a parameter of ");
+            message.push_str(operation.id);
             problems.push(Problem {
                 field: "query",
-                message: format!("{wire} is not a parameter of {}", operation.id),
+                message,
             });
             continue;
         };

@@ -64,9 +64,10 @@ pub fn chosen(matches: &ArgMatches) -> Option<(&'static Operation, &ArgMatches)>
 const GENERATED: &str = "__generated";
 
 fn command(operation: &'static Operation) -> clap::Command {
+    let docs = applivery_api::operation::docs(operation.id);
     let mut command = Target::augment_args(clap::Command::new(operation.cli.1))
         // After `augment_args`, which sets the `about` of `Target`.
-        .about(operation.summary)
+        .about(docs.summary)
         .arg(
             Arg::new(GENERATED)
                 .long("__generated")
@@ -82,11 +83,11 @@ fn command(operation: &'static Operation) -> clap::Command {
             Arg::new(param.wire)
                 .value_name(leak(upper_snake(param.name)))
                 .required(true)
-                .help(summary(param.description)),
+                .help(summary(docs.param(param.wire))),
         );
     }
     for param in operation.query {
-        command = command.arg(flag(param));
+        command = command.arg(flag(param, docs.param(param.wire)));
     }
     if operation.body.is_some() {
         command = command.arg(
@@ -100,11 +101,11 @@ fn command(operation: &'static Operation) -> clap::Command {
     command
 }
 
-fn flag(param: &'static Param) -> Arg {
+fn flag(param: &'static Param, description: &'static str) -> Arg {
     let name = param.item.unwrap_or(param.name);
     let arg = Arg::new(param.wire)
         .long(leak(kebab(name)))
-        .help(summary(param.description))
+        .help(summary(description))
         .required(param.required);
     match param.kind {
         ParamKind::Text => arg.value_name(leak(upper_snake(name))),

@@ -128,7 +128,8 @@ fn refused(problem: &Problem) -> Response {
 
 /// The operation's documented success example, or an empty success envelope without one.
 fn example(operation: &Operation) -> Response {
-    let body = operation.example.unwrap_or(r#"{"status":true}"#);
+    let docs = applivery_api::operation::docs(operation.id);
+    let body = docs.example.unwrap_or(r#"{"status":true}"#);
     let value: serde_json::Value = serde_json::from_str(body).unwrap_or(serde_json::Value::Null);
     responses::json(StatusCode::OK, &value)
 }

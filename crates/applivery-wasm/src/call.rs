@@ -6,7 +6,7 @@
 //! loop is short:
 //!
 //! ```js
-//! const call = client.prepare(organizationId, user, signal); // validates, sends nothing
+//! const call = client.prepareOperation(index, pathArgs, body, options, page, signal); // validates, sends nothing
 //! const { url, body } = call;                                 // read once per call
 //! for (;;) {
 //!   const authorization = call.attemptAuthorization();        // starts an attempt
@@ -23,7 +23,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use applivery::sans_io::{RetryState, Step};
-use applivery::{Error, NewOemUser, RetryPolicy};
+use applivery::{Error, RetryPolicy};
 use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
 
@@ -38,8 +38,8 @@ pub(crate) const BEARER: &str = "Bearer ";
 pub(crate) struct Config {
     /// `Bearer <key>`: the only form the key is kept in.
     pub authorization: String,
-    /// Base URL plus the endpoint's path up to the organization id.
-    pub organizations_url: String,
+    /// The base URL, without a trailing `/`.
+    pub base_url: String,
     /// Milliseconds allowed for each attempt; 0 for no limit.
     pub timeout_ms: f64,
     /// The facade's retry policy, from `maxRetries`.
@@ -68,16 +68,16 @@ pub struct Call {
 }
 
 impl Call {
-    /// A call of `method` to `path` (after the organizations URL: the validated organization id
-    /// and the operation's path and query, encoded).
+    /// A call of `method` to `path` (after the base URL: the operation's path and query from
+    /// the operation table, validated and encoded).
     pub(crate) fn request(
         config: Rc<Config>,
         method: &'static str,
         path: &str,
         answer: Answer,
     ) -> Call {
-        let mut url = String::with_capacity(config.organizations_url.len() + path.len());
-        url.push_str(&config.organizations_url);
+        let mut url = String::with_capacity(config.base_url.len() + path.len());
+        url.push_str(&config.base_url);
         url.push_str(path);
         Call {
             state: RetryState::new(config.policy),
@@ -93,23 +93,9 @@ impl Call {
         }
     }
 
-    pub(crate) fn new(
-        config: Rc<Config>,
-        organization_id: &str,
-        user: &NewOemUser,
-    ) -> Result<Call, Error> {
-        let body = serde_json::to_string(&user.to_wire()).map_err(|_| {
-            Error::new(
-                applivery::ErrorKind::InvalidInput,
-                "the user could not be encoded as JSON",
-            )
-        })?;
-        let mut path = String::with_capacity(organization_id.len() + 10);
-        path.push_str(organization_id);
-        path.push_str("/oem/users");
-        let mut call = Call::request(config, "POST", &path, Answer::Collaborator);
-        call.body = Some(body);
-        Ok(call)
+    /// The JSON body every attempt sends, if the call has one.
+    pub(crate) fn set_body(&mut self, body: Option<String>) {
+        self.body = body;
     }
 
     /// The facade's decision after an attempt, as `{ ok }`, `{ error }` or `{ retryInMs }`.

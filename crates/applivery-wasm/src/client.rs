@@ -7,10 +7,13 @@
 
 use std::rc::Rc;
 
-use applivery::{Error, FieldError, ListQuery, NewOemUser, RetryPolicy};
+use applivery::{Error, FieldError, NewOemUser, RetryPolicy};
+use applivery_api::operation::{Operation, ParamKind};
+use applivery_api::operations::OPERATIONS;
+use applivery_api::request::{Query, Value};
 use applivery_api::shape::Shape;
 use applivery_api::types::NewOemUser as WireUser;
-use js_sys::Array;
+use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::AbortSignal;
@@ -44,94 +47,169 @@ impl Client {
             .map_err(|error| error_fields(&error))
     }
 
-    /// Validates one `createOemUser` call and starts it; throws the fields of an
-    /// `invalid_input` (or, for a `signal` that is not an `AbortSignal`, `config`) error, in
-    /// which case nothing may be sent.
-    pub fn prepare(
+    /// Validates one call of operation `index` (of `applivery_api::operations::OPERATIONS`,
+    /// the order of the wrapper's `operations.js`) and starts it: its path arguments, its body
+    /// (a `createOemUser` user through the facade's rules), the query parameters in `options`
+    /// (by their surface names) and, for a paged one, `page`. Throws the fields of an
+    /// `invalid_input` error with every problem (or `config`, for a `signal` that is not an
+    /// `AbortSignal`), in which case nothing may be sent.
+    #[wasm_bindgen(js_name = prepareOperation)]
+    pub fn prepare_operation(
         &self,
-        organization_id: JsValue,
-        user: JsValue,
+        index: u32,
+        path_args: JsValue,
+        body: JsValue,
+        options: JsValue,
+        page: JsValue,
         signal: JsValue,
     ) -> Result<Call, JsValue> {
-        if !(is_absent(&signal) || signal.is_instance_of::<AbortSignal>()) {
-            let error = Error::config("options.signal must be an AbortSignal");
-            return Err(error_fields(&error));
-        }
-        let organization_id = organization_id.as_string().unwrap_or_default();
-        read_user(Some(&organization_id), &user)
-            .and_then(|user| Call::new(self.config.clone(), &organization_id, &user))
-            .map_err(|error| error_fields(&error))
+        check_signal(&signal)?;
+        let operation = OPERATIONS
+            .get(index as usize)
+            .ok_or_else(|| error_fields(&Error::config("unknown operation")))?;
+        prepare(
+            self.config.clone(),
+            operation,
+            &path_args,
+            &body,
+            &options,
+            &page,
+        )
+        .map_err(|error| error_fields(&error))
     }
 }
 
-#[wasm_bindgen]
-impl Client {
-    /// Starts a `refreshOemUserSecret` call: the organization id and the user id (non-empty,
-    /// percent-encoded into the path) are checked first.
-    #[wasm_bindgen(js_name = prepareRefresh)]
-    pub fn prepare_refresh(
-        &self,
-        organization_id: JsValue,
-        user_id: JsValue,
-        signal: JsValue,
-    ) -> Result<Call, JsValue> {
-        check_signal(&signal)?;
-        let organization_id = organization_id.as_string().unwrap_or_default();
-        let user_id = user_id.as_string().unwrap_or_default();
-        let mut problems = applivery::validate_organization_id(&organization_id)
-            .err()
-            .map(|e| e.field_errors().to_vec())
-            .unwrap_or_default();
-        if user_id.is_empty() {
-            problems.push(FieldError::new("userId", "must be a non-empty string"));
+/// The call of `operation`, or every problem of its arguments.
+fn prepare(
+    config: Rc<Config>,
+    operation: &'static Operation,
+    path_args: &JsValue,
+    body: &JsValue,
+    options: &JsValue,
+    page: &JsValue,
+) -> Result<Call, Error> {
+    let mut typed = Vec::new();
+    let args: Vec<String> = operation
+        .path_params
+        .iter()
+        .enumerate()
+        .map(|(index, param)| {
+            let value = Reflect::get_u32(path_args, index as u32).unwrap_or(JsValue::UNDEFINED);
+            match value.as_string() {
+                Some(text) => text,
+                None if is_absent(&value) => String::new(),
+                None => {
+                    typed.push(FieldError::new(param.name, "must be a string"));
+                    String::new()
+                }
+            }
+        })
+        .collect();
+    let mut query = read_query(operation, options, &mut typed);
+    let requested = if operation.paged {
+        match page.as_f64() {
+            Some(n) if n >= 1.0 && n.fract() == 0.0 && n <= MAX_SAFE_INTEGER => {
+                query.push(("page", Value::Integer(n as i64)));
+                Some(n as u64)
+            }
+            _ => {
+                typed.push(FieldError::new("page", "must be an integer from 1"));
+                None
+            }
         }
-        if !problems.is_empty() {
-            return Err(error_fields(&Error::invalid_input(problems)));
-        }
-        let mut path = organization_id;
-        path.push_str("/oem/users/");
-        path.push_str(&applivery::sans_io::encode(&user_id));
-        path.push_str("/secret");
-        Ok(Call::request(
-            self.config.clone(),
-            "PUT",
-            &path,
-            Answer::Collaborator,
-        ))
+    } else {
+        None
+    };
+    if let Some(size) = operation.page_size_param()
+        && !query.iter().any(|(wire, _)| *wire == size.wire)
+    {
+        query.push((size.wire, Value::Integer(i64::from(DEFAULT_PAGE_SIZE))));
     }
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let path = applivery_api::request::path_and_query(operation, &refs, &query);
+    let mut problems: Vec<FieldError> = match &path {
+        Ok(_) => Vec::new(),
+        Err(found) => found
+            .iter()
+            .map(|p| FieldError::new(p.field, p.message.clone()))
+            .collect(),
+    };
+    problems.extend(typed);
+    let body = match operation.body {
+        None => None,
+        Some("NewOemUser") => match read_user(None, body) {
+            Ok(user) => serde_json::to_string(user.as_wire()).ok(),
+            Err(error) => {
+                problems.extend(error.field_errors().iter().cloned());
+                None
+            }
+        },
+        // A body without rules of the package's own: sent as JSON, checked by the server.
+        Some(_) => js_sys::JSON::stringify(body)
+            .ok()
+            .and_then(|text| text.as_string()),
+    };
+    let path = match path {
+        Ok(path) if problems.is_empty() => path,
+        _ => return Err(Error::invalid_input(problems)),
+    };
+    let answer = match operation.success {
+        "CreateOemUserResponse" => Answer::Collaborator,
+        "CollaboratorListResponse" => Answer::Page(requested.unwrap_or(1)),
+        _ => Answer::Data(requested),
+    };
+    let mut call = Call::request(config, operation.method.as_str(), &path, answer);
+    call.set_body(body);
+    Ok(call)
+}
 
-    /// Starts the call of page `page` (from 1) of `listCollaborators`: the organization id
-    /// and `{ pageSize, sort, role, email, tags, onlyUsers }` are checked first.
-    #[wasm_bindgen(js_name = prepareList)]
-    pub fn prepare_list(
-        &self,
-        organization_id: JsValue,
-        page: f64,
-        options: JsValue,
-        signal: JsValue,
-    ) -> Result<Call, JsValue> {
-        check_signal(&signal)?;
-        let organization_id = organization_id.as_string().unwrap_or_default();
-        let (query, mut problems) = read_list_query(&options);
-        if !(page >= 1.0 && page.fract() == 0.0) {
-            problems.push(FieldError::new("page", "must be an integer from 1"));
+/// Collaborators (items) per page when a paged call sets none: the facade's.
+const DEFAULT_PAGE_SIZE: u32 = 100;
+
+/// Largest integer a JS number holds exactly (2^53 - 1).
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+/// The query parameters in `options`, by their surface names; a value of the wrong type is a
+/// problem (the spec's own rules are checked when the request is written).
+fn read_query(operation: &Operation, options: &JsValue, problems: &mut Vec<FieldError>) -> Query {
+    let mut query = Query::new();
+    for param in operation.query {
+        if operation.paged && param.wire == "page" {
+            continue;
         }
-        let path = query.path(&organization_id, page as u64);
-        if let Err(error) = &path {
-            let mut all = error.field_errors().to_vec();
-            all.extend(problems);
-            problems = all;
+        let value = get(options, param.name);
+        if is_absent(&value) {
+            continue;
         }
-        match path {
-            Ok(path) if problems.is_empty() => Ok(Call::request(
-                self.config.clone(),
-                "GET",
-                &path,
-                Answer::Page(page as u64),
+        let read = match param.kind {
+            ParamKind::Text => value.as_string().map(Value::Text),
+            ParamKind::Bool => value.as_bool().map(Value::Bool),
+            ParamKind::Integer => value
+                .as_f64()
+                .filter(|n| n.fract() == 0.0 && n.abs() <= MAX_SAFE_INTEGER)
+                .map(|n| Value::Integer(n as i64)),
+            ParamKind::TextList => value.dyn_ref::<Array>().and_then(|array| {
+                array
+                    .iter()
+                    .map(|item| item.as_string())
+                    .collect::<Option<Vec<_>>>()
+                    .map(Value::TextList)
+            }),
+        };
+        match read {
+            Some(value) => query.push((param.wire, value)),
+            None => problems.push(FieldError::new(
+                param.name,
+                match param.kind {
+                    ParamKind::Text => "must be a string",
+                    ParamKind::Bool => "must be a boolean",
+                    ParamKind::Integer => "must be an integer",
+                    ParamKind::TextList => "must be an array of strings",
+                },
             )),
-            _ => Err(error_fields(&Error::invalid_input(problems))),
         }
     }
+    query
 }
 
 /// A `signal` that is not an `AbortSignal` is a `config` error.
@@ -142,62 +220,6 @@ fn check_signal(signal: &JsValue) -> Result<(), JsValue> {
         let error = Error::config("options.signal must be an AbortSignal");
         Err(error_fields(&error))
     }
-}
-
-/// `{ pageSize, sort, role, email, tags, onlyUsers }`, and what is wrongly typed.
-fn read_list_query(options: &JsValue) -> (ListQuery, Vec<FieldError>) {
-    let mut query = ListQuery::default();
-    let mut problems = Vec::new();
-    query.sort = optional_text(options, "sort", &mut problems);
-    query.role = optional_text(options, "role", &mut problems);
-    query.email = optional_text(options, "email", &mut problems);
-    let page_size = get(options, "pageSize");
-    match page_size.as_f64() {
-        _ if is_absent(&page_size) => {}
-        Some(n) if n >= 1.0 && n.fract() == 0.0 && n <= 1000.0 => query.page_size = n as u32,
-        _ => problems.push(FieldError::new(
-            "pageSize",
-            "must be an integer from 1 to 1000",
-        )),
-    }
-    let tags = get(options, "tags");
-    if !is_absent(&tags) {
-        match tags.dyn_ref::<Array>().and_then(|array| {
-            array
-                .iter()
-                .map(|t| t.as_string())
-                .collect::<Option<Vec<_>>>()
-        }) {
-            Some(tags) => query.tags = tags,
-            None => problems.push(FieldError::new("tags", "must be an array of strings")),
-        }
-    }
-    let only_users = get(options, "onlyUsers");
-    if !is_absent(&only_users) {
-        match only_users.as_bool() {
-            Some(only) => query.only_users = Some(only),
-            None => problems.push(FieldError::new("onlyUsers", "must be a boolean")),
-        }
-    }
-    (query, problems)
-}
-
-/// `options[name]` if it is a string; a problem if it is something else but absent.
-#[inline(never)]
-fn optional_text(
-    options: &JsValue,
-    name: &'static str,
-    problems: &mut Vec<FieldError>,
-) -> Option<String> {
-    let value = get(options, name);
-    if is_absent(&value) {
-        return None;
-    }
-    let text = value.as_string();
-    if text.is_none() {
-        problems.push(FieldError::new(name, "must be a string"));
-    }
-    text
 }
 
 /// Validates a user as `createOemUser` does, sending nothing: its field errors, in the facade's
@@ -241,11 +263,9 @@ fn read_config(options: &JsValue) -> Result<Config, Error> {
     };
     let mut authorization = String::from(BEARER);
     authorization.push_str(api_key.trim());
-    let mut organizations_url = base_url;
-    organizations_url.push_str("/v1/organizations/");
     Ok(Config {
         authorization,
-        organizations_url,
+        base_url,
         timeout_ms,
         policy: RetryPolicy::default().max_attempts(max_retries + 1),
     })

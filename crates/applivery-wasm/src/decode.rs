@@ -45,6 +45,9 @@ pub(crate) enum Answer {
     Collaborator,
     /// A page of collaborators; the number it was asked as.
     Page(u64),
+    /// Any other operation's `data`, as parsed (checked to be an object; a page's `items` an
+    /// array); for a paged one, the number it was asked as.
+    Data(Option<u64>),
 }
 
 /// Why a success body is not the documented envelope: the first offending field's path.
@@ -60,6 +63,10 @@ impl applivery::sans_io::WireDecoder for HostJson {
             Answer::Page(requested) => page(&envelope, requested).map(|(page, following)| {
                 self.following.set(following);
                 page
+            }),
+            Answer::Data(requested) => data(&envelope, requested).map(|(data, following)| {
+                self.following.set(following);
+                data
             }),
         };
         decoded.map_err(|mut reason| {
@@ -131,6 +138,36 @@ fn page(envelope: &JsValue, requested: u64) -> Result<(JsValue, Option<u64>), In
     let following = applivery::sans_io::next_page(
         requested,
         items,
+        get(&data, "hasNextPage").as_bool(),
+        number("nextPage"),
+        number("totalPages"),
+    );
+    Ok((data, following))
+}
+
+/// Checks `{ status?, data: {...} }` (and `data.items` an array for a page) and returns `data`
+/// as parsed, with the page that follows a paged one.
+fn data(envelope: &JsValue, requested: Option<u64>) -> Result<(JsValue, Option<u64>), Invalid> {
+    let status = get(envelope, "status");
+    if !is_object(envelope) || !(is_absent(&status) || status.as_bool().is_some()) {
+        return Err("status".into());
+    }
+    let data = get(envelope, "data");
+    if !is_object(&data) {
+        return Err("data".into());
+    }
+    let Some(requested) = requested else {
+        return Ok((data, None));
+    };
+    let items = get(&data, "items");
+    if !Array::is_array(&items) {
+        return Err("data.items".into());
+    }
+    let count = items.unchecked_ref::<Array>().length() as usize;
+    let number = |name| get(&data, name).as_f64().map(|n| n as i64);
+    let following = applivery::sans_io::next_page(
+        requested,
+        count,
         get(&data, "hasNextPage").as_bool(),
         number("nextPage"),
         number("totalPages"),

@@ -130,7 +130,14 @@ fn invalid_input_is_refused_before_a_call_exists() {
         ("tags", JsValue::from(3)),
     ]);
     let error = client
-        .prepare("demo-org".into(), user, JsValue::UNDEFINED)
+        .prepare_operation(
+            0,
+            org(),
+            user,
+            JsValue::UNDEFINED,
+            JsValue::UNDEFINED,
+            JsValue::UNDEFINED,
+        )
         .err()
         .expect("no call for an invalid user");
     assert_eq!(field(&error, "kind"), "invalid_input");
@@ -140,8 +147,28 @@ fn invalid_input_is_refused_before_a_call_exists() {
         String::from(fields),
         r#"[{"field":"email","message":"must contain '@'"},{"field":"tags","message":"must be an array of strings"}]"#
     );
-    let not_a_signal = client.prepare("demo-org".into(), user_object(), JsValue::from(1));
+    let not_a_signal = client.prepare_operation(
+        0,
+        org(),
+        user_object(),
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+        JsValue::from(1),
+    );
     assert_eq!(field(&not_a_signal.err().unwrap(), "kind"), "config");
+}
+
+/// The index of `listCollaborators` in the operation table.
+fn list_collaborators() -> u32 {
+    applivery_api::operations::OPERATIONS
+        .iter()
+        .position(|operation| operation.id == "listCollaborators")
+        .unwrap() as u32
+}
+
+/// The path arguments `["demo-org"]`; operation 0 is `createOemUser`, the spec's first.
+fn org() -> JsValue {
+    js_sys::Array::of1(&JsValue::from_str("demo-org")).into()
 }
 
 fn user_object() -> JsValue {
@@ -155,7 +182,14 @@ fn call(max_retries: u32) -> Call {
     ]))
     .unwrap();
     client
-        .prepare("demo-org".into(), user_object(), JsValue::UNDEFINED)
+        .prepare_operation(
+            0,
+            org(),
+            user_object(),
+            JsValue::UNDEFINED,
+            JsValue::UNDEFINED,
+            JsValue::UNDEFINED,
+        )
         .unwrap()
 }
 
@@ -535,10 +569,12 @@ fn pages_decode_as_the_generated_types_do() {
     let client = Client::new(options(&[("apiKey", JsValue::from_str("k"))])).unwrap();
     for body in bodies {
         let mut call = client
-            .prepare_list(
-                "demo-org".into(),
-                1.0,
+            .prepare_operation(
+                list_collaborators(),
+                org(),
                 JsValue::UNDEFINED,
+                JsValue::UNDEFINED,
+                JsValue::from(1),
                 JsValue::UNDEFINED,
             )
             .unwrap();

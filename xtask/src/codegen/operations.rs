@@ -74,10 +74,26 @@ struct Param {
     check: Option<String>,
 }
 
-/// The sources: (applivery-api's `operations.rs`, the facade's `generated/operations.rs`).
-pub fn generate(spec: &OpenAPI, types: &syn::File) -> Result<(String, String), String> {
+/// The sources.
+pub struct Generated {
+    /// applivery-api's `operations.rs` (Rust, unformatted).
+    pub table: String,
+    /// The facade's `generated/operations.rs` (Rust, unformatted).
+    pub facade: String,
+    /// The npm package's `operations.js`: what its wrapper makes a method of.
+    pub js: String,
+    /// The npm package's `operations.d.ts`: those methods' declarations.
+    pub dts: String,
+}
+
+pub fn generate(spec: &OpenAPI, types: &syn::File) -> Result<Generated, String> {
     let ops = read(spec)?;
-    Ok((table(&ops), facade(&ops, types)?))
+    Ok(Generated {
+        table: table(&ops),
+        facade: facade(&ops, types)?,
+        js: js(&ops),
+        dts: dts(&ops),
+    })
 }
 
 fn read(spec: &OpenAPI) -> Result<Vec<Op>, String> {
@@ -365,7 +381,7 @@ fn pascal(id: &str) -> String {
 fn table(ops: &[Op]) -> String {
     let mut out = String::from(
         "//! The spec's operations as data: see `crate::operation`.\n\
-         use crate::operation::{ErrorAnswer, Method, Operation, Param, ParamKind};\n",
+         use crate::operation::{ErrorAnswer, Method, Operation, OperationDocs, Param, ParamKind};\n",
     );
     let params = |params: &[Param]| {
         let mut out = String::from("&[");
@@ -373,13 +389,12 @@ fn table(ops: &[Op]) -> String {
             let _ = write!(
                 out,
                 "Param {{ wire: {:?}, name: {:?}, item: {:?}, kind: ParamKind::{}, required: {}, \
-                 description: {:?}, check: {} }},",
+                 check: {} }},",
                 p.wire,
                 p.name,
                 p.item,
                 p.kind,
                 p.required,
-                p.description,
                 p.check
                     .as_ref()
                     .map_or("None".into(), |check| format!("Some({check})")),
@@ -400,7 +415,7 @@ fn table(ops: &[Op]) -> String {
             out,
             "/// `{} {}`: {}\npub static {}: Operation = Operation {{ id: {:?}, method: Method::{method}, \
              path: {:?}, path_params: {}, query: {}, body: {:?}, success: {:?}, paged: {}, \
-             cli: ({:?}, {:?}), summary: {:?}, errors: &[{errors}], example: {:?} }};",
+             cli: ({:?}, {:?}), errors: &[{errors}] }};",
             op.method.to_uppercase(),
             op.path,
             op.summary,
@@ -414,10 +429,28 @@ fn table(ops: &[Op]) -> String {
             op.paged_item.is_some(),
             op.cli.0,
             op.cli.1,
-            op.summary,
-            op.example,
         );
     }
+    let docs: String = ops
+        .iter()
+        .map(|op| {
+            let params: String = op
+                .path_params
+                .iter()
+                .chain(&op.query)
+                .map(|p| format!("({:?}, {:?}),", p.wire, p.description))
+                .collect();
+            format!(
+                "({:?}, OperationDocs {{ summary: {:?}, params: &[{params}], example: {:?} }}),",
+                op.id, op.summary, op.example
+            )
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "/// Each operation's texts, by operationId (see `crate::operation::docs`).\n\
+         pub static DOCS: &[(&str, OperationDocs)] = &[{docs}];"
+    );
     let all: Vec<String> = ops
         .iter()
         .map(|op| format!("&{}", upper_snake(&op.id)))
@@ -627,6 +660,139 @@ fn facade(ops: &[Op], types: &syn::File) -> Result<String, String> {
         "/// One type per operation of the spec: what [`Call`] is generic over.\npub mod op {{\n{markers}}}"
     );
     Ok(out)
+}
+
+/// The names the npm package gives a wire schema: its own type where it shapes one.
+fn ts_type(schema: &str) -> String {
+    match schema {
+        "CreateOemUserData" => "Collaborator".into(),
+        other => other.into(),
+    }
+}
+
+fn js(ops: &[Op]) -> String {
+    let mut out = String::from(
+        "// Every operation of the spec, for the wrapper (index.js) to make a method of each:\n\
+         // [operationId, path parameters, takes a body, paged].\n\
+         export const OPERATIONS = [\n",
+    );
+    for op in ops {
+        let path: Vec<String> = op
+            .path_params
+            .iter()
+            .map(|p| format!("{:?}", p.name))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  [{:?}, [{}], {}, {}],",
+            op.id,
+            path.join(", "),
+            op.body.is_some(),
+            op.paged_item.is_some()
+        );
+    }
+    out + "];\n"
+}
+
+fn dts(ops: &[Op]) -> String {
+    let mut methods = String::new();
+    let mut options = String::new();
+    for op in ops {
+        let paged = op.paged_item.is_some();
+        let query: Vec<&Param> = op
+            .query
+            .iter()
+            .filter(|p| !(paged && p.wire == "page"))
+            .collect();
+        let options_type = if query.is_empty() {
+            "RequestOptions".to_owned()
+        } else {
+            let name = format!("{}Options", pascal(&op.id));
+            let _ = writeln!(
+                options,
+                "\n/** The query parameters of {{@link AppliveryClient.{}}}. */\nexport interface {name} extends RequestOptions {{",
+                op.id
+            );
+            for p in &query {
+                let ts = match p.kind {
+                    "Integer" => "number",
+                    "Bool" => "boolean",
+                    "TextList" => "string[]",
+                    _ => "string",
+                };
+                let optional = if p.required { "" } else { "?" };
+                let _ = writeln!(
+                    options,
+                    "  /** {} */\n  {}{optional}: {ts};",
+                    js_doc(&p.description),
+                    p.name
+                );
+            }
+            options.push_str("}\n");
+            name
+        };
+        let mut args: Vec<String> = op
+            .path_params
+            .iter()
+            .map(|p| format!("{}: string", p.name))
+            .collect();
+        if let Some(body) = &op.body {
+            let mut chars = body.chars();
+            let arg = chars
+                .next()
+                .map(|c| c.to_ascii_lowercase().to_string() + chars.as_str())
+                .unwrap_or_default();
+            args.push(format!("{arg}: {body}"));
+        }
+        let doc = format!(
+            "  /**\n   * `{} {}`: {}.\n   *\n   * {}\n   */\n",
+            op.method.to_uppercase(),
+            op.path,
+            op.summary,
+            js_doc(&op.description)
+        );
+        match (&op.paged_item, &op.data) {
+            (Some(item), Some(data)) => {
+                let _ = writeln!(
+                    methods,
+                    "{doc}  {}({}options?: {options_type}): AsyncGenerator<{}, void, undefined>;",
+                    op.id,
+                    args.iter().map(|a| format!("{a}, ")).collect::<String>(),
+                    ts_type(item)
+                );
+                let _ = writeln!(
+                    methods,
+                    "  /** Page `page` (from 1) of {{@link AppliveryClient.{}}}, with its paging fields. */\n  {}Page({}page: number, options?: {options_type}): Promise<{}>;",
+                    op.id,
+                    op.id,
+                    args.iter().map(|a| format!("{a}, ")).collect::<String>(),
+                    data
+                );
+            }
+            _ => {
+                let output = op
+                    .data
+                    .as_deref()
+                    .map_or_else(|| op.success.clone(), ts_type);
+                let _ = writeln!(
+                    methods,
+                    "{doc}  {}({}options?: {options_type}): Promise<{output}>;",
+                    op.id,
+                    args.iter().map(|a| format!("{a}, ")).collect::<String>(),
+                );
+            }
+        }
+    }
+    format!(
+        "/**\n * One method per operation of the spec (generated: `cargo xtask codegen`). Each rejects\n \
+         * with an {{@link AppliveryError}}; when `options.signal` aborts, with the signal's `reason`.\n */\n\
+         export interface AppliveryClient {{\n{methods}}}\n{options}"
+    )
+}
+
+/// `text` safe inside a `/** */` comment, on one line.
+fn js_doc(text: &str) -> String {
+    text.replace("*/", "* /").replace('\n', " ")
 }
 
 fn doc_lines(text: &str) -> String {
