@@ -347,6 +347,14 @@ pub static DOCS: &[(&str, OperationDocs)] = &[
         },
     ),
 ];
+/// Adds the JSON Schema of every answer's data (and a page's item) that has no hand-written
+/// counterpart to `generator`: the npm package's typings are made from them.
+pub fn add_data_schemas(generator: &mut schemars::r#gen::SchemaGenerator) {
+    generator.subschema_for::<crate::types::AppCollaborator>();
+    generator.subschema_for::<crate::types::AppCollaboratorPage>();
+    generator.subschema_for::<crate::types::CollaboratorGroupList>();
+    generator.subschema_for::<crate::types::CollaboratorPage>();
+}
 /// Every operation of the spec, in the spec's order.
 pub static OPERATIONS: &[&Operation] = &[
     &CREATE_OEM_USER,

@@ -234,6 +234,8 @@ pub fn package_schema() -> serde_json::Value {
     generator.subschema_for::<CsvHeader>();
     generator.subschema_for::<OemUserField>();
     generator.subschema_for::<applivery_api::types::CollaboratorPage>();
+    // Every other operation's answer, as the spec describes it (generated from the table).
+    applivery_api::operations::add_data_schemas(&mut generator);
     let mut definitions =
         serde_json::to_value(generator.take_definitions()).expect("schemas serialize to JSON");
     unwrap_single_refs(&mut definitions);

@@ -84,6 +84,8 @@ pub struct Generated {
     pub js: String,
     /// The npm package's `operations.d.ts`: those methods' declarations.
     pub dts: String,
+    /// README's table of every operation and its name on each surface (a generated block).
+    pub markdown: String,
 }
 
 pub fn generate(spec: &OpenAPI, types: &syn::File) -> Result<Generated, String> {
@@ -93,6 +95,7 @@ pub fn generate(spec: &OpenAPI, types: &syn::File) -> Result<Generated, String> 
         facade: facade(&ops, types)?,
         js: js(&ops),
         dts: dts(&ops),
+        markdown: markdown(&ops),
     })
 }
 
@@ -451,6 +454,24 @@ fn table(ops: &[Op]) -> String {
         "/// Each operation's texts, by operationId (see `crate::operation::docs`).\n\
          pub static DOCS: &[(&str, OperationDocs)] = &[{docs}];"
     );
+    // The answers without a hand-written counterpart, for the npm package's typings.
+    let mut schemas: Vec<&String> = ops
+        .iter()
+        .flat_map(|op| op.data.iter().chain(op.paged_item.iter()))
+        .filter(|name| !FACADE_TYPES.iter().any(|(wire, _)| wire == name))
+        .collect();
+    schemas.sort();
+    schemas.dedup();
+    let adds: String = schemas
+        .iter()
+        .map(|name| format!("generator.subschema_for::<crate::types::{name}>();"))
+        .collect();
+    let _ = writeln!(
+        out,
+        "/// Adds the JSON Schema of every answer's data (and a page's item) that has no hand-written\n\
+         /// counterpart to `generator`: the npm package's typings are made from them.\n\
+         pub fn add_data_schemas(generator: &mut schemars::r#gen::SchemaGenerator) {{ {adds} }}"
+    );
     let all: Vec<String> = ops
         .iter()
         .map(|op| format!("&{}", upper_snake(&op.id)))
@@ -788,6 +809,61 @@ fn dts(ops: &[Op]) -> String {
          * with an {{@link AppliveryError}}; when `options.signal` aborts, with the signal's `reason`.\n */\n\
          export interface AppliveryClient {{\n{methods}}}\n{options}"
     )
+}
+
+fn markdown(ops: &[Op]) -> String {
+    let mut out = String::from(
+        "| Operation | Rust (`Client`; `Organization` without the organization) | npm (`AppliveryClient`) | CLI | Query parameters (Rust setter, npm option, CLI flag) |\n\
+         |---|---|---|---|---|\n",
+    );
+    for op in ops {
+        let paged = op.paged_item.is_some();
+        let mut rust_args: Vec<String> = op.path_params.iter().map(|p| snake_case(&p.name)).collect();
+        let mut js_args: Vec<String> = op.path_params.iter().map(|p| p.name.clone()).collect();
+        if let Some(body) = &op.body {
+            rust_args.push(snake_case(body));
+            let mut chars = body.chars();
+            js_args.push(chars.next().map(|c| c.to_ascii_lowercase().to_string() + chars.as_str()).unwrap_or_default());
+        }
+        let method = snake_case(&op.id);
+        let rust = if paged {
+            format!("`{method}({})`: await for page 1, `.page(n)`, `.stream()`", rust_args.join(", "))
+        } else {
+            format!("`{method}({})`", rust_args.join(", "))
+        };
+        let js_list = js_args.join(", ");
+        let js = if paged {
+            format!("`{}({js_list}, options?)`: async iterator; `{}Page({js_list}, page, options?)`", op.id, op.id)
+        } else {
+            format!("`{}({js_list}, options?)`", op.id)
+        };
+        let positional: String = op
+            .path_params
+            .iter()
+            .filter(|p| p.wire != "organizationId")
+            .map(|p| format!(" {}", snake_case(&p.name).to_uppercase()))
+            .collect();
+        let query: Vec<String> = op
+            .query
+            .iter()
+            .filter(|p| !(paged && p.wire == "page"))
+            .map(|p| {
+                let one = p.item.as_deref().unwrap_or(&p.name);
+                format!("`{}` (`.{}()`, `{}`, `--{}`)", p.wire, snake_case(one), p.name, kebab_case(one))
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "| `{} {}`: {} | {rust} | {js} | `applivery {} {}{positional}` | {} |",
+            op.method.to_uppercase(),
+            op.path,
+            op.summary,
+            op.cli.0,
+            op.cli.1,
+            if query.is_empty() { "none".into() } else { query.join(", ") }
+        );
+    }
+    out
 }
 
 /// `text` safe inside a `/** */` comment, on one line.
