@@ -1,12 +1,4 @@
-//! Wire types and the raw client for the Applivery **Create OEM user** endpoint.
-//!
-//! [`types`], [`validation`] and the client re-exported here (from `client.rs`) are produced by
-//! `cargo xtask codegen` from `openapi/applivery-oem-users.json` and must not be edited by hand.
-//! Most users want the `applivery` facade crate instead, which adds validation, typed errors and
-//! retries.
-//!
-//! The client needs the `client` feature (on by default). Without it the crate is just the wire
-//! types (serde + schemars), which is what the mock server and the WebAssembly package use.
+#![doc = include_str!("../README.md")]
 
 /// The request and response bodies of the endpoint, as the spec describes them.
 #[allow(missing_docs, clippy::all, clippy::pedantic, rust_2018_idioms)]

@@ -1,7 +1,12 @@
-//! The `applivery` command: create one Applivery OEM user, or provision thousands from a CSV /
-//! JSON Lines file, crash-safe. The binary is a thin `main` over [`run`]; the modules are public
-//! for the command's own tests and benchmark, not as a stable library API.
+#![doc = include_str!("../README.md")]
 //!
+//! # The library
+//!
+//! The binary is a thin `main` over [`run`]; the modules are public for the command's own tests
+//! and benchmark, not as a stable library API.
+//!
+//! - [`operations`]: one command per operation of the spec without a hand-written one, built
+//!   from the generated operation table; printed by [`output_table`].
 //! - [`args`]: the command line.
 //! - [`create`]: `oem-users create`.
 //! - [`import`]: `oem-users import` (pass 1 [`input`] + validation, pass 2 sending through the

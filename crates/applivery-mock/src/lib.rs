@@ -1,25 +1,4 @@
-//! A local, faithful mock of Applivery's OEM user endpoints (**create**, **refresh OEM secret**,
-//! **list collaborators**), for demos, this project's
-//! tests and your own integration tests. Like `stripe-mock`, it is a real HTTP server on
-//! loopback (axum routes on hyper connections), not an in-process fake, and it reads and writes
-//! the same generated wire types ([`applivery_api::types`]) as the client.
-//!
-//! # In a test
-//!
-//! ```no_run
-//! # async fn demo() -> std::io::Result<()> {
-//! use applivery_mock::{MockConfig, MockServer};
-//!
-//! let mock = MockServer::start(MockConfig::default()).await?; // 127.0.0.1, ephemeral port
-//! let url = format!("{}/v1/organizations/demo-org/oem/users", mock.base_url());
-//! // ... POST to `url` with `Authorization: Bearer mock-api-key` ...
-//! mock.push_faults(["status=503"]); // the next API request answers 503
-//! assert_eq!(mock.users().len(), 0);
-//! mock.shutdown().await;
-//! # Ok(()) }
-//! ```
-//!
-//! The mock needs a tokio runtime; a synchronous test can create one and keep it alive.
+#![doc = include_str!("../README.md")]
 //!
 //! # Behaviour of `POST /v1/organizations/{organizationId}/oem/users`
 //!

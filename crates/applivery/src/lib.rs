@@ -1,58 +1,21 @@
-//! Rust client for the Applivery **Create OEM user** endpoint
-//! (`POST /v1/organizations/{organizationId}/oem/users`): validated, typed, duplicate-safe and
-//! secret-safe.
+#![doc = include_str!("../README.md")]
 //!
-//! ```no_run
-//! # #[cfg(feature = "client")]
-//! # async fn run() -> Result<(), applivery::Error> {
-//! use applivery::{Client, ErrorKind, NewOemUser};
+//! # Operations
 //!
-//! let client = Client::builder()
-//!     .api_key(std::env::var("APPLIVERY_API_KEY").unwrap_or_default())
-//!     .build()?;
-//! let user = NewOemUser::new("ada@example.com")
-//!     .first_name("Ada")
-//!     .last_name("Lovelace")
-//!     .tags(["engineering"]);
-//! match client.create_oem_user("5f3a9c0e1b2c3d4e5f6a7b8c", user).await {
-//!     Ok(collaborator) => println!("created {}", collaborator.id),
-//!     Err(e) if e.kind() == ErrorKind::AlreadyRegistered => println!("already there"),
-//!     Err(e) if e.kind() == ErrorKind::AlreadyRegisteredAfterRetry => {
-//!         println!("exists, possibly created by this call")
-//!     }
-//!     Err(e) => return Err(e),
-//! }
-//! # Ok(())
-//! # }
-//! ```
-//!
-//! [`Client::from_env`] reads `APPLIVERY_API_KEY` and `APPLIVERY_BASE_URL`;
-//! [`Organization::from_env`] also reads `APPLIVERY_ORGANIZATION_ID` and gives a handle bound to
-//! that organization (`org.create_oem_user(user).await`).
-//!
-//! # Per-call options
-//!
-//! `create_oem_user` returns a [`CreateOemUser`] request: await it as is, or first give this
-//! call its own per-attempt `timeout`, an overall `deadline` (every attempt and wait included)
-//! or a `retry_policy`:
-//!
-//! ```no_run
-//! # #[cfg(feature = "client")]
-//! # async fn run(client: applivery::Client) -> Result<(), applivery::Error> {
-//! use std::time::Duration;
-//! let created = client
-//!     .create_oem_user("5f3a9c0e1b2c3d4e5f6a7b8c", applivery::NewOemUser::new("ada@example.com"))
-//!     .timeout(Duration::from_secs(5))
-//!     .deadline(Duration::from_secs(12))
-//!     .retry_policy(applivery::RetryPolicy::none())
-//!     .await?;
-//! # Ok(())
-//! # }
-//! ```
+//! One method per operation of the spec, generated (`generated/operations.rs`), each returning a
+//! [`Call`] of its operation type (`op::CreateOemUser`, ...; aliases [`CreateOemUser`],
+//! [`ListCollaborators`], ...): query parameters are its setters (`.role(..)`, `.tag(..)`,
+//! `.page_size(..)`), per-call options are [`Call::timeout`], [`Call::deadline`] and
+//! [`Call::retry_policy`], and awaiting it gives the answer's `data`, typed (the facade's own
+//! [`Collaborator`] where one exists, else the generated wire type). A paged operation also has
+//! [`Call::page`] and [`Call::stream`]. [`Client::raw_call`] calls any row of the generated table
+//! by value, answering JSON (for tools that walk the table). [`Client::from_env`] reads
+//! `APPLIVERY_API_KEY` and `APPLIVERY_BASE_URL`; [`Organization::from_env`] also reads
+//! `APPLIVERY_ORGANIZATION_ID`.
 //!
 //! # Validation
 //!
-//! [`Client::create_oem_user`] validates everything before any I/O and reports every problem at
+//! Every call validates everything before any I/O and reports every problem at
 //! once ([`ErrorKind::InvalidInput`], [`Error::field_errors`], fields named as on the wire),
 //! against exactly the rules Applivery documents and nothing more: the organization id is a
 //! 24-hex id or a slug of 3 or more of `A-Z a-z 0-9 -` (so it can never alter the request
@@ -72,8 +35,9 @@
 //!
 //! # Retry policy
 //!
-//! The endpoint is a non-idempotent POST without an idempotency key, so every failure is sorted
-//! by whether the server could have created the user ([`RetryClass`]):
+//! A `GET`, `PUT` or `DELETE` is always safe to repeat: every retryable failure of one is
+//! retried. Creating a user is a non-idempotent POST without an idempotency key, so its failures
+//! are sorted by whether the server could have created the user ([`RetryClass`]):
 //!
 //! - **Cannot have created it** ([`RetryClass::Safe`]): the connection could not be made
 //!   (refused, DNS, connect timeout), HTTP 429, HTTP 503. Always retried.
@@ -91,7 +55,7 @@
 //! `[0, min(max_backoff, initial_backoff * 2^(n-1))]`), replaced by the server's `Retry-After`
 //! when it sends one. Retries stop after [`RetryPolicy::max_attempts`] attempts (default 3) or
 //! when the next wait would end after [`RetryPolicy::max_elapsed`] (default 30 s); each attempt
-//! is itself bounded by the client's timeout, and a call's [`CreateOemUser::deadline`] bounds the
+//! is itself bounded by the client's timeout, and a call's [`Call::deadline`] bounds the
 //! whole. The final error reports [`Error::attempts`].
 //!
 //! # Secrets
@@ -109,7 +73,8 @@
 //!
 //! # Tracing
 //!
-//! Each call runs in a `tracing` span `applivery.create_oem_user` (fields `organization`,
+//! Each call runs in a `tracing` span named after its operation (`applivery.create_oem_user`,
+//! `applivery.list_collaborators`, ...; fields `organization`,
 //! `attempts`, `status`, `kind`, `duration_ms`), each attempt in a span `applivery.attempt`
 //! (`attempt`, `status`, `duration_ms`); a retry logs an event with `backoff_ms`. The key is
 //! never recorded, and the organization id only once validated. A call whose future is dropped
