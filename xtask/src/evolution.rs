@@ -62,12 +62,19 @@ fn operation() -> serde_json::Value {
     } })
 }
 
-/// `text` with the operation added to its paths.
+/// `text` with the operation added first to its paths (as text: a JSON round trip would sort
+/// every object's keys, and with them the properties' order the surfaces follow).
 fn add_operation(text: &str) -> Result<String, String> {
-    let mut spec: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| format!("the spec is not JSON: {e}"))?;
-    spec["paths"][OPERATION_PATH] = operation();
-    serde_json::to_string_pretty(&spec).map_err(|e| e.to_string())
+    let paths = text
+        .find("\"paths\": {")
+        .ok_or("the spec has no paths")?
+        + "\"paths\": {".len();
+    let operation = serde_json::to_string_pretty(&operation()).map_err(|e| e.to_string())?;
+    Ok(format!(
+        "{}\n{OPERATION_PATH:?}: {operation},{}",
+        &text[..paths],
+        &text[paths..]
+    ))
 }
 
 /// The program the test writes to use the new builder methods: test scaffolding, not a change
