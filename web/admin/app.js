@@ -173,6 +173,13 @@ function labelOf(name) {
   return words[0].toUpperCase() + words.slice(1);
 }
 
+/** Where the organization's groups are named, beside the tags field (groups.js fills it). */
+function groupsHint() {
+  const hint = element('p', { className: 'hint' });
+  hint.dataset.groupsHint = '';
+  return hint;
+}
+
 function renderUserFields() {
   userFields = oemUserFields();
   const fields = userFields.map((field) => {
@@ -188,6 +195,7 @@ function renderUserFields() {
       label,
       input,
       ...(field.list ? [element('p', { className: 'hint', id: `${field.name}-hint`, textContent: 'Separate items with commas.' })] : []),
+      ...(field.name === 'tags' ? [groupsHint()] : []),
       element('p', { className: 'error', id: `${field.name}-error`, hidden: true }));
   });
   $('#user-fields').replaceChildren(...fields);

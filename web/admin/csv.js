@@ -2,7 +2,7 @@
 // accepted. The columns are the CLI's import format: the request's properties (the package's
 // oemUserFields(), from the spec; list items `;`-separated), and the header is read by the CLI's
 // own rule (the package's readCsvHeader, in Rust).
-import { oemUserFields, readCsvHeader } from '../pkg/index.js';
+import { neutralizeCsvCell, oemUserFields, readCsvHeader, restoreCsvCell } from '../pkg/index.js';
 
 /** Splits CSV text into records (arrays of strings), each with the 1-based line it starts on. */
 export function parseCsv(text) {
@@ -66,7 +66,8 @@ export function readImportRows(text) {
     const input = {};
     for (const field of oemUserFields()) {
       const column = columns[field.name];
-      const value = column === undefined ? '' : (fields[column] ?? '').trim();
+      // A cell our writers neutralized ('=x) reads back as written (=x): the CLI's rule.
+      const value = column === undefined ? '' : restoreCsvCell((fields[column] ?? '').trim());
       if (field.list) {
         const items = value.split(';').map((item) => item.trim()).filter(Boolean);
         if (items.length) input[field.name] = items;
@@ -79,10 +80,14 @@ export function readImportRows(text) {
   return { rows, unknownColumns };
 }
 
-/** Formats rows of plain values as CSV text, quoting where needed. */
+/**
+ * Formats rows of plain values as CSV text, quoting where needed. A cell a spreadsheet would run
+ * as a formula (starting with `=`, `+`, `-`, `@`, tab, carriage return or `'`) gets one more
+ * leading `'`: the package's `neutralizeCsvCell`, the rule of every CSV the CLI writes.
+ */
 export function toCsv(rows) {
   const quote = (v) => {
-    const s = v === undefined || v === null ? '' : String(v);
+    const s = neutralizeCsvCell(v === undefined || v === null ? '' : String(v));
     return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
   };
   return rows.map((r) => r.map(quote).join(',')).join('\r\n') + '\r\n';

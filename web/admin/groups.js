@@ -26,9 +26,13 @@ export function offerGroups({ client, organizationId }) {
           return option;
         });
         $('#group-suggestions').replaceChildren(...options);
+        // Said in words too: a datalist's choices only show while typing.
+        const said = groups.items.length ? `In use: ${groups.items.map(({ value }) => value).join(', ')}.` : '';
+        for (const hint of document.querySelectorAll('[data-groups-hint]')) hint.textContent = said;
         loadedFor = organization;
       } catch {
         $('#group-suggestions').replaceChildren();
+        for (const hint of document.querySelectorAll('[data-groups-hint]')) hint.textContent = '';
       } finally {
         loading = undefined;
       }

@@ -43,7 +43,10 @@ function startSite(mockUrl) {
 function bulkCsv() {
   const lines = ['Email,First Name,Last Name,Tags']; // the CLI's loose header rule, from the package
   for (let i = 1; i <= 200; i++) {
-    const email = i === 50 ? 'not-an-email' : i === 150 ? 'two@@example.com' : `bulk.${i}@example.com`;
+    // Row 7: a valid email a spreadsheet would run as a formula; row 8 a neutralized cell ('+...),
+    // which the reader restores as the CLI's does.
+    const email = i === 50 ? 'not-an-email' : i === 150 ? 'two@@example.com' : i === 7 ? '-2+3+cmd@example.com'
+      : i === 8 ? "'+8@example.com" : `bulk.${i}@example.com`;
     lines.push(`${email},First${i},"Last, ${i}",bulk;batch-${i % 3}`);
   }
   return lines.join('\r\n') + '\r\n';
@@ -142,6 +145,10 @@ test('admin page: create, duplicate, bulk import with progress and results', asy
   assert.equal(csv.length, 201);
   assert.equal(csv.filter((line) => line.includes(',created,')).length, 198);
   assert.match(csv.find((line) => line.startsWith('51,')), /^51,not-an-email,invalid,/);
+  // Formula-looking cells are neutralized in the download (one more leading '), as by the CLI.
+  assert.match(csv.find((line) => line.startsWith('8,')), /^8,'-2\+3\+cmd@example\.com,created,/);
+  assert.match(csv.find((line) => line.startsWith('9,')), /^9,'\+8@example\.com,created,/);
+  assert.ok((await mock.users()).some((u) => u.user.email === '+8@example.com'), "the reader restored '+8@...");
 
   // Narrow screen: still readable, nothing overflows the viewport horizontally.
   await page.setViewportSize({ width: 375, height: 800 });
@@ -202,9 +209,11 @@ test('admin page: stopping a 200-row bulk run midway keeps every row, marks what
   assert.equal(csv[0], 'line,email,outcome,details');
   assert.equal(csv.length, 201, 'every row in the download');
   const states = { created: 'created', invalid: 'invalid', 'sent, outcome unknown': 'unknown', 'not sent': 'not_sent' };
+  // The download's cells are the table's, a formula-looking one with one more leading '.
+  const neutralized = (cell) => (/^[=+\-@\t\r']/.test(cell) ? `'${cell}` : cell);
   csv.slice(1).forEach((line, i) => {
     const [number, email, outcome] = line.split(',');
-    assert.deepEqual([Number(number), email, outcome], [table[i].line, table[i].email, states[table[i].outcome]]);
+    assert.deepEqual([Number(number), email, outcome], [table[i].line, neutralized(table[i].email), states[table[i].outcome]]);
   });
   assert.deepEqual(pageErrors, []);
 });
@@ -340,6 +349,7 @@ test("admin page: the tag fields offer the organization's groups (listCollaborat
   await tags.focus();
   await page.waitForFunction(() => document.querySelectorAll('#group-suggestions option').length === 3);
   assert.deepEqual(await suggestions(), ['beta', 'emea', 'pilot']);
+  await page.getByText('In use: beta, emea, pilot.').first().waitFor();
   await page.screenshot({ path: join(shots, '30-tag-suggestions.png'), fullPage: true });
 
   // A user created with a new tag: the next focus offers it too.

@@ -228,33 +228,36 @@ pub fn generate(spec: &OpenAPI) -> Result<([(&'static str, String); 10], String)
             .map_err(|e| format!("the generated {what} does not parse: {e}"))?;
         Ok(format!("{HEADER}{}", prettyplease::unparse(&file)))
     };
-    Ok(([
-        (
-            TYPES_FILE,
-            format!("{HEADER}{}", prettyplease::unparse(&types)),
-        ),
-        (
-            CLIENT_FILE,
-            format!("{HEADER}{CLIENT_PRELUDE}{}", prettyplease::unparse(&client)),
-        ),
-        (VALIDATION_FILE, format("validation", &checks)?),
-        (FIELDS_FILE, format("field tables", &fields.tables)?),
-        (BUILDER_FILE, format("builder", &fields.builder)?),
-        (
-            COLLABORATOR_FILE,
-            format("collaborator", &fields.collaborator)?,
-        ),
-        (
-            OPERATIONS_FILE,
-            format("operation table", &operations.table)?,
-        ),
-        (
-            FACADE_OPERATIONS_FILE,
-            format("facade operations", &operations.facade)?,
-        ),
-        (OPERATIONS_JS_FILE, format!("{HEADER}{}", operations.js)),
-        (OPERATIONS_DTS_FILE, format!("{HEADER}{}", operations.dts)),
-    ], operations.markdown))
+    Ok((
+        [
+            (
+                TYPES_FILE,
+                format!("{HEADER}{}", prettyplease::unparse(&types)),
+            ),
+            (
+                CLIENT_FILE,
+                format!("{HEADER}{CLIENT_PRELUDE}{}", prettyplease::unparse(&client)),
+            ),
+            (VALIDATION_FILE, format("validation", &checks)?),
+            (FIELDS_FILE, format("field tables", &fields.tables)?),
+            (BUILDER_FILE, format("builder", &fields.builder)?),
+            (
+                COLLABORATOR_FILE,
+                format("collaborator", &fields.collaborator)?,
+            ),
+            (
+                OPERATIONS_FILE,
+                format("operation table", &operations.table)?,
+            ),
+            (
+                FACADE_OPERATIONS_FILE,
+                format("facade operations", &operations.facade)?,
+            ),
+            (OPERATIONS_JS_FILE, format!("{HEADER}{}", operations.js)),
+            (OPERATIONS_DTS_FILE, format!("{HEADER}{}", operations.dts)),
+        ],
+        operations.markdown,
+    ))
 }
 
 /// The client refers to the wire types as `types::...`; in its own file it needs them in scope.

@@ -65,10 +65,7 @@ fn operation() -> serde_json::Value {
 /// `text` with the operation added first to its paths (as text: a JSON round trip would sort
 /// every object's keys, and with them the properties' order the surfaces follow).
 fn add_operation(text: &str) -> Result<String, String> {
-    let paths = text
-        .find("\"paths\": {")
-        .ok_or("the spec has no paths")?
-        + "\"paths\": {".len();
+    let paths = text.find("\"paths\": {").ok_or("the spec has no paths")? + "\"paths\": {".len();
     let operation = serde_json::to_string_pretty(&operation()).map_err(|e| e.to_string())?;
     Ok(format!(
         "{}\n{OPERATION_PATH:?}: {operation},{}",

@@ -818,22 +818,34 @@ fn markdown(ops: &[Op]) -> String {
     );
     for op in ops {
         let paged = op.paged_item.is_some();
-        let mut rust_args: Vec<String> = op.path_params.iter().map(|p| snake_case(&p.name)).collect();
+        let mut rust_args: Vec<String> =
+            op.path_params.iter().map(|p| snake_case(&p.name)).collect();
         let mut js_args: Vec<String> = op.path_params.iter().map(|p| p.name.clone()).collect();
         if let Some(body) = &op.body {
             rust_args.push(snake_case(body));
             let mut chars = body.chars();
-            js_args.push(chars.next().map(|c| c.to_ascii_lowercase().to_string() + chars.as_str()).unwrap_or_default());
+            js_args.push(
+                chars
+                    .next()
+                    .map(|c| c.to_ascii_lowercase().to_string() + chars.as_str())
+                    .unwrap_or_default(),
+            );
         }
         let method = snake_case(&op.id);
         let rust = if paged {
-            format!("`{method}({})`: await for page 1, `.page(n)`, `.stream()`", rust_args.join(", "))
+            format!(
+                "`{method}({})`: await for page 1, `.page(n)`, `.stream()`",
+                rust_args.join(", ")
+            )
         } else {
             format!("`{method}({})`", rust_args.join(", "))
         };
         let js_list = js_args.join(", ");
         let js = if paged {
-            format!("`{}({js_list}, options?)`: async iterator; `{}Page({js_list}, page, options?)`", op.id, op.id)
+            format!(
+                "`{}({js_list}, options?)`: async iterator; `{}Page({js_list}, page, options?)`",
+                op.id, op.id
+            )
         } else {
             format!("`{}({js_list}, options?)`", op.id)
         };
@@ -849,7 +861,13 @@ fn markdown(ops: &[Op]) -> String {
             .filter(|p| !(paged && p.wire == "page"))
             .map(|p| {
                 let one = p.item.as_deref().unwrap_or(&p.name);
-                format!("`{}` (`.{}()`, `{}`, `--{}`)", p.wire, snake_case(one), p.name, kebab_case(one))
+                format!(
+                    "`{}` (`.{}()`, `{}`, `--{}`)",
+                    p.wire,
+                    snake_case(one),
+                    p.name,
+                    kebab_case(one)
+                )
             })
             .collect();
         let _ = writeln!(
@@ -860,7 +878,11 @@ fn markdown(ops: &[Op]) -> String {
             op.summary,
             op.cli.0,
             op.cli.1,
-            if query.is_empty() { "none".into() } else { query.join(", ") }
+            if query.is_empty() {
+                "none".into()
+            } else {
+                query.join(", ")
+            }
         );
     }
     out
