@@ -183,8 +183,10 @@ fn error_schema(response: &ReferenceOr<openapiv3::Response>) -> String {
 }
 
 /// The generated files (name, formatted source with its header), and README's generated block.
-/// Deterministic for a given spec.
-pub fn generate(spec: &OpenAPI) -> Result<([(&'static str, String); 10], String), String> {
+pub type Generated = ([(&'static str, String); 10], String);
+
+/// What codegen writes for `spec`; deterministic for a given spec.
+pub fn generate(spec: &OpenAPI) -> Result<Generated, String> {
     let mut settings = GenerationSettings::default();
     settings
         // One operation: positional arguments are the smallest, plainest call.
