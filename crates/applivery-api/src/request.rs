@@ -6,7 +6,7 @@
 //! functions, so no request path is typed by hand anywhere and the spec's parameter rules are
 //! applied the same way on both sides.
 
-use crate::operation::{Method, Operation, Param, ParamKind};
+use crate::operation::{Operation, Param, ParamKind};
 use crate::rules::Problem;
 
 /// A query parameter's value.
@@ -163,15 +163,12 @@ pub fn route(
     })
 }
 
-/// Whether `path` has the shape of an operation's template, ignoring the method: to tell a
+/// Whether `path` has the shape of an operation's template, whatever the method: to tell a
 /// wrong method (405) from an unknown path (404).
-pub fn path_is_known(operations: &[&'static Operation], path: &str) -> Option<Vec<Method>> {
-    let methods: Vec<Method> = operations
+pub fn path_is_known(operations: &[&'static Operation], path: &str) -> bool {
+    operations
         .iter()
-        .filter(|operation| match_template(operation.path, path).is_some())
-        .map(|operation| operation.method)
-        .collect();
-    (!methods.is_empty()).then_some(methods)
+        .any(|operation| match_template(operation.path, path).is_some())
 }
 
 /// The decoded arguments of `path` if it matches `template` segment by segment (`{name}` takes

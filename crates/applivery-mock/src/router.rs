@@ -59,9 +59,10 @@ pub(crate) async fn api(
 ) -> Response {
     let path = uri.path();
     let Some((operation, args)) = request::route(OPERATIONS, method.as_str(), path) else {
-        return match request::path_is_known(OPERATIONS, path) {
-            Some(_) => admin::method_not_allowed().await,
-            None => admin::not_found().await,
+        return if request::path_is_known(OPERATIONS, path) {
+            admin::method_not_allowed().await
+        } else {
+            admin::not_found().await
         };
     };
     let raw_query = uri.query().unwrap_or("").to_owned();
