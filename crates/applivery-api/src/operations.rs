@@ -247,6 +247,10 @@ pub static LIST_COLLABORATOR_APPS: Operation = Operation {
     cli: ("collaborators", "apps"),
     errors: &[
         ErrorAnswer {
+            status: 400,
+            codes: &[6001],
+        },
+        ErrorAnswer {
             status: 401,
             codes: &[4002, 4004],
         },

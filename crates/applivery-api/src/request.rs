@@ -6,7 +6,7 @@
 //! functions, so no request path is typed by hand anywhere and the spec's parameter rules are
 //! applied the same way on both sides.
 
-use crate::operation::{Operation, Param, ParamKind};
+use crate::operation::{Method, Operation, Param, ParamKind};
 use crate::rules::Problem;
 
 /// A query parameter's value.
@@ -163,12 +163,14 @@ pub fn route(
     })
 }
 
-/// Whether `path` has the shape of an operation's template, whatever the method: to tell a
-/// wrong method (405) from an unknown path (404).
-pub fn path_is_known(operations: &[&'static Operation], path: &str) -> bool {
+/// The methods of the operations whose template `path` has the shape of: empty for an unknown
+/// path (404), else what a wrong method's 405 lists in its `Allow` header.
+pub fn allowed_methods(operations: &[&'static Operation], path: &str) -> Vec<Method> {
     operations
         .iter()
-        .any(|operation| match_template(operation.path, path).is_some())
+        .filter(|operation| match_template(operation.path, path).is_some())
+        .map(|operation| operation.method)
+        .collect()
 }
 
 /// The decoded arguments of `path` if it matches `template` segment by segment (`{name}` takes

@@ -16,7 +16,7 @@ use applivery_api::rules::Problem;
 use axum::Extension;
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::Response;
 
 use crate::endpoint::{OemFeature, RequestNumber, authorize, faulted};
@@ -59,11 +59,17 @@ pub(crate) async fn api(
 ) -> Response {
     let path = uri.path();
     let Some((operation, args)) = request::route(OPERATIONS, method.as_str(), path) else {
-        return if request::path_is_known(OPERATIONS, path) {
-            admin::method_not_allowed().await
-        } else {
-            admin::not_found().await
-        };
+        let allowed = request::allowed_methods(OPERATIONS, path);
+        if allowed.is_empty() {
+            return admin::not_found().await;
+        }
+        // RFC 9110: a 405 says which methods the resource takes.
+        let mut response = admin::method_not_allowed().await;
+        let names: Vec<&str> = allowed.iter().map(|method| method.as_str()).collect();
+        if let Ok(value) = HeaderValue::from_str(&names.join(", ")) {
+            response.headers_mut().insert(header::ALLOW, value);
+        }
+        return response;
     };
     let raw_query = uri.query().unwrap_or("").to_owned();
     faulted(&shared, request_number, &headers, body, |body| {

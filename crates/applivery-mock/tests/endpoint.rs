@@ -343,6 +343,8 @@ async fn other_routes_and_methods_answer_in_the_envelope() {
         .send()
         .await
         .unwrap();
+    // RFC 9110: a 405 lists the methods the resource takes.
+    assert_eq!(response.headers()["allow"], "POST");
     let (status, body) = json_of(response).await;
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
     assert_matches_spec(status, &body);
