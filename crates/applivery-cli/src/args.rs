@@ -64,59 +64,12 @@ impl OutputFormat {
 /// The commands.
 #[derive(Subcommand)]
 pub enum Command {
-    /// Create OEM users.
+    /// Create OEM users. (Every operation of the spec without a command here is one too,
+    /// generated from the operation table: see `operations.rs`.)
     #[command(name = "oem-users", subcommand)]
     OemUsers(OemUsersCommand),
-    /// See the organization's collaborators.
-    #[command(subcommand)]
-    Collaborators(CollaboratorsCommand),
     /// Start the local mock of the API (for trying the CLI and for tests).
     Mock(applivery_mock::cli::MockArgs),
-}
-
-/// `applivery collaborators ...`.
-#[derive(Subcommand, Debug)]
-pub enum CollaboratorsCommand {
-    /// List the organization's collaborators, printed as pages arrive (memory holds one page).
-    List(ListArgs),
-}
-
-/// `applivery collaborators list`.
-#[derive(Args, Debug)]
-pub struct ListArgs {
-    /// Organization and credentials.
-    #[command(flatten)]
-    pub target: Target,
-    /// Only collaborators of this role (owner, admin, editor, viewer, unassigned).
-    #[arg(long, value_name = "ROLE")]
-    pub role: Option<String>,
-    /// Only collaborators with this email.
-    #[arg(long, value_name = "EMAIL")]
-    pub email: Option<String>,
-    /// Only collaborators with this tag (repeatable: all of them).
-    #[arg(long = "tag", value_name = "TAG")]
-    pub tags: Vec<String>,
-    /// Only collaborators that are users.
-    #[arg(long)]
-    pub only_users: bool,
-    /// Order: FIELD, FIELD:asc or FIELD:desc (for example createdAt:desc).
-    #[arg(long, value_name = "SORT")]
-    pub sort: Option<String>,
-    /// Collaborators per request.
-    #[arg(long, default_value_t = applivery::DEFAULT_PAGE_SIZE, value_name = "N",
-          value_parser = clap::value_parser!(u32).range(1..=1000))]
-    pub page_size: u32,
-}
-
-/// `applivery oem-users refresh-secret`.
-#[derive(Args, Debug)]
-pub struct RefreshSecretArgs {
-    /// The OEM user: its collaborator id (as `create` and `collaborators list` print it).
-    #[arg(value_name = "USER_ID")]
-    pub user_id: String,
-    /// Organization and credentials.
-    #[command(flatten)]
-    pub target: Target,
 }
 
 /// `applivery oem-users ...`.
@@ -130,8 +83,6 @@ pub enum OemUsersCommand {
     /// concurrently. A journal (next to FILE by default) records every row's outcome, so an
     /// interrupted import is resumed by running the same command again.
     Import(ImportArgs),
-    /// Give an OEM user a new OEM secret and print it (the old one stops working).
-    RefreshSecret(RefreshSecretArgs),
     /// Print the JSON Schema of one import row (a JSON Lines line / the request body).
     Schema,
 }

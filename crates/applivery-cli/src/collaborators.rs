@@ -1,4 +1,5 @@
-//! `applivery collaborators list`: the organization's collaborators, printed as pages arrive
+//! `applivery collaborators list` (generated from the operation table; this is its hand-written
+//! runner): the organization's collaborators, printed as pages arrive
 //! (text, JSON, JSON Lines or CSV); memory holds one page. Never a secret.
 
 use std::io::Write;
@@ -7,51 +8,57 @@ use std::pin::Pin;
 use applivery::Collaborator;
 use futures_core::Stream;
 
-use crate::args::{GlobalArgs, ListArgs, OutputFormat};
+use applivery_api::request::{Query, Value};
+
+use crate::args::{GlobalArgs, OutputFormat, Target};
 use crate::failure::Failure;
 
 /// The CSV columns.
 const CSV_HEADER: &str = "id,email,firstName,lastName,role,tags,createdAt";
 
 /// Lists and prints; an error after some rows ends the output where it is (JSON stays valid:
-/// the array is closed) and fails the command.
-pub async fn run(global: &GlobalArgs, args: ListArgs) -> Result<(), Failure> {
-    let client = crate::client::for_command(global, &args.target)?;
-    let mut list = client
-        .list_collaborators(&args.target.org)
-        .page_size(args.page_size);
-    if let Some(role) = &args.role {
-        list = list.role(role);
+/// the array is closed) and fails the command. The command and its flags are generated from the
+/// operation table (`operations.rs`); `query` holds the values given, by wire name, and
+/// `page` among them asks for that one page instead of all of them.
+pub async fn run(global: &GlobalArgs, target: &Target, query: Query) -> Result<(), Failure> {
+    let client = crate::client::for_command(global, target)?;
+    let mut list = client.list_collaborators(&target.org);
+    let mut one_page = None;
+    for (wire, value) in query {
+        match (wire, value) {
+            ("page", Value::Integer(page)) => one_page = Some(u64::try_from(page).unwrap_or(0)),
+            (wire, value) => list = list.param(wire, value),
+        }
     }
-    if let Some(email) = &args.email {
-        list = list.email(email);
-    }
-    if let Some(sort) = &args.sort {
-        list = list.sort(sort);
-    }
-    for tag in &args.tags {
-        list = list.tag(tag);
-    }
-    if args.only_users {
-        list = list.only_users(true);
-    }
-    let mut stream = list.stream();
     let mut out = std::io::stdout().lock();
     let mut printer = Printer::new(global.output);
+    let write_error = |e: std::io::Error| Failure::local_io(format!("cannot write to stdout: {e}"));
     let mut failure = None;
-    while let Some(item) = next(&mut stream).await {
-        match item {
-            Ok(collaborator) => printer.row(&mut out, &collaborator),
-            Err(error) => {
-                failure = Some(Failure::api(error));
-                break;
+    match one_page {
+        Some(page) => match list.page(page).await {
+            Ok(page) => {
+                for collaborator in &page.items {
+                    printer.row(&mut out, collaborator).map_err(write_error)?;
+                }
+            }
+            Err(error) => failure = Some(Failure::api(error)),
+        },
+        None => {
+            let mut stream = list.stream();
+            while let Some(item) = next(&mut stream).await {
+                match item {
+                    Ok(collaborator) => {
+                        printer.row(&mut out, &collaborator).map_err(write_error)?
+                    }
+                    Err(error) => {
+                        failure = Some(Failure::api(error));
+                        break;
+                    }
+                }
             }
         }
-        .map_err(|e| Failure::local_io(format!("cannot write to stdout: {e}")))?;
     }
-    printer
-        .finish(&mut out)
-        .map_err(|e| Failure::local_io(format!("cannot write to stdout: {e}")))?;
+    printer.finish(&mut out).map_err(write_error)?;
     failure.map_or(Ok(()), Err)
 }
 

@@ -41,7 +41,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
 
-use args::{Cli, CollaboratorsCommand, Command, GlobalArgs, OemUsersCommand};
+use args::{Cli, Command, GlobalArgs, OemUsersCommand};
 
 /// What the command line asks for: a hand-written command, or a generated one (`operations`).
 enum Chosen {
@@ -90,16 +90,6 @@ pub fn run() -> ExitCode {
             }
             Command::OemUsers(OemUsersCommand::Import(args)) => {
                 import::run(&cli.global, args).await
-            }
-            Command::OemUsers(OemUsersCommand::RefreshSecret(args)) => {
-                refresh_secret::run(&cli.global, args)
-                    .await
-                    .map(|()| exit_code::OK)
-            }
-            Command::Collaborators(CollaboratorsCommand::List(args)) => {
-                collaborators::run(&cli.global, args)
-                    .await
-                    .map(|()| exit_code::OK)
             }
             Command::OemUsers(OemUsersCommand::Schema) => {
                 schema::run();

@@ -5,9 +5,11 @@
 //! repeatable), `--output text|json|jsonl|csv`. An operation added to the spec is a command
 //! after codegen alone.
 //!
-//! An operation whose command is written by hand in `args.rs` (create with `--show-secret`,
-//! refresh-secret, the streaming `collaborators list`) keeps it: the hand-written one extends
-//! the same names, and this module skips it.
+//! Its arguments always come from the table. What it does with them is generic (a call through
+//! `RawCall`, the answer printed by `output_table`) unless a hand-written runner extends the
+//! command ([`run`]'s match): `collaborators list` prints its own columns, `oem-users
+//! refresh-secret` the new secret. A command written whole in `args.rs` (`oem-users create`,
+//! whose flags come from the spec's `NewOemUser` fields, and `import`) is left as it is.
 
 use applivery_api::operation::{Operation, Param, ParamKind};
 use applivery_api::operations::OPERATIONS;
@@ -138,7 +140,6 @@ pub async fn run(
     matches: &ArgMatches,
 ) -> Result<(), Failure> {
     let target = Target::from_arg_matches(matches).map_err(|e| Failure::usage(e.to_string()))?;
-    let client = crate::client::for_command(global, &target)?;
     let mut path_args = Vec::new();
     if organization_first(operation) == 1 {
         path_args.push(target.org.clone());
@@ -150,7 +151,30 @@ pub async fn run(
     {
         path_args.extend(matches.get_one::<String>(param.wire).cloned());
     }
-    let mut query = query(operation, matches);
+    let query = query(operation, matches);
+    // Hand-written runners of generated commands: the same arguments, their own output.
+    match operation.id {
+        "listCollaborators" => return crate::collaborators::run(global, &target, query).await,
+        "refreshOemUserSecret" => {
+            let user_id = path_args.get(1).map_or("", String::as_str);
+            return crate::refresh_secret::run(global, &target, user_id).await;
+        }
+        _ => {}
+    }
+    generic(global, operation, &target, path_args, query, matches).await
+}
+
+/// A generated command's generic run: the call through `RawCall`, its answer printed by
+/// `output_table`, page after page for a paged operation (one page with `--page`).
+async fn generic(
+    global: &GlobalArgs,
+    operation: &'static Operation,
+    target: &Target,
+    path_args: Vec<String>,
+    mut query: Query,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let client = crate::client::for_command(global, target)?;
     if let Some(size) = operation.page_size_param()
         && applivery_api::request::get(&query, size.wire).is_none()
     {

@@ -1,14 +1,16 @@
 //! `applivery oem-users refresh-secret USER_ID`: a new OEM secret, printed (it was asked for).
+//! The command and its arguments are generated from the operation table (`operations.rs`);
+//! this is its hand-written runner.
 
-use crate::args::{GlobalArgs, RefreshSecretArgs};
+use crate::args::{GlobalArgs, Target};
 use crate::failure::Failure;
 
 /// Rotates the secret and prints the collaborator with the new secret.
-pub async fn run(global: &GlobalArgs, args: RefreshSecretArgs) -> Result<(), Failure> {
+pub async fn run(global: &GlobalArgs, target: &Target, user_id: &str) -> Result<(), Failure> {
     crate::client::refuse_csv(global)?;
-    let client = crate::client::for_command(global, &args.target)?;
+    let client = crate::client::for_command(global, target)?;
     let collaborator = client
-        .refresh_oem_user_secret(&args.target.org, &args.user_id)
+        .refresh_oem_user_secret(&target.org, user_id)
         .await
         .map_err(Failure::api)?;
     let secret = collaborator.oem_secret.as_ref().map(|s| s.expose());

@@ -123,3 +123,44 @@ fn a_bad_organization_is_refused_before_sending_with_the_usual_exit_code() {
     let error: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(error["error"]["kind"], "not_found", "{error}");
 }
+
+#[test]
+fn list_and_refresh_are_generated_commands_with_hand_written_output() {
+    let mock = Mock::start(|_| {});
+    for email in ["p1@example.com", "p2@example.com", "p3@example.com"] {
+        let args = ["oem-users", "create", "--org", "demo-org", "--email", email];
+        assert_exit(&applivery(&mock, &args), 0);
+    }
+    // `--page` comes from the spec's `page` parameter: one page instead of all of them.
+    let args = [
+        "--output",
+        "jsonl",
+        "collaborators",
+        "list",
+        "--org",
+        "demo-org",
+    ];
+    let one = applivery(
+        &mock,
+        &[&args[..], &["--page", "2", "--page-size", "2"]].concat(),
+    );
+    assert_exit(&one, 0);
+    let emails: Vec<String> = stdout(&one)
+        .lines()
+        .map(|line| {
+            serde_json::from_str::<serde_json::Value>(line).unwrap()["user"]["email"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(emails, ["p3@example.com"]);
+    // The list's own text columns and the refresh's printed secret are the hand-written runners'.
+    let text = applivery(
+        &mock,
+        &["collaborators", "list", "--org", "demo-org", "--only-users"],
+    );
+    assert!(stdout(&text).starts_with("id "), "{}", stdout(&text));
+    let help = applivery(&mock, &["oem-users", "refresh-secret", "--help"]);
+    assert!(stdout(&help).contains("USER_ID"), "{}", stdout(&help));
+}

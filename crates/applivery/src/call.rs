@@ -156,6 +156,14 @@ impl<O: Operation> Call<O> {
         self
     }
 
+    /// Sets the query parameter `wire` (its name on the wire, as in
+    /// `applivery_api::operations`) to `value`, for callers that walk the operation table
+    /// instead of naming setters (the CLI's commands). Checked by the spec's rules when sent, as
+    /// every value is; a name the operation does not have is refused then.
+    pub fn param(self, wire: &'static str, value: QueryValue) -> Self {
+        self.set(wire, value)
+    }
+
     /// Time allowed for each attempt of this call, from sending to the end of the body, instead
     /// of the client's [`crate::ClientBuilder::timeout`].
     pub fn timeout(mut self, timeout: Duration) -> Self {
