@@ -33,6 +33,21 @@ impl crate::types::NewOemUser {
         problems
     }
 }
+/// Every rule of the spec that `json`, a request body of the schema named `schema`, breaks;
+/// `Err` with the reason when it is not JSON of that schema's shape; `None` for a schema
+/// that is no request body.
+pub fn body_problems(schema: &str, json: &[u8]) -> Option<Result<Vec<Problem>, String>> {
+    match schema {
+        "NewOemUser" => {
+            Some(
+                serde_json::from_slice::<crate::types::NewOemUser>(json)
+                    .map(|body| body.problems())
+                    .map_err(|e| e.to_string()),
+            )
+        }
+        _ => None,
+    }
+}
 /// Every rule of the spec's `email` parameter that `value` breaks.
 pub fn email_problems(value: &str) -> Vec<Problem> {
     let mut problems = Vec::new();

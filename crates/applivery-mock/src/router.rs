@@ -4,8 +4,9 @@
 //! Each request goes through the same steps in Applivery's order: the faults and limits
 //! ([`faulted`]), the token and the organization ([`authorize`]), the other path parameters and
 //! the query by the spec's generated rules, then the operation's own answer. Operations the mock
-//! models keep state ([`MODELED`]); any other answers its documented success example, as Prism
-//! does, so a new operation works against the mock the moment it is in the spec.
+//! models keep state ([`MODELED`]); any other has its body checked by the spec's rules and
+//! answers its documented success example, as Prism does, so a new operation works against the
+//! mock the moment it is in the spec.
 
 use std::sync::Arc;
 
@@ -13,6 +14,7 @@ use applivery_api::operation::Operation;
 use applivery_api::operations::OPERATIONS;
 use applivery_api::request::{self, Query};
 use applivery_api::rules::Problem;
+use applivery_api::validation::body_problems;
 use axum::Extension;
 use axum::body::Body;
 use axum::extract::State;
@@ -124,7 +126,11 @@ fn answer(
     };
     match MODELED.iter().find(|(id, _)| *id == operation.id) {
         Some((_, handler)) => handler(shared, &call),
-        None => example(operation),
+        None => match operation.body.map(|schema| body_problems(schema, body)) {
+            Some(Some(Err(detail))) => responses::validation_failed(&detail),
+            Some(Some(Ok(problems))) if !problems.is_empty() => refused(&problems[0]),
+            _ => example(operation),
+        },
     }
 }
 

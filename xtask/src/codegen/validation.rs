@@ -200,6 +200,25 @@ pub fn generate(spec: &OpenAPI, types: &syn::File) -> Result<String, String> {
              #[allow(unused_mut)] let mut problems = Vec::new();\n{body}problems\n}}\n}}"
         );
     }
+    // Every request body schema by name, for a server that routes by the operation table (the
+    // mock checks the body of an operation it does not model with it).
+    let arms: String = request_body_schemas(spec)?
+        .iter()
+        .map(|name| {
+            format!(
+                "{name:?} => Some(serde_json::from_slice::<crate::types::{name}>(json)\
+                 .map(|body| body.problems()).map_err(|e| e.to_string())),"
+            )
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "/// Every rule of the spec that `json`, a request body of the schema named `schema`, breaks;\n\
+         /// `Err` with the reason when it is not JSON of that schema's shape; `None` for a schema\n\
+         /// that is no request body.\n\
+         pub fn body_problems(schema: &str, json: &[u8]) -> Option<Result<Vec<Problem>, String>> {{\n\
+         match schema {{ {arms} _ => None }}\n}}"
+    );
     for (name, schema) in constrained_parameters(spec)? {
         let place = format!("parameter {name}");
         let calls = checks(&place, &name, &schema, "value", &mut compiled)?;
