@@ -1,12 +1,14 @@
-//! `cargo xtask evolution` (part of `cargo xtask test`): proves that a property and an
-//! operation added to the spec reach every surface with no hand edit.
+//! `cargo xtask evolution` (part of `cargo xtask test`): proves that properties and operations
+//! added to the spec reach every surface with no hand edit.
 //!
-//! The operation: `GET .../collaborators/evolution/{entityId}` (`getEvolutionGroups`, `x-cli`
+//! The operations: `GET .../collaborators/evolution/{entityId}` (`getEvolutionGroups`, `x-cli`
 //! "evolution groups"), with a path parameter of Applivery's entity-id `pattern`, a query
 //! parameter `label`, and an existing schema as its answer (with an example, which the mock
-//! answers as it does for any operation it does not model). It is called from a Rust probe (with
-//! `.timeout(..)`), the CLI and the npm package, each getting the example back, and a path
-//! argument that breaks the pattern is refused before anything is sent.
+//! answers as it does for any operation it does not model), and a `POST` to the same path with a
+//! `NewOemUser` body. The GET is called from a Rust probe (with `.timeout(..)`), the CLI and the
+//! npm package, each getting the example back, and a path argument that breaks the pattern is
+//! refused before anything is sent; the POST is sent from Rust and npm, and the mock refuses its
+//! invalid bodies by the spec's rules.
 //!
 //! On a copy of the workspace (target/evolution/workspace) it adds an optional string
 //! `language` and an optional array of strings `groups` to `NewOemUser` and a nullable string
@@ -248,7 +250,7 @@ pub fn run() -> Result<(), String> {
     let _ = mock.wait();
     result?;
     println!(
-        "evolution: a property and an operation added to the spec reached every surface with no hand edit"
+        "evolution: properties and operations added to the spec reached every surface with no hand edit"
     );
     Ok(())
 }
