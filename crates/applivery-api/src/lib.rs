@@ -1,6 +1,6 @@
 #![doc = include_str!("../README.md")]
 
-/// The request and response bodies of the endpoint, as the spec describes them.
+/// The request and response bodies of every operation, as the spec describes them.
 #[allow(missing_docs, clippy::all, clippy::pedantic, rust_2018_idioms)]
 #[rustfmt::skip]
 pub mod types;

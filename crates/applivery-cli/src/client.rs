@@ -50,7 +50,7 @@ pub fn for_command(global: &GlobalArgs, target: &Target) -> Result<Client, Failu
 pub fn refuse_csv(global: &GlobalArgs) -> Result<(), Failure> {
     if global.output == crate::args::OutputFormat::Csv {
         return Err(Failure::usage(
-            "--output csv is for `collaborators list`; use text, json or jsonl",
+            "--output csv is for commands that print lists; use text, json or jsonl",
         ));
     }
     Ok(())

@@ -9,7 +9,7 @@ use clap::Parser;
 #[command(
     name = "applivery-mock",
     version,
-    about = "A local mock of Applivery's Create OEM user endpoint, with fault injection"
+    about = "A local mock of Applivery's OEM user provisioning API, with fault injection"
 )]
 struct Cli {
     #[command(flatten)]

@@ -28,7 +28,8 @@ pub mod codes {
     pub const DATABASE_VALIDATION: i64 = 6001;
 }
 
-/// Classifies one complete HTTP answer of the Create OEM user endpoint.
+/// Classifies one complete HTTP answer of a create (or refresh) call; [`classify_with`] for any
+/// operation's answer.
 ///
 /// - 2xx: the body must decode as the success envelope, else [`ErrorKind::InvalidResponse`]
 ///   (the status and the body's shape: which field is missing or of which type, or "not
