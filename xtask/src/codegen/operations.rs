@@ -106,126 +106,13 @@ fn read(spec: &OpenAPI) -> Result<Vec<Op>, String> {
             return Err(format!("path {path} is a $ref; inline it"));
         };
         for (method, operation) in item.iter() {
-            let place = format!("{} {path}", method.to_uppercase());
-            let id = operation
-                .operation_id
-                .clone()
-                .ok_or_else(|| format!("{place} has no operationId"))?;
-            let place = format!("{place} ({id})");
-            let mut path_params = Vec::new();
-            let mut query = Vec::new();
-            for parameter in item.parameters.iter().chain(&operation.parameters) {
-                let ReferenceOr::Item(parameter) = parameter else {
-                    return Err(format!("{place}: a parameter is a $ref; inline it"));
-                };
-                match parameter {
-                    Parameter::Path { parameter_data, .. } => {
-                        path_params.push(param(&place, parameter_data)?);
-                    }
-                    Parameter::Query { parameter_data, .. } => {
-                        query.push(param(&place, parameter_data)?);
-                    }
-                    // Headers and cookies: none documented; refuse rather than drop silently.
-                    _ => {
-                        return Err(format!(
-                            "{place}: only path and query parameters are supported"
-                        ));
-                    }
-                }
-            }
-            path_params
-                .sort_by_key(|p| path.find(&format!("{{{}}}", p.wire)).unwrap_or(usize::MAX));
-            for p in &path_params {
-                if !path.contains(&format!("{{{}}}", p.wire)) {
-                    return Err(format!(
-                        "{place}: path parameter {} is not in the path",
-                        p.wire
-                    ));
-                }
-                if p.kind != "Text" {
-                    return Err(format!(
-                        "{place}: path parameter {} must be a string",
-                        p.wire
-                    ));
-                }
-            }
-            let body = match &operation.request_body {
-                None => None,
-                Some(ReferenceOr::Item(body)) => body
-                    .content
-                    .get("application/json")
-                    .and_then(|media| media.schema.as_ref())
-                    .map(|schema| reference_name(&place, schema))
-                    .transpose()?,
-                Some(ReferenceOr::Reference { .. }) => {
-                    return Err(format!("{place}: the request body is a $ref; inline it"));
-                }
-            };
-            let ok = operation
-                .responses
-                .responses
-                .iter()
-                .find(|(status, _)| status.to_string() == "200")
-                .map(|(_, response)| response)
-                .ok_or_else(|| format!("{place}: no 200 answer"))?;
-            let ReferenceOr::Item(ok) = ok else {
-                return Err(format!("{place}: the 200 answer is a $ref; inline it"));
-            };
-            let success = json_schema_name(&place, ok)?;
-            let data = data_schema(spec, &success)?;
-            let paged_item = match &data {
-                Some(data) if query.iter().any(|p| p.wire == "page") => paged_item(spec, data)?,
-                _ => None,
-            };
-            let cli = match operation.extensions.get("x-cli") {
-                Some(serde_json::Value::String(cli)) => {
-                    let mut words = cli.split_whitespace();
-                    match (words.next(), words.next(), words.next()) {
-                        (Some(group), Some(command), None) => (group.into(), command.into()),
-                        _ => return Err(format!("{place}: x-cli must be \"group command\"")),
-                    }
-                }
-                Some(_) => return Err(format!("{place}: x-cli must be a string")),
-                None => {
-                    let tag = operation.tags.first().map_or("api", String::as_str);
-                    let words: Vec<String> =
-                        tag.split_whitespace().map(str::to_lowercase).collect();
-                    (words.join("-"), kebab_case(&id))
-                }
-            };
-            let mut errors = Vec::new();
-            for (status, response) in &operation.responses.responses {
-                let Ok(status) = status.to_string().parse::<u16>() else {
-                    continue;
-                };
-                if status < 300 {
-                    continue;
-                }
-                let codes = match response {
-                    ReferenceOr::Item(response) => example_values(response)
-                        .filter_map(|value| value.pointer("/error/code").and_then(|c| c.as_i64()))
-                        .collect(),
-                    ReferenceOr::Reference { .. } => Vec::new(),
-                };
-                errors.push((status, codes));
-            }
-            let example = example_values(ok).next().map(|value| value.to_string());
-            ops.push(Op {
-                id,
-                method: method.to_string(),
-                path: path.clone(),
-                path_params,
-                query,
-                body,
-                success,
-                data,
-                paged_item,
-                cli,
-                summary: operation.summary.clone().unwrap_or_default(),
-                description: operation.description.clone().unwrap_or_default(),
-                errors,
-                example,
-            });
+            ops.push(read_operation(
+                spec,
+                path,
+                &item.parameters,
+                method,
+                operation,
+            )?);
         }
     }
     let mut seen = std::collections::BTreeSet::new();
@@ -238,6 +125,162 @@ fn read(spec: &OpenAPI) -> Result<Vec<Op>, String> {
         }
     }
     Ok(ops)
+}
+
+/// One operation of the spec, as the generator reads it (`common` are its path item's
+/// parameters).
+fn read_operation(
+    spec: &OpenAPI,
+    path: &str,
+    common: &[ReferenceOr<Parameter>],
+    method: &str,
+    operation: &openapiv3::Operation,
+) -> Result<Op, String> {
+    let place = format!("{} {path}", method.to_uppercase());
+    let id = operation
+        .operation_id
+        .clone()
+        .ok_or_else(|| format!("{place} has no operationId"))?;
+    let place = format!("{place} ({id})");
+    let (path_params, query) = parameters(&place, path, common, operation)?;
+    let body = match &operation.request_body {
+        None => None,
+        Some(ReferenceOr::Item(body)) => body
+            .content
+            .get("application/json")
+            .and_then(|media| media.schema.as_ref())
+            .map(|schema| reference_name(&place, schema))
+            .transpose()?,
+        Some(ReferenceOr::Reference { .. }) => {
+            return Err(format!("{place}: the request body is a $ref; inline it"));
+        }
+    };
+    let ok = operation
+        .responses
+        .responses
+        .iter()
+        .find(|(status, _)| status.to_string() == "200")
+        .map(|(_, response)| response)
+        .ok_or_else(|| format!("{place}: no 200 answer"))?;
+    let ReferenceOr::Item(ok) = ok else {
+        return Err(format!("{place}: the 200 answer is a $ref; inline it"));
+    };
+    let success = json_schema_name(&place, ok)?;
+    let data = data_schema(spec, &success)?;
+    let paged_item = match &data {
+        Some(data) if query.iter().any(|p| p.wire == "page") => paged_item(spec, data)?,
+        _ => None,
+    };
+    let cli = cli_names(&place, &id, operation)?;
+    let errors = error_answers(operation);
+    let example = example_values(ok).next().map(|value| value.to_string());
+    Ok(Op {
+        id,
+        method: method.to_string(),
+        path: path.to_owned(),
+        path_params,
+        query,
+        body,
+        success,
+        data,
+        paged_item,
+        cli,
+        summary: operation.summary.clone().unwrap_or_default(),
+        description: operation.description.clone().unwrap_or_default(),
+        errors,
+        example,
+    })
+}
+
+/// The path parameters (in path order) and query parameters of an operation.
+fn parameters(
+    place: &str,
+    path: &str,
+    common: &[ReferenceOr<Parameter>],
+    operation: &openapiv3::Operation,
+) -> Result<(Vec<Param>, Vec<Param>), String> {
+    let mut path_params = Vec::new();
+    let mut query = Vec::new();
+    for parameter in common.iter().chain(&operation.parameters) {
+        let ReferenceOr::Item(parameter) = parameter else {
+            return Err(format!("{place}: a parameter is a $ref; inline it"));
+        };
+        match parameter {
+            Parameter::Path { parameter_data, .. } => {
+                path_params.push(param(place, parameter_data)?);
+            }
+            Parameter::Query { parameter_data, .. } => {
+                query.push(param(place, parameter_data)?);
+            }
+            // Headers and cookies: none documented; refuse rather than drop silently.
+            _ => {
+                return Err(format!(
+                    "{place}: only path and query parameters are supported"
+                ));
+            }
+        }
+    }
+    path_params.sort_by_key(|p| path.find(&format!("{{{}}}", p.wire)).unwrap_or(usize::MAX));
+    for p in &path_params {
+        if !path.contains(&format!("{{{}}}", p.wire)) {
+            return Err(format!(
+                "{place}: path parameter {} is not in the path",
+                p.wire
+            ));
+        }
+        if p.kind != "Text" {
+            return Err(format!(
+                "{place}: path parameter {} must be a string",
+                p.wire
+            ));
+        }
+    }
+    Ok((path_params, query))
+}
+
+/// The CLI's group and command: `x-cli`, else the first tag and the operationId in kebab case.
+fn cli_names(
+    place: &str,
+    id: &str,
+    operation: &openapiv3::Operation,
+) -> Result<(String, String), String> {
+    let cli = match operation.extensions.get("x-cli") {
+        Some(serde_json::Value::String(cli)) => {
+            let mut words = cli.split_whitespace();
+            match (words.next(), words.next(), words.next()) {
+                (Some(group), Some(command), None) => (group.into(), command.into()),
+                _ => return Err(format!("{place}: x-cli must be \"group command\"")),
+            }
+        }
+        Some(_) => return Err(format!("{place}: x-cli must be a string")),
+        None => {
+            let tag = operation.tags.first().map_or("api", String::as_str);
+            let words: Vec<String> = tag.split_whitespace().map(str::to_lowercase).collect();
+            (words.join("-"), kebab_case(id))
+        }
+    };
+    Ok(cli)
+}
+
+/// The documented error answers: status and the codes of their examples.
+fn error_answers(operation: &openapiv3::Operation) -> Vec<(u16, Vec<i64>)> {
+    let mut errors = Vec::new();
+    for (status, response) in &operation.responses.responses {
+        let Ok(status) = status.to_string().parse::<u16>() else {
+            continue;
+        };
+        if status < 300 {
+            continue;
+        }
+        let codes = match response {
+            ReferenceOr::Item(response) => example_values(response)
+                .filter_map(|value| value.pointer("/error/code").and_then(|c| c.as_i64()))
+                .collect(),
+            ReferenceOr::Reference { .. } => Vec::new(),
+        };
+        errors.push((status, codes));
+    }
+    errors
 }
 
 fn param(place: &str, data: &openapiv3::ParameterData) -> Result<Param, String> {
@@ -499,158 +542,7 @@ fn facade(ops: &[Op], types: &syn::File) -> Result<String, String> {
          use crate::call::{Call, QueryValue};\n",
     );
     for op in ops {
-        let name = pascal(&op.id);
-        let method = snake_case(&op.id);
-        let upper = upper_snake(&op.id);
-        let envelope = format!("applivery_api::types::{}", op.success);
-        let (output, convert) = match (&op.paged_item, &op.data) {
-            (Some(item), Some(data)) => {
-                let fields = struct_fields(types, data)?;
-                let field = |wire: &str| match fields.get(wire) {
-                    Some((rust, _)) => format!("data.{rust}"),
-                    None => "None".into(),
-                };
-                (
-                    format!("crate::Page<{}>", facade_type(item)),
-                    format!(
-                        "let data = envelope.data; crate::Page {{ items: data.items.into_iter().map(From::from).collect(), \
-                         total_docs: {}, limit: {}, page: {}, total_pages: {}, has_next_page: {}, next_page: {} }}",
-                        field("totalDocs"),
-                        field("limit"),
-                        field("page"),
-                        field("totalPages"),
-                        field("hasNextPage"),
-                        field("nextPage"),
-                    ),
-                )
-            }
-            (None, Some(data)) => (facade_type(data), "From::from(envelope.data)".into()),
-            _ => (envelope.clone(), "envelope".into()),
-        };
-        let doc = doc_lines(&format!(
-            "`{} {}`: {}.\n\n{}",
-            op.method.to_uppercase(),
-            op.path,
-            op.summary,
-            op.description
-        ));
-        let _ = writeln!(
-            out,
-            "{doc}///\n/// Built by [`crate::Client::{method}`]; awaited, it gives the answer's data.\n\
-             pub type {name} = Call<op::{name}>;"
-        );
-        let _ = writeln!(
-            out,
-            "impl crate::call::Operation for op::{name} {{\n\
-             const OPERATION: &'static applivery_api::operation::Operation = &applivery_api::operations::{upper};\n\
-             type Envelope = {envelope};\n\
-             type Output = {output};\n\
-             fn output(envelope: Self::Envelope) -> Self::Output {{ {convert} }}\n\
-             fn span() -> tracing::Span {{ crate::client::call_span!(\"applivery.{method}\") }}\n}}"
-        );
-        if let Some(item) = &op.paged_item {
-            let _ = writeln!(
-                out,
-                "impl crate::call::PagedOperation for op::{name} {{ type Item = {}; }}",
-                facade_type(item)
-            );
-        }
-        let mut setters = String::new();
-        for p in op
-            .query
-            .iter()
-            .filter(|p| !(op.paged_item.is_some() && p.wire == "page"))
-        {
-            let doc = doc_lines(&p.description);
-            let wire = &p.wire;
-            let _ = match (p.kind, &p.item) {
-                ("Text", _) => writeln!(
-                    setters,
-                    "{doc}pub fn {}(self, value: impl Into<String>) -> Self {{ self.set({wire:?}, QueryValue::Text(value.into())) }}",
-                    snake_case(&p.name)
-                ),
-                ("Integer", _) => writeln!(
-                    setters,
-                    "{doc}pub fn {}(self, value: impl Into<i64>) -> Self {{ self.set({wire:?}, QueryValue::Integer(value.into())) }}",
-                    snake_case(&p.name)
-                ),
-                ("Bool", _) => writeln!(
-                    setters,
-                    "{doc}pub fn {}(self, value: bool) -> Self {{ self.set({wire:?}, QueryValue::Bool(value)) }}",
-                    snake_case(&p.name)
-                ),
-                (_, Some(item)) => writeln!(
-                    setters,
-                    "{doc}///\n/// Adds one; call again for more.\npub fn {}(self, value: impl Into<String>) -> Self {{ self.push({wire:?}, value.into()) }}",
-                    snake_case(item)
-                ),
-                (_, None) => writeln!(
-                    setters,
-                    "{doc}pub fn {}(self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {{ \
-                     self.set({wire:?}, QueryValue::TextList(values.into_iter().map(Into::into).collect())) }}",
-                    snake_case(&p.name)
-                ),
-            };
-        }
-        if !setters.is_empty() {
-            let _ = writeln!(out, "impl {name} {{\n{setters}}}");
-        }
-        // The client's method: path arguments in path order, then the body.
-        let mut args = String::new();
-        let mut values = Vec::new();
-        for p in &op.path_params {
-            let arg = snake_case(&p.name);
-            let _ = write!(args, ", {arg}: impl Into<String>");
-            values.push(format!("{arg}.into()"));
-        }
-        let (body_arg, body_value) = match &op.body {
-            Some(body) => (
-                format!(", {}: {}", snake_case(body), facade_type(body)),
-                format!(
-                    "Some(std::sync::Arc::new({}) as std::sync::Arc<dyn crate::call::RequestBody>)",
-                    snake_case(body)
-                ),
-            ),
-            None => (String::new(), "None".into()),
-        };
-        let see = if op.paged_item.is_some() {
-            "\n///\n/// Paged: await it for page 1, `.page(n)` for page `n`, `.stream()` for every item."
-        } else {
-            ""
-        };
-        let _ = writeln!(
-            out,
-            "impl crate::Client {{\n{doc}///\n/// Returns a [`{name}`] call: set its query parameters and per-call options \
-             (`.timeout`, `.deadline`, `.retry_policy`), then await it.{see}\n\
-             pub fn {method}(&self{args}{body_arg}) -> {name} {{\n\
-             Call::new(self.clone(), vec![{}], {body_value})\n}}\n}}",
-            values.join(", ")
-        );
-        if op
-            .path_params
-            .first()
-            .is_some_and(|p| p.wire == "organizationId")
-        {
-            let rest_args: String = op.path_params[1..]
-                .iter()
-                .map(|p| format!(", {}: impl Into<String>", snake_case(&p.name)))
-                .collect();
-            let rest_values: String = op.path_params[1..]
-                .iter()
-                .map(|p| format!(", {}", snake_case(&p.name)))
-                .collect();
-            let body_pass = op
-                .body
-                .as_ref()
-                .map(|b| format!(", {}", snake_case(b)))
-                .unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "impl crate::Organization {{\n/// [`crate::Client::{method}`] in this organization.\n\
-                 pub fn {method}(&self{rest_args}{body_arg}) -> {name} {{\n\
-                 self.client().{method}(self.id(){rest_values}{body_pass})\n}}\n}}"
-            );
-        }
+        facade_operation(&mut out, op, types)?;
     }
     // A body schema without a facade type of its own is sent as its generated wire type.
     let mut bodies: Vec<&String> = ops.iter().filter_map(|op| op.body.as_ref()).collect();
@@ -681,6 +573,185 @@ fn facade(ops: &[Op], types: &syn::File) -> Result<String, String> {
         "/// One type per operation of the spec: what [`Call`] is generic over.\npub mod op {{\n{markers}}}"
     );
     Ok(out)
+}
+
+/// One operation's part of the facade: its call type, `Operation` impl, query setters and the
+/// methods of `Client` and `Organization`.
+fn facade_operation(out: &mut String, op: &Op, types: &syn::File) -> Result<(), String> {
+    let name = pascal(&op.id);
+    let method = snake_case(&op.id);
+    let upper = upper_snake(&op.id);
+    let envelope = format!("applivery_api::types::{}", op.success);
+    let (output, convert) = facade_output(op, types)?;
+    let doc = doc_lines(&format!(
+        "`{} {}`: {}.\n\n{}",
+        op.method.to_uppercase(),
+        op.path,
+        op.summary,
+        op.description
+    ));
+    let _ = writeln!(
+        out,
+        "{doc}///\n/// Built by [`crate::Client::{method}`]; awaited, it gives the answer's data.\n\
+         pub type {name} = Call<op::{name}>;"
+    );
+    let _ = writeln!(
+        out,
+        "impl crate::call::Operation for op::{name} {{\n\
+         const OPERATION: &'static applivery_api::operation::Operation = &applivery_api::operations::{upper};\n\
+         type Envelope = {envelope};\n\
+         type Output = {output};\n\
+         fn output(envelope: Self::Envelope) -> Self::Output {{ {convert} }}\n\
+         fn span() -> tracing::Span {{ crate::client::call_span!(\"applivery.{method}\") }}\n}}"
+    );
+    if let Some(item) = &op.paged_item {
+        let _ = writeln!(
+            out,
+            "impl crate::call::PagedOperation for op::{name} {{ type Item = {}; }}",
+            facade_type(item)
+        );
+    }
+    let setters = query_setters(op);
+    if !setters.is_empty() {
+        let _ = writeln!(out, "impl {name} {{\n{setters}}}");
+    }
+    out.push_str(&client_methods(op, &doc, &name, &method));
+    Ok(())
+}
+
+/// The facade's output type of `op` and the expression converting its envelope into it.
+fn facade_output(op: &Op, types: &syn::File) -> Result<(String, String), String> {
+    let envelope = format!("applivery_api::types::{}", op.success);
+    let outputs = match (&op.paged_item, &op.data) {
+        (Some(item), Some(data)) => {
+            let fields = struct_fields(types, data)?;
+            let field = |wire: &str| match fields.get(wire) {
+                Some((rust, _)) => format!("data.{rust}"),
+                None => "None".into(),
+            };
+            (
+                format!("crate::Page<{}>", facade_type(item)),
+                format!(
+                    "let data = envelope.data; crate::Page {{ items: data.items.into_iter().map(From::from).collect(), \
+                     total_docs: {}, limit: {}, page: {}, total_pages: {}, has_next_page: {}, next_page: {} }}",
+                    field("totalDocs"),
+                    field("limit"),
+                    field("page"),
+                    field("totalPages"),
+                    field("hasNextPage"),
+                    field("nextPage"),
+                ),
+            )
+        }
+        (None, Some(data)) => (facade_type(data), "From::from(envelope.data)".into()),
+        _ => (envelope, "envelope".into()),
+    };
+    Ok(outputs)
+}
+
+/// The query setters of `op`'s call (a paged operation's `page` belongs to `.page(n)`).
+fn query_setters(op: &Op) -> String {
+    let mut setters = String::new();
+    for p in op
+        .query
+        .iter()
+        .filter(|p| !(op.paged_item.is_some() && p.wire == "page"))
+    {
+        let doc = doc_lines(&p.description);
+        let wire = &p.wire;
+        let _ = match (p.kind, &p.item) {
+            ("Text", _) => writeln!(
+                setters,
+                "{doc}pub fn {}(self, value: impl Into<String>) -> Self {{ self.set({wire:?}, QueryValue::Text(value.into())) }}",
+                snake_case(&p.name)
+            ),
+            ("Integer", _) => writeln!(
+                setters,
+                "{doc}pub fn {}(self, value: impl Into<i64>) -> Self {{ self.set({wire:?}, QueryValue::Integer(value.into())) }}",
+                snake_case(&p.name)
+            ),
+            ("Bool", _) => writeln!(
+                setters,
+                "{doc}pub fn {}(self, value: bool) -> Self {{ self.set({wire:?}, QueryValue::Bool(value)) }}",
+                snake_case(&p.name)
+            ),
+            (_, Some(item)) => writeln!(
+                setters,
+                "{doc}///\n/// Adds one; call again for more.\npub fn {}(self, value: impl Into<String>) -> Self {{ self.push({wire:?}, value.into()) }}",
+                snake_case(item)
+            ),
+            (_, None) => writeln!(
+                setters,
+                "{doc}pub fn {}(self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {{ \
+                 self.set({wire:?}, QueryValue::TextList(values.into_iter().map(Into::into).collect())) }}",
+                snake_case(&p.name)
+            ),
+        };
+    }
+    setters
+}
+
+/// `op`'s method on `Client`, and on `Organization` when the organization is its first path
+/// parameter.
+fn client_methods(op: &Op, doc: &str, name: &str, method: &str) -> String {
+    let mut out = String::new();
+    // The client's method: path arguments in path order, then the body.
+    let mut args = String::new();
+    let mut values = Vec::new();
+    for p in &op.path_params {
+        let arg = snake_case(&p.name);
+        let _ = write!(args, ", {arg}: impl Into<String>");
+        values.push(format!("{arg}.into()"));
+    }
+    let (body_arg, body_value) = match &op.body {
+        Some(body) => (
+            format!(", {}: {}", snake_case(body), facade_type(body)),
+            format!(
+                "Some(std::sync::Arc::new({}) as std::sync::Arc<dyn crate::call::RequestBody>)",
+                snake_case(body)
+            ),
+        ),
+        None => (String::new(), "None".into()),
+    };
+    let see = if op.paged_item.is_some() {
+        "\n///\n/// Paged: await it for page 1, `.page(n)` for page `n`, `.stream()` for every item."
+    } else {
+        ""
+    };
+    let _ = writeln!(
+        out,
+        "impl crate::Client {{\n{doc}///\n/// Returns a [`{name}`] call: set its query parameters and per-call options \
+         (`.timeout`, `.deadline`, `.retry_policy`), then await it.{see}\n\
+         pub fn {method}(&self{args}{body_arg}) -> {name} {{\n\
+         Call::new(self.clone(), vec![{}], {body_value})\n}}\n}}",
+        values.join(", ")
+    );
+    if op
+        .path_params
+        .first()
+        .is_some_and(|p| p.wire == "organizationId")
+    {
+        let rest_args: String = op.path_params[1..]
+            .iter()
+            .map(|p| format!(", {}: impl Into<String>", snake_case(&p.name)))
+            .collect();
+        let rest_values: String = op.path_params[1..]
+            .iter()
+            .map(|p| format!(", {}", snake_case(&p.name)))
+            .collect();
+        let body_pass = op
+            .body
+            .as_ref()
+            .map(|b| format!(", {}", snake_case(b)))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "impl crate::Organization {{\n/// [`crate::Client::{method}`] in this organization.\n\
+             pub fn {method}(&self{rest_args}{body_arg}) -> {name} {{\n\
+             self.client().{method}(self.id(){rest_values}{body_pass})\n}}\n}}"
+        );
+    }
+    out
 }
 
 /// The names the npm package gives a wire schema: its own type where it shapes one.
