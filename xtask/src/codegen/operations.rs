@@ -429,54 +429,75 @@ fn table(ops: &[Op]) -> String {
         "//! The spec's operations as data: see `crate::operation`.\n\
          use crate::operation::{ErrorAnswer, Method, Operation, OperationDocs, Param, ParamKind};\n",
     );
-    let params = |params: &[Param]| {
-        let mut out = String::from("&[");
-        for p in params {
-            let _ = write!(
-                out,
-                "Param {{ wire: {:?}, name: {:?}, item: {:?}, kind: ParamKind::{}, required: {}, \
-                 check: {} }},",
-                p.wire,
-                p.name,
-                p.item,
-                p.kind,
-                p.required,
-                p.check
-                    .as_ref()
-                    .map_or("None".into(), |check| format!("Some({check})")),
-            );
-        }
-        out + "]"
-    };
     for op in ops {
-        let method = pascal(&op.method.to_lowercase());
-        let errors: String = op
-            .errors
-            .iter()
-            .map(|(status, codes)| {
-                format!("ErrorAnswer {{ status: {status}, codes: &{codes:?} }},")
-            })
-            .collect();
-        let _ = writeln!(
+        out.push_str(&operation_static(op));
+    }
+    out.push_str(&docs_static(ops));
+    out.push_str(&data_schemas_fn(ops));
+    let all: Vec<String> = ops
+        .iter()
+        .map(|op| format!("&{}", upper_snake(&op.id)))
+        .collect();
+    let _ = writeln!(
+        out,
+        "/// Every operation of the spec, in the spec's order.\n\
+         pub static OPERATIONS: &[&Operation] = &[{}];",
+        all.join(", ")
+    );
+    out
+}
+
+/// `&[Param { .. }, ..]` for a table row.
+fn params_literal(params: &[Param]) -> String {
+    let mut out = String::from("&[");
+    for p in params {
+        let _ = write!(
             out,
-            "/// `{} {}`: {}\npub static {}: Operation = Operation {{ id: {:?}, method: Method::{method}, \
-             path: {:?}, path_params: {}, query: {}, body: {:?}, success: {:?}, paged: {}, \
-             cli: ({:?}, {:?}), errors: &[{errors}] }};",
-            op.method.to_uppercase(),
-            op.path,
-            op.summary,
-            upper_snake(&op.id),
-            op.id,
-            op.path,
-            params(&op.path_params),
-            params(&op.query),
-            op.body,
-            op.success,
-            op.paged_item.is_some(),
-            op.cli.0,
-            op.cli.1,
+            "Param {{ wire: {:?}, name: {:?}, item: {:?}, kind: ParamKind::{}, required: {}, \
+             check: {} }},",
+            p.wire,
+            p.name,
+            p.item,
+            p.kind,
+            p.required,
+            p.check
+                .as_ref()
+                .map_or("None".into(), |check| format!("Some({check})")),
         );
     }
+    out + "]"
+}
+
+/// The `static` of one operation's row.
+fn operation_static(op: &Op) -> String {
+    let method = pascal(&op.method.to_lowercase());
+    let errors: String = op
+        .errors
+        .iter()
+        .map(|(status, codes)| format!("ErrorAnswer {{ status: {status}, codes: &{codes:?} }},"))
+        .collect();
+    format!(
+        "/// `{} {}`: {}\npub static {}: Operation = Operation {{ id: {:?}, method: Method::{method}, \
+         path: {:?}, path_params: {}, query: {}, body: {:?}, success: {:?}, paged: {}, \
+         cli: ({:?}, {:?}), errors: &[{errors}] }};\n",
+        op.method.to_uppercase(),
+        op.path,
+        op.summary,
+        upper_snake(&op.id),
+        op.id,
+        op.path,
+        params_literal(&op.path_params),
+        params_literal(&op.query),
+        op.body,
+        op.success,
+        op.paged_item.is_some(),
+        op.cli.0,
+        op.cli.1,
+    )
+}
+
+/// `DOCS`: each operation's texts, apart from the rows (the wasm does not carry them).
+fn docs_static(ops: &[Op]) -> String {
     let docs: String = ops
         .iter()
         .map(|op| {
@@ -492,12 +513,14 @@ fn table(ops: &[Op]) -> String {
             )
         })
         .collect();
-    let _ = writeln!(
-        out,
+    format!(
         "/// Each operation's texts, by operationId (see `crate::operation::docs`).\n\
-         pub static DOCS: &[(&str, OperationDocs)] = &[{docs}];"
-    );
-    // The answers without a hand-written counterpart, for the npm package's typings.
+         pub static DOCS: &[(&str, OperationDocs)] = &[{docs}];\n"
+    )
+}
+
+/// `add_data_schemas`: the answers without a hand-written counterpart, for the npm typings.
+fn data_schemas_fn(ops: &[Op]) -> String {
     let mut schemas: Vec<&String> = ops
         .iter()
         .flat_map(|op| op.data.iter().chain(op.paged_item.iter()))
@@ -509,23 +532,11 @@ fn table(ops: &[Op]) -> String {
         .iter()
         .map(|name| format!("generator.subschema_for::<crate::types::{name}>();"))
         .collect();
-    let _ = writeln!(
-        out,
+    format!(
         "/// Adds the JSON Schema of every answer's data (and a page's item) that has no hand-written\n\
          /// counterpart to `generator`: the npm package's typings are made from them.\n\
-         pub fn add_data_schemas(generator: &mut schemars::r#gen::SchemaGenerator) {{ {adds} }}"
-    );
-    let all: Vec<String> = ops
-        .iter()
-        .map(|op| format!("&{}", upper_snake(&op.id)))
-        .collect();
-    let _ = writeln!(
-        out,
-        "/// Every operation of the spec, in the spec's order.\n\
-         pub static OPERATIONS: &[&Operation] = &[{}];",
-        all.join(", ")
-    );
-    out
+         pub fn add_data_schemas(generator: &mut schemars::r#gen::SchemaGenerator) {{ {adds} }}\n"
+    )
 }
 
 fn facade_type(schema: &str) -> String {
@@ -790,90 +801,8 @@ fn dts(ops: &[Op]) -> String {
     let mut methods = String::new();
     let mut options = String::new();
     for op in ops {
-        let paged = op.paged_item.is_some();
-        let query: Vec<&Param> = op
-            .query
-            .iter()
-            .filter(|p| !(paged && p.wire == "page"))
-            .collect();
-        let options_type = if query.is_empty() {
-            "RequestOptions".to_owned()
-        } else {
-            let name = format!("{}Options", pascal(&op.id));
-            let _ = writeln!(
-                options,
-                "\n/** The query parameters of {{@link AppliveryClient.{}}}. */\nexport interface {name} extends RequestOptions {{",
-                op.id
-            );
-            for p in &query {
-                let ts = match p.kind {
-                    "Integer" => "number",
-                    "Bool" => "boolean",
-                    "TextList" => "string[]",
-                    _ => "string",
-                };
-                let optional = if p.required { "" } else { "?" };
-                let _ = writeln!(
-                    options,
-                    "  /** {} */\n  {}{optional}: {ts};",
-                    js_doc(&p.description),
-                    p.name
-                );
-            }
-            options.push_str("}\n");
-            name
-        };
-        let mut args: Vec<String> = op
-            .path_params
-            .iter()
-            .map(|p| format!("{}: string", p.name))
-            .collect();
-        if let Some(body) = &op.body {
-            let mut chars = body.chars();
-            let arg = chars
-                .next()
-                .map(|c| c.to_ascii_lowercase().to_string() + chars.as_str())
-                .unwrap_or_default();
-            args.push(format!("{arg}: {body}"));
-        }
-        let doc = format!(
-            "  /**\n   * `{} {}`: {}.\n   *\n   * {}\n   */\n",
-            op.method.to_uppercase(),
-            op.path,
-            op.summary,
-            js_doc(&op.description)
-        );
-        match (&op.paged_item, &op.data) {
-            (Some(item), Some(data)) => {
-                let _ = writeln!(
-                    methods,
-                    "{doc}  {}({}options?: {options_type}): AsyncGenerator<{}, void, undefined>;",
-                    op.id,
-                    args.iter().map(|a| format!("{a}, ")).collect::<String>(),
-                    ts_type(item)
-                );
-                let _ = writeln!(
-                    methods,
-                    "  /** Page `page` (from 1) of {{@link AppliveryClient.{}}}, with its paging fields. */\n  {}Page({}page: number, options?: {options_type}): Promise<{}>;",
-                    op.id,
-                    op.id,
-                    args.iter().map(|a| format!("{a}, ")).collect::<String>(),
-                    data
-                );
-            }
-            _ => {
-                let output = op
-                    .data
-                    .as_deref()
-                    .map_or_else(|| op.success.clone(), ts_type);
-                let _ = writeln!(
-                    methods,
-                    "{doc}  {}({}options?: {options_type}): Promise<{output}>;",
-                    op.id,
-                    args.iter().map(|a| format!("{a}, ")).collect::<String>(),
-                );
-            }
-        }
+        let options_type = dts_options(op, &mut options);
+        methods.push_str(&dts_methods(op, &options_type));
     }
     format!(
         "/**\n * One method per operation of the spec (generated: `cargo xtask codegen`). Each rejects\n \
@@ -882,81 +811,165 @@ fn dts(ops: &[Op]) -> String {
     )
 }
 
+/// The name of `op`'s options type; an interface of its query parameters is added to `out`
+/// when it has any (a paged operation's `page` is an argument of its `...Page` method).
+fn dts_options(op: &Op, out: &mut String) -> String {
+    let paged = op.paged_item.is_some();
+    let query: Vec<&Param> = op
+        .query
+        .iter()
+        .filter(|p| !(paged && p.wire == "page"))
+        .collect();
+    if query.is_empty() {
+        return "RequestOptions".to_owned();
+    }
+    let name = format!("{}Options", pascal(&op.id));
+    let _ = writeln!(
+        out,
+        "\n/** The query parameters of {{@link AppliveryClient.{}}}. */\nexport interface {name} extends RequestOptions {{",
+        op.id
+    );
+    for p in &query {
+        let ts = match p.kind {
+            "Integer" => "number",
+            "Bool" => "boolean",
+            "TextList" => "string[]",
+            _ => "string",
+        };
+        let optional = if p.required { "" } else { "?" };
+        let _ = writeln!(
+            out,
+            "  /** {} */\n  {}{optional}: {ts};",
+            js_doc(&p.description),
+            p.name
+        );
+    }
+    out.push_str("}\n");
+    name
+}
+
+/// The declarations of `op`'s method (and `...Page` method, paged).
+fn dts_methods(op: &Op, options_type: &str) -> String {
+    let mut args: String = op
+        .path_params
+        .iter()
+        .map(|p| format!("{}: string, ", p.name))
+        .collect();
+    if let Some(body) = &op.body {
+        let _ = write!(args, "{}: {body}, ", camel(body));
+    }
+    let doc = format!(
+        "  /**\n   * `{} {}`: {}.\n   *\n   * {}\n   */\n",
+        op.method.to_uppercase(),
+        op.path,
+        op.summary,
+        js_doc(&op.description)
+    );
+    let id = &op.id;
+    match (&op.paged_item, &op.data) {
+        (Some(item), Some(data)) => format!(
+            "{doc}  {id}({args}options?: {options_type}): AsyncGenerator<{}, void, undefined>;\n\
+             \x20 /** Page `page` (from 1) of {{@link AppliveryClient.{id}}}, with its paging fields. */\n\
+             \x20 {id}Page({args}page: number, options?: {options_type}): Promise<{data}>;\n",
+            ts_type(item)
+        ),
+        _ => {
+            let output = op
+                .data
+                .as_deref()
+                .map_or_else(|| op.success.clone(), ts_type);
+            format!("{doc}  {id}({args}options?: {options_type}): Promise<{output}>;\n")
+        }
+    }
+}
+
+/// `NewOemUser` -> `newOemUser`: a schema's name as a JS argument.
+fn camel(name: &str) -> String {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .map(|c| c.to_ascii_lowercase().to_string() + chars.as_str())
+        .unwrap_or_default()
+}
+
 fn markdown(ops: &[Op]) -> String {
     let mut out = String::from(
         "| Operation | Rust (`Client`; `Organization` without the organization) | npm (`AppliveryClient`) | CLI | Query parameters (Rust setter, npm option, CLI flag) |\n\
          |---|---|---|---|---|\n",
     );
     for op in ops {
-        let paged = op.paged_item.is_some();
-        let mut rust_args: Vec<String> =
-            op.path_params.iter().map(|p| snake_case(&p.name)).collect();
-        let mut js_args: Vec<String> = op.path_params.iter().map(|p| p.name.clone()).collect();
-        if let Some(body) = &op.body {
-            rust_args.push(snake_case(body));
-            let mut chars = body.chars();
-            js_args.push(
-                chars
-                    .next()
-                    .map(|c| c.to_ascii_lowercase().to_string() + chars.as_str())
-                    .unwrap_or_default(),
-            );
-        }
-        let method = snake_case(&op.id);
-        let rust = if paged {
-            format!(
-                "`{method}({})`: await for page 1, `.page(n)`, `.stream()`",
-                rust_args.join(", ")
-            )
-        } else {
-            format!("`{method}({})`", rust_args.join(", "))
-        };
-        let js_list = js_args.join(", ");
-        let js = if paged {
-            format!(
-                "`{}({js_list}, options?)`: async iterator; `{}Page({js_list}, page, options?)`",
-                op.id, op.id
-            )
-        } else {
-            format!("`{}({js_list}, options?)`", op.id)
-        };
-        let positional: String = op
-            .path_params
-            .iter()
-            .filter(|p| p.wire != "organizationId")
-            .map(|p| format!(" {}", snake_case(&p.name).to_uppercase()))
-            .collect();
-        let query: Vec<String> = op
-            .query
-            .iter()
-            .filter(|p| !(paged && p.wire == "page"))
-            .map(|p| {
-                let one = p.item.as_deref().unwrap_or(&p.name);
-                format!(
-                    "`{}` (`.{}()`, `{}`, `--{}`)",
-                    p.wire,
-                    snake_case(one),
-                    p.name,
-                    kebab_case(one)
-                )
-            })
-            .collect();
-        let _ = writeln!(
-            out,
-            "| `{} {}`: {} | {rust} | {js} | `applivery {} {}{positional}` | {} |",
-            op.method.to_uppercase(),
-            op.path,
-            op.summary,
-            op.cli.0,
-            op.cli.1,
-            if query.is_empty() {
-                "none".into()
-            } else {
-                query.join(", ")
-            }
-        );
+        out.push_str(&markdown_row(op));
     }
     out
+}
+
+/// One operation's row of README's table.
+fn markdown_row(op: &Op) -> String {
+    let paged = op.paged_item.is_some();
+    let mut rust_args: Vec<String> = op.path_params.iter().map(|p| snake_case(&p.name)).collect();
+    let mut js_args: Vec<String> = op.path_params.iter().map(|p| p.name.clone()).collect();
+    if let Some(body) = &op.body {
+        rust_args.push(snake_case(body));
+        let mut chars = body.chars();
+        js_args.push(
+            chars
+                .next()
+                .map(|c| c.to_ascii_lowercase().to_string() + chars.as_str())
+                .unwrap_or_default(),
+        );
+    }
+    let method = snake_case(&op.id);
+    let rust = if paged {
+        format!(
+            "`{method}({})`: await for page 1, `.page(n)`, `.stream()`",
+            rust_args.join(", ")
+        )
+    } else {
+        format!("`{method}({})`", rust_args.join(", "))
+    };
+    let js_list = js_args.join(", ");
+    let js = if paged {
+        format!(
+            "`{}({js_list}, options?)`: async iterator; `{}Page({js_list}, page, options?)`",
+            op.id, op.id
+        )
+    } else {
+        format!("`{}({js_list}, options?)`", op.id)
+    };
+    let positional: String = op
+        .path_params
+        .iter()
+        .filter(|p| p.wire != "organizationId")
+        .map(|p| format!(" {}", snake_case(&p.name).to_uppercase()))
+        .collect();
+    let query: Vec<String> = op
+        .query
+        .iter()
+        .filter(|p| !(paged && p.wire == "page"))
+        .map(|p| {
+            let one = p.item.as_deref().unwrap_or(&p.name);
+            format!(
+                "`{}` (`.{}()`, `{}`, `--{}`)",
+                p.wire,
+                snake_case(one),
+                p.name,
+                kebab_case(one)
+            )
+        })
+        .collect();
+    format!(
+        "| `{} {}`: {} | {rust} | {js} | `applivery {} {}{positional}` | {} |\n",
+        op.method.to_uppercase(),
+        op.path,
+        op.summary,
+        op.cli.0,
+        op.cli.1,
+        if query.is_empty() {
+            "none".into()
+        } else {
+            query.join(", ")
+        }
+    )
 }
 
 /// `text` safe inside a `/** */` comment, on one line.
