@@ -305,6 +305,16 @@ fn cli_and_npm(
     println!(
         "cli: --language, --group/--groups and the Language/GROUPS columns sent; lastLogin printed"
     );
+    cli_operation(&applivery, cli, base_url)?;
+    npm(root, ws, base_url, xtask, target)
+}
+
+/// CLI: the added operation's generated command answers the example and refuses a bad id (exit 2).
+fn cli_operation(
+    applivery: &dyn Fn(&[&str]) -> Result<String, String>,
+    cli: &Path,
+    base_url: &str,
+) -> Result<(), String> {
     let printed = applivery(&[
         "--output",
         "json",
@@ -343,7 +353,11 @@ fn cli_and_npm(
         "cli: `applivery evolution groups ENTITY_ID --label x` printed the example; a bad id exited 2"
     );
 
-    // npm: the package built from the changed workspace.
+    Ok(())
+}
+
+/// npm: the package built from the changed workspace, and the probe's calls against the mock.
+fn npm(root: &Path, ws: &Path, base_url: &str, xtask: &Path, target: &str) -> Result<(), String> {
     step(
         Command::new(xtask)
             // The budget is the real package's; the copy carries three more properties.
