@@ -221,23 +221,7 @@ impl<O: Operation> Call<O> {
             })?)),
             None => None,
         };
-        Ok(Request {
-            method: method(operation.method),
-            path,
-            body,
-            idempotent: operation.method.is_idempotent(),
-        })
-    }
-}
-
-pub(crate) fn method(method: applivery_api::operation::Method) -> reqwest::Method {
-    use applivery_api::operation::Method as M;
-    match method {
-        M::Get => reqwest::Method::GET,
-        M::Post => reqwest::Method::POST,
-        M::Put => reqwest::Method::PUT,
-        M::Patch => reqwest::Method::PATCH,
-        M::Delete => reqwest::Method::DELETE,
+        Ok(Request::of(operation, path, body))
     }
 }
 

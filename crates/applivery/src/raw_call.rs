@@ -106,12 +106,7 @@ impl IntoFuture for RawCall {
             let args: Vec<&str> = self.path_args.iter().map(String::as_str).collect();
             let request = applivery_api::request::path_and_query(operation, &args, &self.query)
                 .map_err(|problems| Error::invalid_input(field_errors(problems)))
-                .map(|path| Request {
-                    method: crate::call::method(operation.method),
-                    path,
-                    body: self.body.map(bytes::Bytes::from),
-                    idempotent: operation.method.is_idempotent(),
-                });
+                .map(|path| Request::of(operation, path, self.body.map(bytes::Bytes::from)));
             let organization = self.path_args.first().cloned().unwrap_or_default();
             let span = crate::client::call_span!("applivery.raw_call", operation = operation.id);
             self.client

@@ -29,6 +29,33 @@ pub(crate) struct Request {
     pub(crate) idempotent: bool,
 }
 
+impl Request {
+    /// A call of `operation` to `path` (as `applivery_api::request::path_and_query` wrote it).
+    pub(crate) fn of(
+        operation: &applivery_api::operation::Operation,
+        path: String,
+        body: Option<bytes::Bytes>,
+    ) -> Request {
+        Request {
+            method: method(operation.method),
+            path,
+            body,
+            idempotent: operation.method.is_idempotent(),
+        }
+    }
+}
+
+fn method(method: applivery_api::operation::Method) -> reqwest::Method {
+    use applivery_api::operation::Method as M;
+    match method {
+        M::Get => reqwest::Method::GET,
+        M::Post => reqwest::Method::POST,
+        M::Put => reqwest::Method::PUT,
+        M::Patch => reqwest::Method::PATCH,
+        M::Delete => reqwest::Method::DELETE,
+    }
+}
+
 /// The outcome of one attempt: the status if a response head arrived, and the result.
 pub(crate) struct Attempt<T> {
     pub(crate) status: Option<u16>,
