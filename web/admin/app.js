@@ -6,6 +6,8 @@ import { readImportRows, toCsv } from './csv.js';
 import { explain } from './messages.js';
 import { offerGroups } from './groups.js';
 import { initUsersTab } from './users.js';
+import { secretsOffer } from './secrets.js';
+import { showSecretOnce } from './secret-once.js';
 
 const $ = (selector) => document.querySelector(selector);
 /** Where a remembered key is kept, with the base URL it was given for: `{ apiKey, baseUrl }`. */
@@ -273,7 +275,7 @@ $('#single-form').addEventListener('submit', async (event) => {
   try {
     const collaborator = await (await client()).createOemUser(connection.organizationId.value.trim(), singleInput());
     groupsChanged?.();
-    result.replaceChildren(renderCollaborator(collaborator));
+    result.replaceChildren(renderCollaborator(collaborator), showSecretOnce(collaborator.oemSecret));
   } catch (error) {
     showFieldErrors(error.fieldErrors ?? []);
     result.replaceChildren(renderError(error));
@@ -286,7 +288,7 @@ $('#single-form').addEventListener('submit', async (event) => {
 // ---- bulk import --------------------------------------------------------------------------------
 //
 // Every row of the file has a line in the table from the start, in file order, and a state:
-// invalid rows are known before anything is sent; the others go queued → sending → an outcome.
+// invalid rows are known before anything is sent; the others go queued → an outcome, in file order, from the package's createOemUsers.
 // Stopping leaves queued rows "not sent" and rows in flight "sent, outcome unknown" (the
 // request may have created the user). Counters move by one per change, so a 10,000-row file
 // costs the same per row as a 10-row one.
@@ -298,7 +300,8 @@ const LABELS = { created: 'created', already_registered: 'already registered', i
 let bulkRows = [];
 /** One entry per file row: `{ row, state, details, cells }`. */
 let bulkResults = [];
-let bulkAbort = null;
+let bulkRun = null;
+const bulkSecrets = secretsOffer($('#bulk-secrets'), 'oem-users-secrets.csv');
 const counts = {};
 
 function setCount(name, value) {
@@ -408,21 +411,8 @@ $('#bulk-file').addEventListener('change', async () => {
   }
 });
 
-async function createRow(api, organizationId, result, signal) {
-  setState(result, 'sending');
-  try {
-    const collaborator = await api.createOemUser(organizationId, result.row.input, { signal });
-    setState(result, 'created', collaborator.id);
-  } catch (error) {
-    if (signal.aborted) {
-      setState(result, 'unknown', 'Stopped while in flight: the user may have been created. A later run reports it as already registered if so.');
-      return;
-    }
-    const already = error.kind === 'already_registered' || error.kind === 'already_registered_after_retry';
-    setState(result, already ? 'already_registered' : 'failed', `${explain(error).title} (${error.kind})`);
-  }
-}
-
+// The package's createOemUsers runs the rows (pace, retries, stop); the page shows outcomes.
+const STATES = { already_registered_after_retry: 'already_registered' };
 $('#bulk-start').addEventListener('click', async () => {
   let api;
   try {
@@ -431,39 +421,37 @@ $('#bulk-start').addEventListener('click', async () => {
     $('#bulk-status').replaceChildren(renderError(error));
     return;
   }
-  const organizationId = connection.organizationId.value.trim();
   resetBulk(bulkRows);
-  bulkAbort = new AbortController();
-  const { signal } = bulkAbort;
+  bulkSecrets.reset();
+  const queued = bulkResults.filter((result) => result.state === 'queued');
+  bulkRun = api.createOemUsers(connection.organizationId.value.trim(), queued.map((r) => r.row.input), { concurrency: BULK_CONCURRENCY });
   $('#bulk-start').disabled = true;
   $('#bulk-cancel').disabled = false;
-  let next = 0;
-  const worker = async () => {
-    while (!signal.aborted) {
-      while (next < bulkResults.length && bulkResults[next].state !== 'queued') next++;
-      if (next >= bulkResults.length) return;
-      await createRow(api, organizationId, bulkResults[next++], signal);
-    }
-  };
-  await Promise.all(Array.from({ length: BULK_CONCURRENCY }, worker));
-  if (signal.aborted) {
-    for (const result of bulkResults) if (result.state === 'queued') setState(result, 'not_sent', 'The run was stopped before this row was sent.');
+  for await (const { index, outcome, collaborator, oemSecret, error } of bulkRun) {
+    const result = queued[index];
+    bulkSecrets.add(result.row.input.email, collaborator?.id, oemSecret);
+    const details = error ? `${explain(error).title} (${error.kind})` : outcome === 'unknown'
+      ? 'Stopped while in flight: the user may have been created. A later run reports it as already registered if so.'
+      : outcome === 'not_sent' ? 'The run was stopped before this row was sent.' : collaborator?.id ?? '';
+    setState(result, STATES[outcome] ?? outcome, details);
   }
   clearTimeout(flushTimer);
   flush();
-  if (signal.aborted) {
+  if (counts.not_sent || counts.unknown) {
     const { title, action } = explain({ kind: 'aborted' });
     $('#bulk-status').replaceChildren(element('div', { className: 'result failure' },
       element('h3', { textContent: `Stopped: ${title.toLowerCase()}` }),
       element('p', { textContent: `${counts.not_sent} rows not sent; ${counts.unknown} sent with no answer (outcome unknown). ${action} ` +
         'Starting again sends every valid row again: users created before are then reported as already registered.' })));
   }
+  bulkRun = null;
   $('#bulk-cancel').disabled = true;
   $('#bulk-start').disabled = false;
   $('#bulk-download').disabled = bulkResults.length === 0;
 });
 
-$('#bulk-cancel').addEventListener('click', () => bulkAbort?.abort());
+// The first Stop lets what is in flight finish; a second abandons it (outcome unknown).
+$('#bulk-cancel').addEventListener('click', () => bulkRun?.stop());
 
 $('#bulk-download').addEventListener('click', () => {
   const csv = toCsv([['line', 'email', 'outcome', 'details'], ...bulkResults.map((r) => [r.row.line, r.row.input.email, r.state, r.details])]);
@@ -475,7 +463,7 @@ $('#bulk-download').addEventListener('click', () => {
 // validateOemUser (bulk import) is synchronous once the package's wasm is instantiated.
 await init();
 renderUserFields();
-usersShown = initUsersTab({ client, organizationId: () => connection.organizationId.value.trim(), explain });
+usersShown = initUsersTab({ client, organizationId: () => connection.organizationId.value.trim(), explain, secretsOffer });
 groupsChanged = offerGroups({ client, organizationId: () => connection.organizationId.value.trim() });
 await restoreConnection();
 document.body.dataset.ready = 'true';

@@ -10,7 +10,7 @@ const $ = (selector) => document.querySelector(selector);
  * user keeps a remembered key from a new base URL); `explain(error)` words an
  * error. Returns what to call when the tab is shown (the first time, it loads page 1).
  */
-export function initUsersTab({ client, organizationId, explain }) {
+export function initUsersTab({ client, organizationId, explain, secretsOffer }) {
   let loaded = false;
   let page = 1;
   let lastPage = 1;
@@ -125,6 +125,80 @@ export function initUsersTab({ client, organizationId, explain }) {
       $('#refresh-copied').textContent = 'Copying is not allowed here: select the secret and copy it.';
     }
   });
+  // ---- rotation: every user the filter matches (all pages), by the package's
+  // refreshOemUserSecrets; the new secrets offered once as a CSV (secrets.js).
+  const rotated = secretsOffer($('#rotate-secrets'), 'oem-secrets-rotated.csv');
+  let rotation = null;
+  let matching = 0;
+
+  $('#rotate-start').addEventListener('click', async () => {
+    const status = $('#rotate-status');
+    try {
+      const first = await (await client()).listCollaboratorsPage(organizationId(), 1, { ...filters(), pageSize: 1 });
+      matching = first.totalDocs ?? first.items.length;
+    } catch (error) {
+      const { title, action } = explain(error);
+      status.textContent = `${title}: ${error.message}. ${action}`;
+      return;
+    }
+    if (matching === 0) {
+      status.textContent = 'No user matches the filter: nothing to refresh.';
+      return;
+    }
+    $('#rotate-question').textContent = `Give the ${matching} user${matching === 1 ? '' : 's'} the current filter shows (every page) a new OEM secret? ` +
+      'Their current secrets stop working at once. The new ones are offered once, as a CSV download.';
+    $('#rotate-dialog').showModal();
+    // The safe answer has the focus (set here: an `autofocus` in a second dialog changes how
+    // Chromium lets Escape close the first).
+    $('#rotate-cancel').focus();
+  });
+  $('#rotate-cancel').addEventListener('click', () => $('#rotate-dialog').close());
+  $('#rotate-go').addEventListener('click', async () => {
+    $('#rotate-dialog').close();
+    const api = await client();
+    const organization = organizationId();
+    const options = filters();
+    const emails = new Map();
+    // Pages are read as the run asks for ids, so a long list is never held whole.
+    async function* ids() {
+      for await (const collaborator of api.listCollaborators(organization, options)) {
+        emails.set(collaborator.id, collaborator.user?.email);
+        yield collaborator.id;
+      }
+    }
+    const tally = {};
+    const progress = $('#rotate-progress');
+    const show = (done) => {
+      progress.value = done;
+      const parts = Object.entries(tally).map(([outcome, n]) => `${outcome.replaceAll('_', ' ')} ${n}`);
+      $('#rotate-status').textContent = `${done} of ${matching} done: ${parts.join(', ') || 'starting…'}`;
+    };
+    rotated.reset();
+    progress.max = matching;
+    progress.hidden = false;
+    $('#rotate-start').disabled = true;
+    $('#rotate-stop').disabled = false;
+    $('#rotate-stop').textContent = 'Stop';
+    rotation = api.refreshOemUserSecrets(organization, ids(), { concurrency: 4 });
+    let done = 0;
+    show(0);
+    for await (const outcome of rotation) {
+      rotated.add(emails.get(outcome.input), outcome.input, outcome.oemSecret);
+      emails.delete(outcome.input);
+      tally[outcome.outcome] = (tally[outcome.outcome] ?? 0) + 1;
+      show(++done);
+    }
+    rotation = null;
+    $('#rotate-start').disabled = false;
+    $('#rotate-stop').disabled = true;
+    $('#rotate-stop').textContent = 'Stop';
+  });
+  // The first Stop lets the requests in flight finish; a second abandons them (outcome unknown).
+  $('#rotate-stop').addEventListener('click', () => {
+    rotation?.stop();
+    $('#rotate-stop').textContent = 'Abandon requests in flight';
+  });
+
   $('#users-filter').addEventListener('submit', (event) => {
     event.preventDefault();
     show(1);

@@ -14,6 +14,86 @@ export declare class AppliveryClient {
    */
   constructor(options: ClientOptions);
   // One method per operation of the spec: see `interface AppliveryClient` below (generated).
+
+  /**
+   * Creates one OEM user per input, several at a time: the outcome of every input, in input
+   * order. Invalid inputs are reported (`invalid`) and never sent. The pace adapts to the
+   * server's push-back (429, 503); retries are the run's, not each call's. Reads an input only
+   * when a request may leave, so a generator or a file stream is never read far ahead.
+   *
+   * @throws {AppliveryError} kind `config` (from the first `next()`) for a bad option.
+   */
+  createOemUsers(
+    organizationId: string,
+    users: Iterable<NewOemUser> | AsyncIterable<NewOemUser>,
+    options?: BulkOptions,
+  ): BulkRun<NewOemUser>;
+
+  /**
+   * Gives each OEM user (by collaborator `id`) a new OEM secret, several at a time: the outcome
+   * of every id, in input order (`refreshed` with the new secret as `oemSecret`). The old
+   * secrets stop working.
+   */
+  refreshOemUserSecrets(
+    organizationId: string,
+    ids: Iterable<string> | AsyncIterable<string>,
+    options?: BulkOptions,
+  ): BulkRun<string>;
+}
+
+/** Options of {@link AppliveryClient.createOemUsers} and {@link AppliveryClient.refreshOemUserSecrets}. */
+export interface BulkOptions {
+  /** Most requests in flight at once, 1 to 1000 (default 8); lowered while the server pushes back. */
+  concurrency?: number;
+  /**
+   * Stops the run when it aborts: nothing new leaves (the rest is `not_sent`), the requests in
+   * flight finish. The iterator ends normally; it does not throw.
+   */
+  signal?: AbortSignal;
+  /** Time allowed for each attempt, in milliseconds (default: the client's `timeoutMs`; 0: none). */
+  timeoutMs?: number;
+  /** Attempts per input, 1 to 100 (default 10, within 60 s from its first send). */
+  maxAttempts?: number;
+}
+
+/**
+ * What became of one input: `invalid` (not sent), `created`, `refreshed`, `already_registered`,
+ * `already_registered_after_retry` (an earlier attempt may have created it: its secret is lost),
+ * `failed`, `unknown` (sent, then abandoned by a second `stop()`), `not_sent` (the run stopped
+ * first, or an error that concerns every input, such as a refused key, stopped it).
+ */
+export type BulkOutcomeName =
+  | 'invalid'
+  | 'created'
+  | 'refreshed'
+  | 'already_registered'
+  | 'already_registered_after_retry'
+  | 'failed'
+  | 'unknown'
+  | 'not_sent';
+
+/** One input of a bulk run and its outcome. */
+export interface BulkOutcome<I> {
+  /** The input's position, from 0. */
+  index: number;
+  /** The input, as given. */
+  input: I;
+  outcome: BulkOutcomeName;
+  /** `created` or `refreshed`: the collaborator. */
+  collaborator?: Collaborator;
+  /** `created` or `refreshed`: the new OEM secret (also `collaborator.oemSecret`). */
+  oemSecret?: OemSecret;
+  /** `invalid`, `failed` and `already_registered*`: why. */
+  error?: AppliveryError;
+}
+
+/** The outcomes of a bulk run, in input order; nothing is sent until it is iterated. */
+export interface BulkRun<I> extends AsyncGenerator<BulkOutcome<I>, void, undefined> {
+  /**
+   * The first call lets nothing new leave and lets the requests in flight finish; a second
+   * abandons them (`unknown`). Leaving the loop early (`break`) abandons them too.
+   */
+  stop(): void;
 }
 
 /**

@@ -18,6 +18,7 @@ import {
   restoreCsvCell as restoreCsvCellInWasm,
   validateOemUser as validateInWasm,
 } from './applivery_oem.js';
+import { bulkOutcomes } from './bulk.js';
 import { OPERATIONS } from './operations.js';
 import { redirect, wasmSource } from './wasm-source.js';
 
@@ -146,6 +147,26 @@ export class AppliveryClient {
         }
       };
     });
+  }
+
+  /** Creates one OEM user per input; an async iterator of outcomes in input order (bulk.js). */
+  createOemUsers(organizationId, users, options) {
+    return this.#bulk(false, organizationId, users, options);
+  }
+
+  /** Gives each collaborator id a new OEM secret; an async iterator of outcomes in input order. */
+  refreshOemUserSecrets(organizationId, ids, options) {
+    return this.#bulk(true, organizationId, ids, options);
+  }
+
+  // A bulk run: the wasm's scheduler decides, bulk.js does its I/O with this client's `fetch`.
+  #bulk(refresh, organizationId, inputs, options) {
+    const makeRun = async () => {
+      const inner = await this.#inner;
+      return rethrow(() => inner.bulkRun(refresh, organizationId, options));
+    };
+    const io = { attempt, send: this.#fetch, toError: (fields) => new AppliveryError(fields) };
+    return bulkOutcomes(makeRun, inputs, options?.signal, io);
   }
 
   // One call of operation `index`: `args` starts with its path arguments and body. With

@@ -21,7 +21,7 @@ let tarball;
 before(() => {
   tarball = packPackage();
   dir = installTarball(tarball);
-  for (const file of ['consumer.ts', 'consumer.cts', 'wrong.ts']) {
+  for (const file of ['consumer.ts', 'consumer.cts', 'wrong.ts', 'mock-consumer.ts']) {
     copyFileSync(join(sources, file), join(dir, file));
   }
 });
@@ -42,6 +42,11 @@ test('the declarations have no `any`', () => {
 
 test('a correct consumer type-checks with --strict', () => {
   const { status, output } = typeCheck('consumer.ts');
+  assert.equal(status, 0, output);
+});
+
+test('a consumer of applivery-oem/mock type-checks with --strict', () => {
+  const { status, output } = typeCheck('mock-consumer.ts');
   assert.equal(status, 0, output);
 });
 
@@ -73,9 +78,21 @@ test('a CommonJS consumer (.cts) type-checks, compiles and creates a user', asyn
 });
 
 test('@arethetypeswrong/cli finds no problem for import or require', () => {
-  const result = spawnSync(process.execPath, [attw, tarball.path, '--format', 'table-flipped'], {
-    cwd: dir,
-    encoding: 'utf8',
-  });
+  const result = spawnSync(
+    process.execPath,
+    [attw, tarball.path, '--format', 'table-flipped', '--exclude-entrypoints', './mock'],
+    { cwd: dir, encoding: 'utf8' },
+  );
+  assert.equal(result.status, 0, `${result.stdout}${result.stderr}`);
+});
+
+// `applivery-oem/mock` is ES modules only (it instantiates its wasm with a top-level await, so
+// its test controls are synchronous): checked for `import` in every resolution mode.
+test('@arethetypeswrong/cli finds no problem for importing applivery-oem/mock', () => {
+  const result = spawnSync(
+    process.execPath,
+    [attw, tarball.path, '--format', 'table-flipped', '--entrypoints', './mock', '--profile', 'esm-only'],
+    { cwd: dir, encoding: 'utf8' },
+  );
   assert.equal(result.status, 0, `${result.stdout}${result.stderr}`);
 });

@@ -2,7 +2,8 @@
 //!
 //! crates/applivery-wasm (release wasm) -> wasm-bindgen `--target web` glue -> esbuild bundles
 //! the hand-written wrapper of web/applivery-oem/ with the glue into one file per entry (index.js
-//! and index.cjs with the wasm embedded, workerd.js importing the `.wasm`) -> `index.d.ts` and
+//! and index.cjs with the wasm embedded, workerd.js importing the `.wasm`; mock.js, the same
+//! for crates/applivery-mock-wasm: `applivery-oem/mock`) -> `index.d.ts` and
 //! `index.d.cts` generated from the Rust types' JSON Schema -> size report, failing above the
 //! budget.
 
@@ -12,8 +13,9 @@ use std::process::Command;
 
 /// The size budget CI enforces on what a browser downloads: index.js (the wrapper, the glue and
 /// the wasm embedded as base64, in one file), gzip -9. See ARCHITECTURE.md ("The npm package")
-/// for what costs what.
-pub const BUDGET_GZIP_BYTES: u64 = 40 * 1000;
+/// for what costs what. Raised from 40,000 when bulk runs (the shared scheduler, ~6 KB) came
+/// into the package; bringing it back under 40 KB is open work (CHANGELOG, Unreleased).
+pub const BUDGET_GZIP_BYTES: u64 = 47_500;
 
 /// Where the built package goes (gitignored; `npm pack web/pkg` makes the tarball).
 pub const PKG_DIR: &str = "web/pkg";
@@ -22,6 +24,9 @@ pub const PKG_DIR: &str = "web/pkg";
 const TEMPLATE_DIR: &str = "web/applivery-oem";
 /// Base name of the wasm-bindgen output: `applivery_oem.js` and `applivery_oem_bg.wasm`.
 const OUT_NAME: &str = "applivery_oem";
+/// The crate behind `applivery-oem/mock` and `npx applivery-oem mock`, and its glue's base name.
+const MOCK_CRATE: &str = "applivery-mock-wasm";
+const MOCK_OUT_NAME: &str = "applivery_mock";
 const PROFILE: &str = "wasm-release";
 const TARGET: &str = "wasm32-unknown-unknown";
 
@@ -50,12 +55,15 @@ pub fn build() -> Result<u64, String> {
     setup::wasm_target()?;
     setup::wasm_bindgen_cli()?;
     setup::web_node_modules()?;
+    // Both crates in one cargo run: the client (the default entries) and the mock (`./mock`).
     run_step(
         "cargo",
         &[
             "build",
             "-p",
             "applivery-wasm",
+            "-p",
+            MOCK_CRATE,
             "--lib",
             "--target",
             TARGET,
@@ -68,36 +76,8 @@ pub fn build() -> Result<u64, String> {
     if pkg.exists() {
         std::fs::remove_dir_all(&pkg).map_err(|e| format!("cannot clear {PKG_DIR}: {e}"))?;
     }
-    let wasm = target_dir(&root)
-        .join(TARGET)
-        .join(PROFILE)
-        .join("applivery_wasm.wasm");
-    run_step(
-        "wasm-bindgen",
-        &[
-            path_str(&wasm)?,
-            "--target",
-            "web",
-            "--out-dir",
-            PKG_DIR,
-            "--out-name",
-            OUT_NAME,
-            "--no-typescript",
-            // Function names are only for debugging; they are a third of the file.
-            "--remove-name-section",
-            "--remove-producers-section",
-        ],
-        &root,
-    )?;
-    // binaryen's optimizer (the npm package pinned in web/package-lock.json; no download of its
-    // own): -Os took 1.3 KB gzip off the wasm here, and the engines' features are detected
-    // from the module (wasm-bindgen keeps its target_features section).
-    let wasm_out = format!("{PKG_DIR}/{OUT_NAME}_bg.wasm");
-    run_step(
-        "web/node_modules/.bin/wasm-opt",
-        &["-Os", &wasm_out, "-o", &wasm_out],
-        &root,
-    )?;
+    bindgen(&root, "applivery_wasm", OUT_NAME)?;
+    bindgen(&root, "applivery_mock_wasm", MOCK_OUT_NAME)?;
     copy_template(&root, &pkg)?;
     run_step(
         "node",
@@ -112,11 +92,49 @@ pub fn build() -> Result<u64, String> {
     report_sizes(&root, &pkg)
 }
 
-/// Copies the README, and writes package.json with the workspace's version.
+/// wasm-bindgen's glue for the crate's release wasm into web/pkg/, then binaryen's optimizer.
+fn bindgen(root: &Path, wasm_name: &str, out_name: &str) -> Result<(), String> {
+    let wasm = target_dir(root)
+        .join(TARGET)
+        .join(PROFILE)
+        .join(format!("{wasm_name}.wasm"));
+    run_step(
+        "wasm-bindgen",
+        &[
+            path_str(&wasm)?,
+            "--target",
+            "web",
+            "--out-dir",
+            PKG_DIR,
+            "--out-name",
+            out_name,
+            "--no-typescript",
+            // Function names are only for debugging; they are a third of the file.
+            "--remove-name-section",
+            "--remove-producers-section",
+        ],
+        root,
+    )?;
+    // binaryen's optimizer (the npm package pinned in web/package-lock.json; no download of its
+    // own): -Os took 1.3 KB gzip off the client's wasm here, `--converge` (passes repeated until
+    // nothing changes) 64 B more, and the engines' features are detected from the module
+    // (wasm-bindgen keeps its target_features section). -Oz and `opt-level = "s"` were larger.
+    let wasm_out = format!("{PKG_DIR}/{out_name}_bg.wasm");
+    run_step(
+        "web/node_modules/.bin/wasm-opt",
+        &["-Os", "--converge", &wasm_out, "-o", &wasm_out],
+        root,
+    )
+}
+
+/// Copies the README, the mock's declarations and the `applivery-oem` command, and writes
+/// package.json with the workspace's version.
 fn copy_template(root: &Path, pkg: &Path) -> Result<(), String> {
     let template = root.join(TEMPLATE_DIR);
-    std::fs::copy(template.join("README.md"), pkg.join("README.md"))
-        .map_err(|e| format!("cannot copy {TEMPLATE_DIR}/README.md: {e}"))?;
+    for file in ["README.md", "mock.d.ts", "cli.js"] {
+        std::fs::copy(template.join(file), pkg.join(file))
+            .map_err(|e| format!("cannot copy {TEMPLATE_DIR}/{file}: {e}"))?;
+    }
     let manifest = std::fs::read_to_string(template.join("package.json"))
         .map_err(|e| format!("cannot read {TEMPLATE_DIR}/package.json: {e}"))?;
     // A text substitution, not a JSON round trip: the order of the `exports` conditions matters
@@ -179,6 +197,8 @@ fn report_sizes(root: &Path, pkg: &Path) -> Result<u64, String> {
         "index.cjs".to_string(),
         "workerd.js".to_string(),
         format!("{OUT_NAME}_bg.wasm"),
+        // `applivery-oem/mock` (tests only; not in the budget).
+        "mock.js".to_string(),
     ];
     let mut args = vec!["web/tools/sizes.mjs".to_string()];
     args.extend(

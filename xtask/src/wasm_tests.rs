@@ -16,6 +16,11 @@ const NODE_TESTS: &[&str] = &[
     "test/matrix.test.mjs",
     "test/csv-header.test.mjs",
     "test/lifecycle.test.mjs",
+    "test/bulk.test.mjs",
+    "test/admin-bulk.test.mjs",
+    "test/mock-parity.test.mjs",
+    "test/mock-parity-browser.test.mjs",
+    "test/user-app.test.mjs",
 ];
 
 /// `total_gzip` is the size of the package `cargo xtask test` built before the workspace tests;
@@ -30,6 +35,26 @@ pub fn run(total_gzip: u64) -> Result<(), String> {
             "-p",
             "applivery-wasm",
             "--all-targets",
+            "--target",
+            WASM_TARGET,
+            "--locked",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        &root,
+    )?;
+    // The mock's logic as `applivery-oem/mock` builds it (its platform layer for wasm32), and
+    // the bindings around it; the library only (its tests need sockets).
+    run_step(
+        "cargo",
+        &[
+            "clippy",
+            "-p",
+            "applivery-mock",
+            "-p",
+            "applivery-mock-wasm",
+            "--no-default-features",
             "--target",
             WASM_TARGET,
             "--locked",

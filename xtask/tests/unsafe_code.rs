@@ -1,8 +1,7 @@
-//! The workspace denies `unsafe_code`; only the wasm package's allocator may allow it.
+//! The workspace denies `unsafe_code`, and no file may allow it: the one that did (the wasm
+//! package's hand-written allocator) gave way to talc.
 
 use std::path::{Path, PathBuf};
-
-const ALLOWED: &str = "crates/applivery-wasm/src/allocator.rs";
 
 fn rust_files(dir: &Path, found: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {
@@ -19,7 +18,7 @@ fn rust_files(dir: &Path, found: &mut Vec<PathBuf>) {
 }
 
 #[test]
-fn only_the_allocator_allows_unsafe_code() {
+fn no_file_allows_unsafe_code() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
     let mut files = Vec::new();
     for dir in ["crates", "xtask", "fuzz"] {
@@ -27,6 +26,7 @@ fn only_the_allocator_allows_unsafe_code() {
             rust_files(&root.join(dir), &mut files);
         }
     }
+    assert!(files.len() > 50, "too few files found: {}", files.len());
     let needle = ["allow(", "unsafe_code)"].concat();
     let allowing: Vec<String> = files
         .iter()
@@ -38,9 +38,8 @@ fn only_the_allocator_allows_unsafe_code() {
                 .replace('\\', "/")
         })
         .collect();
-    assert_eq!(
-        allowing,
-        [ALLOWED],
-        "unsafe code is allowed outside the allocator"
+    assert!(
+        allowing.is_empty(),
+        "unsafe code is allowed in {allowing:?}"
     );
 }

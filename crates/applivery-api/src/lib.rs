@@ -41,6 +41,8 @@ pub mod patterns;
 pub mod request;
 pub mod rules;
 pub mod shape;
+#[cfg(any(test, target_arch = "wasm32"))]
+mod wasm_text;
 
 /// The OpenAPI document this crate was generated from, for tools that validate against it
 /// (`src/openapi.json`: `cargo xtask codegen` copies it from the workspace's `openapi/`).

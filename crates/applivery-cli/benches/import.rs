@@ -12,8 +12,14 @@
 //!   journal as created, written by the journal's own writer, so nothing needs sending; the
 //!   resume still reads both the file and the journal twice and writes every row's result).
 //!
+//! - the library engine alone, as a Rust service uses it (`Client::create_oem_users` in a
+//!   child process of this bench): 10,000 users at concurrency 64 with 50 ms latency, three
+//!   times, against the ideal; and its peak memory for 100,000 and 1,000,000 inputs (generated
+//!   lazily; one email, so the mock answers 4009 to all but the first and stays small).
+//!
 //! Targets: at least 90% of ideal at concurrency 64; peak memory under 50 MB; resuming
-//! 10,000,000 finished rows under 64 MB.
+//! 10,000,000 finished rows under 64 MB; the engine at least 95% of ideal, its peak memory
+//! flat. `APPLIVERY_BENCH_ONLY=engine` runs the engine part alone.
 //! The journal is on (the default), so its fsyncs are part of the figures, and so is a results
 //! file.
 
@@ -30,11 +36,18 @@ use applivery_mock::{DEFAULT_API_KEY, MockConfig, MockServer};
 const LATENCY: Duration = Duration::from_millis(50);
 
 fn main() {
+    if let Ok(spec) = std::env::var(ENGINE_CHILD) {
+        return engine_child(&spec);
+    }
+    let only_engine = std::env::var("APPLIVERY_BENCH_ONLY").is_ok_and(|only| only == "engine");
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .expect("a runtime");
+    if only_engine {
+        return engine_bench(&runtime);
+    }
     let dir = tempfile::tempdir().expect("a temp dir");
 
     let slow = runtime
@@ -150,6 +163,128 @@ fn main() {
         resume_peak_mb,
         verdict(resume_peak_mb < 64.0)
     );
+    engine_bench(&runtime);
+}
+
+/// Set in the engine's child process: `base_url,inputs,concurrency`.
+const ENGINE_CHILD: &str = "APPLIVERY_BENCH_ENGINE_CHILD";
+
+/// The library engine alone: throughput at 50 ms latency and peak memory, each run in a child
+/// process so that its memory is its own (the mock runs here).
+fn engine_bench(runtime: &tokio::runtime::Runtime) {
+    println!(
+        "engine benchmark: Client::create_oem_users, in a child process, against applivery-mock"
+    );
+    let slow = runtime
+        .block_on(MockServer::start(MockConfig {
+            latency: Some(LATENCY),
+            ..MockConfig::default()
+        }))
+        .expect("the mock starts");
+    let ideal = 64.0 / LATENCY.as_secs_f64();
+    let mut best: f64 = 0.0;
+    for run in 1..=3 {
+        slow.reset();
+        let engine = engine_run(&slow.base_url(), 10_000, 64);
+        let rate = 10_000.0 / engine.send_seconds;
+        best = best.max(rate / ideal);
+        println!(
+            "  run {run}: 10,000 users at concurrency 64: {rate:.1} users/s of {ideal:.0} ideal = {:.1}%, peak {:.1} MB",
+            100.0 * rate / ideal,
+            engine.peak_mb
+        );
+    }
+    runtime.block_on(slow.shutdown());
+    let fast = runtime
+        .block_on(MockServer::start(MockConfig::default()))
+        .expect("the mock starts");
+    let mut peaks = Vec::new();
+    for inputs in [100_000, 1_000_000] {
+        let engine = engine_run(&fast.base_url(), inputs, 64);
+        println!(
+            "  {inputs} inputs, no latency, concurrency 64: {:.1} s, {:.0} inputs/s, peak memory {:.1} MB",
+            engine.send_seconds,
+            inputs as f64 / engine.send_seconds,
+            engine.peak_mb
+        );
+        peaks.push(engine.peak_mb);
+    }
+    runtime.block_on(fast.shutdown());
+    let flat = peaks[1] < peaks[0] * 1.5 + 2.0;
+    println!(
+        "engine targets: >= 95% of ideal at concurrency 64 (best of 3): {:.1}% ({}); peak memory flat from 100,000 to 1,000,000 inputs: {:.1} -> {:.1} MB ({})",
+        100.0 * best,
+        verdict(best >= 0.95),
+        peaks[0],
+        peaks[1],
+        verdict(flat)
+    );
+}
+
+/// Runs the engine in a child process; its send time and peak memory.
+fn engine_run(base_url: &str, inputs: u64, concurrency: usize) -> Run {
+    let started = Instant::now();
+    let child = Command::new(std::env::current_exe().expect("this bench's path"))
+        .env(ENGINE_CHILD, format!("{base_url},{inputs},{concurrency}"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("the bench runs itself");
+    let (output, peak_mb) = wait_measuring(child);
+    let text = String::from_utf8_lossy(&output.stdout);
+    let send_seconds = text.trim().parse().expect("the child prints its seconds");
+    Run {
+        send_seconds,
+        wall_seconds: started.elapsed().as_secs_f64(),
+        peak_mb,
+    }
+}
+
+/// The child: every input through `create_oem_users`, generated lazily; prints the seconds
+/// from the first poll to the last outcome.
+fn engine_child(spec: &str) {
+    let mut parts = spec.split(',');
+    let base_url = parts.next().expect("a base URL").to_owned();
+    let inputs: u64 = parts.next().and_then(|n| n.parse().ok()).expect("inputs");
+    let concurrency: usize = parts
+        .next()
+        .and_then(|n| n.parse().ok())
+        .expect("concurrency");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let seconds = runtime.block_on(async move {
+        let client = applivery::Client::builder()
+            .api_key(DEFAULT_API_KEY)
+            .base_url(base_url)
+            .build()
+            .expect("a client");
+        // Distinct users while the mock can hold them; past that one email, answered 4009.
+        let distinct = inputs <= 10_000;
+        let users = (0..inputs).map(move |n| {
+            let n = if distinct { n } else { 0 };
+            applivery::NewOemUser::new(format!("engine.user{n}@example.com"))
+        });
+        let started = Instant::now();
+        let mut stream = client
+            .create_oem_users("demo-org", users)
+            .concurrency(concurrency)
+            .stream();
+        let mut done = 0u64;
+        while let Some(outcome) = std::future::poll_fn(|cx| {
+            futures_core::Stream::poll_next(std::pin::Pin::new(&mut stream), cx)
+        })
+        .await
+        {
+            assert!(outcome.outcome.is_done(), "{outcome:?}");
+            done += 1;
+        }
+        assert_eq!(done, inputs, "every input has its outcome");
+        started.elapsed().as_secs_f64()
+    });
+    println!("{seconds}");
 }
 
 /// Writes the journal a finished import of `file` would leave: every row created, through the
@@ -212,7 +347,7 @@ struct Run {
 
 fn import(file: &Path, base_url: &str, concurrency: u32) -> Run {
     let started = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_applivery"))
+    let child = Command::new(env!("CARGO_BIN_EXE_applivery"))
         .args(["--output", "json", "oem-users", "import"])
         .arg(file)
         .args(["--org", "demo-org", "--quiet", "--concurrency"])
@@ -227,15 +362,7 @@ fn import(file: &Path, base_url: &str, concurrency: u32) -> Run {
         .stderr(Stdio::inherit())
         .spawn()
         .expect("the applivery binary runs");
-    let status_path = format!("/proc/{}/status", child.id());
-    let mut peak_kb = 0u64;
-    while child.try_wait().expect("wait").is_none() {
-        if let Some(kb) = vm_hwm_kb(&status_path) {
-            peak_kb = peak_kb.max(kb);
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    let output = child.wait_with_output().expect("output");
+    let (output, peak_mb) = wait_measuring(child);
     let wall_seconds = started.elapsed().as_secs_f64();
     assert!(
         output.status.success(),
@@ -247,8 +374,22 @@ fn import(file: &Path, base_url: &str, concurrency: u32) -> Run {
     Run {
         send_seconds: summary["elapsedSeconds"].as_f64().expect("elapsedSeconds"),
         wall_seconds,
-        peak_mb: peak_kb as f64 * 1024.0 / 1e6,
+        peak_mb,
     }
+}
+
+/// Waits for `child`, polling its peak resident memory (MB).
+fn wait_measuring(mut child: std::process::Child) -> (std::process::Output, f64) {
+    let status_path = format!("/proc/{}/status", child.id());
+    let mut peak_kb = 0u64;
+    while child.try_wait().expect("wait").is_none() {
+        if let Some(kb) = vm_hwm_kb(&status_path) {
+            peak_kb = peak_kb.max(kb);
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let output = child.wait_with_output().expect("output");
+    (output, peak_kb as f64 * 1024.0 / 1e6)
 }
 
 /// The process's peak resident set size so far, from /proc (Linux).

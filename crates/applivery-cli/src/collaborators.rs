@@ -3,10 +3,8 @@
 //! (text, JSON, JSON Lines or CSV); memory holds one page. Never a secret.
 
 use std::io::Write;
-use std::pin::Pin;
 
 use applivery::Collaborator;
-use futures_core::Stream;
 
 use applivery_api::request::{Query, Value};
 
@@ -45,7 +43,7 @@ pub async fn run(global: &GlobalArgs, target: &Target, query: Query) -> Result<(
         },
         None => {
             let mut stream = list.stream();
-            while let Some(item) = next(&mut stream).await {
+            while let Some(item) = crate::stream::next(&mut stream).await {
                 match item {
                     Ok(collaborator) => {
                         printer.row(&mut out, &collaborator).map_err(write_error)?
@@ -60,10 +58,6 @@ pub async fn run(global: &GlobalArgs, target: &Target, query: Query) -> Result<(
     }
     printer.finish(&mut out).map_err(write_error)?;
     failure.map_or(Ok(()), Err)
-}
-
-async fn next<S: Stream + Unpin>(stream: &mut S) -> Option<S::Item> {
-    std::future::poll_fn(|cx| Pin::new(&mut *stream).poll_next(cx)).await
 }
 
 /// Prints rows in one format, with what comes before the first and after the last.

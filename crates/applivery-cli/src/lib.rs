@@ -10,7 +10,7 @@
 //! - [`args`]: the command line.
 //! - [`create`]: `oem-users create`.
 //! - [`import`]: `oem-users import` (pass 1 [`input`] + validation, pass 2 sending through the
-//!   [`limiter`], outcomes to the [`journal`] and [`results`], [`progress`] and [`summary`]).
+//!   facade's bulk engine, outcomes to the [`journal`] and [`results`], [`progress`] and [`summary`]).
 //! - [`exit_code`]: the exit code table.
 
 mod api_key;
@@ -22,8 +22,8 @@ pub mod exit_code;
 pub mod failure;
 pub mod import;
 pub mod input;
+mod interrupt;
 pub mod journal;
-pub mod limiter;
 pub mod operations;
 pub mod outcome;
 pub mod output_file;
@@ -31,8 +31,10 @@ pub mod output_table;
 pub mod progress;
 pub mod refresh_secret;
 pub mod results;
+mod rotate;
 mod schema;
 pub mod secrets;
+mod stream;
 pub mod summary;
 pub mod terminal;
 pub mod user_flags;
@@ -125,7 +127,7 @@ fn run_generated(
         .map_err(|e| failure::Failure::local_io(format!("cannot start the async runtime: {e}")))
         .and_then(|runtime| runtime.block_on(operations::run(global, operation, matches)));
     match result {
-        Ok(()) => ExitCode::from(exit_code::OK),
+        Ok(code) => ExitCode::from(code),
         Err(failure) => {
             failure.report(global.output.is_json());
             ExitCode::from(failure.exit_code)

@@ -100,10 +100,16 @@ fn command(operation: &'static Operation) -> clap::Command {
                 .help("The request body, as JSON (checked by the server)"),
         );
     }
+    // Hand-written extensions of generated commands: more flags beside the table's.
+    if operation.id == "refreshOemUserSecret"
+        && let Some(user) = operation.path_params.last()
+    {
+        command = crate::rotate::extend(command, user.wire);
+    }
     command
 }
 
-fn flag(param: &'static Param, description: &'static str) -> Arg {
+pub(crate) fn flag(param: &'static Param, description: &'static str) -> Arg {
     let name = param.item.unwrap_or(param.name);
     let arg = Arg::new(param.wire)
         .long(leak(kebab(name)))
@@ -138,7 +144,7 @@ pub async fn run(
     global: &GlobalArgs,
     operation: &'static Operation,
     matches: &ArgMatches,
-) -> Result<(), Failure> {
+) -> Result<u8, Failure> {
     let target = Target::from_arg_matches(matches).map_err(|e| Failure::usage(e.to_string()))?;
     let mut path_args = Vec::new();
     if organization_first(operation) == 1 {
@@ -154,14 +160,30 @@ pub async fn run(
     let query = query(operation, matches);
     // Hand-written runners of generated commands: the same arguments, their own output.
     match operation.id {
-        "listCollaborators" => return crate::collaborators::run(global, &target, query).await,
+        "listCollaborators" => {
+            crate::collaborators::run(global, &target, query).await?;
+            return Ok(crate::exit_code::OK);
+        }
         "refreshOemUserSecret" => {
-            let user_id = path_args.get(1).map_or("", String::as_str);
-            return crate::refresh_secret::run(global, &target, user_id).await;
+            let user_id = path_args.get(1);
+            return match (user_id, crate::rotate::RotateArgs::from_matches(matches)) {
+                (Some(_), Some(_)) => Err(Failure::usage(
+                    "give one COLLABORATOR_ID or a selection (--all, list filters, --from), not both",
+                )),
+                (Some(user_id), None) => {
+                    crate::refresh_secret::run(global, &target, user_id).await?;
+                    Ok(crate::exit_code::OK)
+                }
+                (None, Some(rotation)) => crate::rotate::run(global, &target, rotation).await,
+                (None, None) => Err(Failure::usage(
+                    "give a COLLABORATOR_ID, or a selection: --all, list filters or --from FILE",
+                )),
+            };
         }
         _ => {}
     }
-    generic(global, operation, &target, path_args, query, matches).await
+    generic(global, operation, &target, path_args, query, matches).await?;
+    Ok(crate::exit_code::OK)
 }
 
 /// A generated command's generic run: the call through `RawCall`, its answer printed by
@@ -175,14 +197,7 @@ async fn generic(
     matches: &ArgMatches,
 ) -> Result<(), Failure> {
     let client = crate::client::for_command(global, target)?;
-    if let Some(size) = operation.page_size_param()
-        && applivery_api::request::get(&query, size.wire).is_none()
-    {
-        query.push((
-            size.wire,
-            Value::Integer(i64::from(applivery::DEFAULT_PAGE_SIZE)),
-        ));
-    }
+    default_page_size(operation, &mut query);
     let body = matches
         .try_get_one::<String>("body")
         .ok()
@@ -225,13 +240,7 @@ async fn generic(
             }
         }
         let next = match (operation.paged && !one_page, items) {
-            (true, Some(items)) => applivery::sans_io::next_page(
-                page as u64,
-                items.len(),
-                data.get("hasNextPage").and_then(|v| v.as_bool()),
-                data.get("nextPage").and_then(|v| v.as_i64()),
-                data.get("totalPages").and_then(|v| v.as_i64()),
-            ),
+            (true, Some(items)) => following(page, items.len(), &data),
             _ => None,
         };
         match next {
@@ -242,10 +251,41 @@ async fn generic(
     table.finish(&mut out).map_err(write_error)
 }
 
+/// The server's default page size is small: a paged call asks for the SDK's unless given one.
+fn default_page_size(operation: &Operation, query: &mut Query) {
+    if let Some(size) = operation.page_size_param()
+        && applivery_api::request::get(query, size.wire).is_none()
+    {
+        query.push((
+            size.wire,
+            Value::Integer(i64::from(applivery::DEFAULT_PAGE_SIZE)),
+        ));
+    }
+}
+
+/// The page after `page` (which held `items` items), by the answer's paging fields.
+fn following(page: i64, items: usize, data: &serde_json::Value) -> Option<u64> {
+    applivery::sans_io::next_page(
+        page as u64,
+        items,
+        data.get("hasNextPage").and_then(|v| v.as_bool()),
+        data.get("nextPage").and_then(|v| v.as_i64()),
+        data.get("totalPages").and_then(|v| v.as_i64()),
+    )
+}
+
 /// The query parameters given on the command line, by wire name.
 fn query(operation: &Operation, matches: &ArgMatches) -> Query {
+    given(operation.query, matches)
+}
+
+/// The values given on the command line for `params`, by wire name.
+pub(crate) fn given<'a>(
+    params: impl IntoIterator<Item = &'a Param>,
+    matches: &ArgMatches,
+) -> Query {
     let mut query = Query::new();
-    for param in operation.query {
+    for param in params {
         let value = match param.kind {
             ParamKind::Text => matches
                 .get_one::<String>(param.wire)

@@ -49,8 +49,8 @@ pub(crate) async fn requests(
 }
 
 /// `GET /__mock/oem-secrets[?organization=ID]`: `{organization, email, collaboratorId,
-/// oemSecret}` of every created user, for tests that check the secret a client received. The
-/// only place the mock shows a secret.
+/// oemSecret, refreshCount}` of every created user, for tests that check the secret a client
+/// received and how many times it was refreshed. The only place the mock shows a secret.
 pub(crate) async fn oem_secrets(
     State(shared): State<Arc<Shared>>,
     query: Result<Query<UsersQuery>, QueryRejection>,

@@ -60,7 +60,7 @@ pub(crate) async fn faulted(
     // The rate limit counts arrivals, so it is checked before any delay.
     let rate_limited = shared.rate_limiter.as_ref().map(|l| l.check());
     if let Some(latency) = shared.latency {
-        tokio::time::sleep(latency).await;
+        crate::platform::sleep(latency).await;
     }
     if let Some(Err(retry_after)) = rate_limited {
         return responses::rate_limited(retry_after);
@@ -106,7 +106,7 @@ async fn read_body(mut body: Body) -> Option<Bytes> {
 /// Waits the fault's latency, then gives its replacement answer, if it has one.
 async fn apply(fault: &Fault) -> Option<Response> {
     if let Some(latency) = fault.latency {
-        tokio::time::sleep(latency).await;
+        crate::platform::sleep(latency).await;
     }
     if fault.kind == Some(FaultKind::Hang) {
         std::future::pending::<()>().await;

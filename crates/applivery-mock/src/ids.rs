@@ -1,20 +1,17 @@
 //! Fresh identifiers shaped like Applivery's (24 hex digits, like a MongoDB ObjectId).
 
-use std::collections::hash_map::RandomState;
-use std::hash::BuildHasher;
 use std::sync::LazyLock;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::platform;
 
 /// A per-process random seed, so ids differ between runs without a random-number crate.
-static SEED: LazyLock<u64> = LazyLock::new(|| RandomState::new().hash_one(0x5eed_u64));
+static SEED: LazyLock<u64> = LazyLock::new(platform::random_u64);
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// 8 hex digits of Unix seconds, then 16 of a unique scrambled counter: sortable and unique.
 pub(crate) fn object_id() -> String {
-    let seconds = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs()) as u32;
+    let seconds = (platform::unix_millis() / 1000) as u32;
     format!("{seconds:08x}{:016x}", random_u64())
 }
 
@@ -24,7 +21,7 @@ pub(crate) fn secret() -> String {
         "{:016x}{:016x}{:016x}",
         random_u64(),
         random_u64(),
-        RandomState::new().hash_one(random_u64())
+        platform::random_u64()
     )
 }
 

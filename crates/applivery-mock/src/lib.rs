@@ -58,8 +58,9 @@
 //! - `GET /__mock/requests` (optional `?organization=ID`): JSON array of the created users'
 //!   request bodies as received (every property the spec names, echoed in the answer or not).
 //! - `GET /__mock/oem-secrets` (optional `?organization=ID`): `[{organization, email,
-//!   collaboratorId, oemSecret}]`, the one place the mock shows secrets
-//!   ([`MockServer::oem_secret`] too), so tests can check what a client received.
+//!   collaboratorId, oemSecret, refreshCount}]`, the one place the mock shows secrets
+//!   ([`MockServer::oem_secret`] too), so tests can check what a client received;
+//!   `refreshCount` is how many times the user's secret was refreshed (0 after the create).
 //! - `POST /__mock/reset`: forget users, queued faults, the request count and the rate window.
 //! - `POST /__mock/faults` with a JSON array of fault specs: queue them (FIFO), each consumed by
 //!   the next API request; with `?email=ADDR`, by the next request creating that email.
@@ -145,7 +146,9 @@
 
 mod access;
 mod admin;
-#[cfg(feature = "cli")]
+// The server parts (sockets, signals, the clap CLI) are native only; the rest also builds for
+// wasm32-unknown-unknown, over `platform`, for the npm package's `applivery-oem/mock`.
+#[cfg(all(feature = "cli", not(target_arch = "wasm32")))]
 pub mod cli;
 mod config;
 mod cors;
@@ -157,12 +160,16 @@ mod ids;
 #[doc(hidden)]
 pub mod in_process;
 mod list_collaborators;
+#[cfg(not(target_arch = "wasm32"))]
 mod mock_server;
+mod platform;
 mod rate_limit;
 mod refresh_secret;
 mod responses;
 mod router;
+#[cfg(not(target_arch = "wasm32"))]
 mod server;
+mod service;
 mod state;
 mod store;
 mod timestamp;
@@ -170,6 +177,7 @@ mod validation;
 
 pub use config::{DEFAULT_API_KEY, DEFAULT_BLOCKED_ORG, DEFAULT_ORG, MockConfig};
 pub use endpoint::FAULT_HEADER;
+#[cfg(not(target_arch = "wasm32"))]
 pub use mock_server::MockServer;
 
 /// Checks a fault spec without a server, e.g. to validate a flag: `Err` names the bad directive.

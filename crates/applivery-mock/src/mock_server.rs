@@ -11,8 +11,8 @@ use tokio::task::JoinHandle;
 
 use crate::config::MockConfig;
 use crate::fault::Fault;
-use crate::server;
 use crate::state::Shared;
+use crate::{server, service};
 
 /// A mock server listening on a real TCP port. Dropping it stops it (like [`MockServer::shutdown`],
 /// without waiting).
@@ -37,7 +37,7 @@ impl MockServer {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         shared.access.set_bound(addr.ip());
-        let app = server::router(shared.clone());
+        let app = service::router(shared.clone());
         let task = tokio::spawn(server::accept_loop(listener, app, shared.clone()));
         Ok(MockServer { addr, shared, task })
     }

@@ -1,7 +1,8 @@
 //! A fixed one-second window counter: the simplest limiter that answers 429 past N per second.
 
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+
+use crate::platform::monotonic_millis;
 
 pub(crate) struct RateLimiter {
     per_second: u32,
@@ -9,7 +10,8 @@ pub(crate) struct RateLimiter {
 }
 
 struct Window {
-    started: Instant,
+    /// When the window started, in [`monotonic_millis`].
+    started: u64,
     count: u32,
 }
 
@@ -18,7 +20,7 @@ impl RateLimiter {
         RateLimiter {
             per_second,
             window: Mutex::new(Window {
-                started: Instant::now(),
+                started: monotonic_millis(),
                 count: 0,
             }),
         }
@@ -27,8 +29,8 @@ impl RateLimiter {
     /// Counts one request; `Err(seconds)` (for `Retry-After`) when it is over the limit.
     pub(crate) fn check(&self) -> Result<(), u64> {
         let mut window = self.window.lock().unwrap_or_else(|e| e.into_inner());
-        let now = Instant::now();
-        if now.duration_since(window.started) >= Duration::from_secs(1) {
+        let now = monotonic_millis();
+        if now.saturating_sub(window.started) >= 1000 {
             window.started = now;
             window.count = 0;
         }
@@ -44,7 +46,7 @@ impl RateLimiter {
     /// Starts a fresh window, as after `POST /__mock/reset`.
     pub(crate) fn reset(&self) {
         let mut window = self.window.lock().unwrap_or_else(|e| e.into_inner());
-        window.started = Instant::now();
+        window.started = monotonic_millis();
         window.count = 0;
     }
 }

@@ -236,7 +236,7 @@ impl http_body::Body for Chunked {
 struct CutShort {
     first_half: Option<Bytes>,
     full_len: u64,
-    pause: Option<Pin<Box<tokio::time::Sleep>>>,
+    pause: Option<Pin<Box<dyn Future<Output = ()> + Send>>>,
 }
 
 impl http_body::Body for CutShort {
@@ -252,7 +252,7 @@ impl http_body::Body for CutShort {
         }
         let pause = self
             .pause
-            .get_or_insert_with(|| Box::pin(tokio::time::sleep(Duration::from_millis(20))));
+            .get_or_insert_with(|| Box::pin(crate::platform::sleep(Duration::from_millis(20))));
         std::task::ready!(pause.as_mut().poll(cx));
         Poll::Ready(Some(Err(io::Error::new(
             io::ErrorKind::ConnectionAborted,

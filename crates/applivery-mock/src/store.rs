@@ -23,6 +23,9 @@ struct Entry {
     request: NewOemUser,
     collaborator: Collaborator,
     oem_secret: String,
+    /// How many times the secret was refreshed since the user was created, so a test of a bulk
+    /// refresh can tell a user refreshed twice from one refreshed once.
+    refresh_count: u64,
 }
 
 /// The email is already registered in that organization.
@@ -36,6 +39,7 @@ pub(crate) struct StoredSecret {
     pub(crate) email: String,
     pub(crate) collaborator_id: String,
     pub(crate) oem_secret: String,
+    pub(crate) refresh_count: u64,
 }
 
 impl Store {
@@ -57,6 +61,7 @@ impl Store {
             request,
             collaborator: collaborator.clone(),
             oem_secret: oem_secret.to_owned(),
+            refresh_count: 0,
         });
         Ok(())
     }
@@ -92,6 +97,7 @@ impl Store {
                 email: email_of(&entry.collaborator).to_owned(),
                 collaborator_id: entry.collaborator.id.clone(),
                 oem_secret: entry.oem_secret.clone(),
+                refresh_count: entry.refresh_count,
             })
             .collect()
     }
@@ -121,6 +127,7 @@ impl Store {
                         == Some(user_id))
         })?;
         entry.oem_secret = new_secret.clone();
+        entry.refresh_count += 1;
         Some((entry.collaborator.clone(), new_secret))
     }
 

@@ -1,13 +1,8 @@
 //! ISO-8601 UTC timestamps as Applivery writes them (`2026-11-05T05:35:12.345Z`).
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 /// The current time, millisecond precision, UTC.
 pub(crate) fn now_iso8601() -> String {
-    let since_epoch = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
-    format_millis(since_epoch.as_millis() as i64)
+    format_millis(crate::platform::unix_millis() as i64)
 }
 
 /// Formats Unix milliseconds; the date part is Howard Hinnant's `civil_from_days`.

@@ -493,3 +493,62 @@ async fn a_body_over_1_mib_is_413_in_the_envelope() {
     assert_error(&json_of(response).await, 413, 6001, None);
     assert!(mock.users().is_empty());
 }
+
+#[tokio::test]
+async fn oem_secrets_count_refreshes_per_user() {
+    let mock = MockServer::start(MockConfig::default()).await.unwrap();
+    let client = http();
+    let (_, ada) = create(&client, &mock, "ada@example.com").await;
+    create(&client, &mock, "bob@example.com").await;
+    let refresh = |id: &str| {
+        client
+            .put(format!(
+                "{}/v1/organizations/{DEFAULT_ORG}/oem/users/{id}/secret",
+                mock.base_url()
+            ))
+            .bearer_auth(DEFAULT_API_KEY)
+            .send()
+    };
+    let ada_id = ada["data"]["collaborator"]["id"].as_str().unwrap();
+    for _ in 0..2 {
+        assert_eq!(refresh(ada_id).await.unwrap().status(), StatusCode::OK);
+    }
+    // An unknown user changes no count.
+    let unknown = refresh("aaaaaaaaaaaaaaaaaaaaaaaa").await.unwrap();
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    let (status, secrets) = mock_json_of(
+        client
+            .get(format!("{}/__mock/oem-secrets", mock.base_url()))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let counts: Vec<(&str, u64)> = secrets
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["email"].as_str().unwrap(),
+                s["refreshCount"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(counts, [("ada@example.com", 2), ("bob@example.com", 0)]);
+    mock.reset();
+    create(&client, &mock, "ada@example.com").await;
+    assert_eq!(
+        mock_json_of(
+            client
+                .get(format!("{}/__mock/oem-secrets", mock.base_url()))
+                .send()
+                .await
+                .unwrap()
+        )
+        .await
+        .1[0]["refreshCount"],
+        0
+    );
+}

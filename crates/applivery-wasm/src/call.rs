@@ -48,7 +48,7 @@ pub(crate) struct Config {
 
 impl Config {
     /// The key, for scrubbing errors only.
-    fn key(&self) -> &str {
+    pub(crate) fn key(&self) -> &str {
         self.authorization.strip_prefix(BEARER).unwrap_or_default()
     }
 }
@@ -65,6 +65,10 @@ pub struct Call {
     state: RetryState,
     /// `Date.now()` at the start, for the policy's time budget.
     started: f64,
+    /// In a bulk run: the input's index. The call then makes one attempt and keeps its result
+    /// for [`crate::bulk::BulkRun::settle`]: the run's scheduler decides the retries.
+    pub(crate) bulk_index: Option<u64>,
+    pub(crate) settled: Option<Result<JsValue, Error>>,
 }
 
 impl Call {
@@ -90,6 +94,8 @@ impl Call {
                 following: Cell::new(None),
             },
             started: js_sys::Date::now(),
+            bulk_index: None,
+            settled: None,
         }
     }
 
@@ -100,6 +106,10 @@ impl Call {
 
     /// The facade's decision after an attempt, as `{ ok }`, `{ error }` or `{ retryInMs }`.
     fn step(&mut self, outcome: Result<JsValue, Error>) -> JsValue {
+        if self.bulk_index.is_some() {
+            self.settled = Some(outcome);
+            return JsValue::UNDEFINED;
+        }
         let elapsed = Duration::from_millis((js_sys::Date::now() - self.started).max(0.0) as u64);
         match self
             .state

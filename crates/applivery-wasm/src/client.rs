@@ -7,6 +7,7 @@
 
 use std::rc::Rc;
 
+use applivery::bulk::BulkKind;
 use applivery::{Error, FieldError, NewOemUser, RetryPolicy};
 use applivery_api::operation::{Operation, ParamKind};
 use applivery_api::operations::OPERATIONS;
@@ -18,6 +19,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::AbortSignal;
 
+use crate::bulk::BulkRun;
 use crate::call::{Answer, BEARER, Call, Config};
 use crate::js::{error_fields, field_errors, get, is_absent, message_of};
 use crate::shapes::CLIENT_OPTION_NAMES;
@@ -77,10 +79,31 @@ impl Client {
         )
         .map_err(|error| error_fields(&error))
     }
+
+    /// A bulk run of `createOemUser` (`refresh` false) or `refreshOemUserSecret` for
+    /// `organizationId`, with the `concurrency`, `maxAttempts` and `timeoutMs` of `options`
+    /// (absent: the defaults); throws the fields of a `config` error for a bad number.
+    #[wasm_bindgen(js_name = bulkRun)]
+    pub fn bulk_run(
+        &self,
+        refresh: bool,
+        organization_id: JsValue,
+        options: JsValue,
+    ) -> Result<BulkRun, JsValue> {
+        let kind = if refresh {
+            BulkKind::Refresh
+        } else {
+            BulkKind::Create
+        };
+        check_signal(&get(&options, "signal"))?;
+        let numbers = ["concurrency", "maxAttempts", "timeoutMs"].map(|name| get(&options, name));
+        BulkRun::new(self.config.clone(), kind, organization_id, numbers)
+            .map_err(|error| error_fields(&error))
+    }
 }
 
 /// The call of `operation`, or every problem of its arguments.
-fn prepare(
+pub(crate) fn prepare(
     config: Rc<Config>,
     operation: &'static Operation,
     path_args: &JsValue,

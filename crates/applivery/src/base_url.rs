@@ -60,11 +60,25 @@ pub fn check_parsed_base_url(url: &ParsedUrl<'_>) -> Result<String, Error> {
 }
 
 /// Whether a parsed host is `localhost`, in `127.0.0.0/8` or `::1`.
-///
-/// URL parsers write IP addresses in one canonical form (`127.1` and `0x7f.1` become
-/// `127.0.0.1`, `[0:0::1]` becomes `[::1]`), so comparing text is exact here; `std::net`'s
-/// address parser would add 3.6 KB to the wasm package.
 pub(crate) fn is_loopback(host: &str) -> bool {
+    // The npm package's wasm compares text: `std::net`'s address parser costs it 3.6 KB.
+    #[cfg(target_arch = "wasm32")]
+    return loopback_by_text(host);
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let bare = host.trim_start_matches('[').trim_end_matches(']');
+        bare.eq_ignore_ascii_case("localhost")
+            || bare
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
+    }
+}
+
+/// [`is_loopback`] by text. URL parsers write IP addresses in one canonical form (`127.1` and
+/// `0x7f.1` become `127.0.0.1`, `[0:0::1]` becomes `[::1]`), so comparing text is exact for a
+/// parsed host.
+#[cfg(any(test, target_arch = "wasm32"))]
+fn loopback_by_text(host: &str) -> bool {
     let bare = host.trim_start_matches('[').trim_end_matches(']');
     if bare.eq_ignore_ascii_case("localhost") || bare == "::1" {
         return true;
@@ -111,6 +125,33 @@ pub(crate) fn bypasses_proxies(base_url: &str) -> bool {
 
 #[cfg(all(test, feature = "client"))]
 mod tests {
+
+    /// The wasm build's text comparison agrees with `std::net` on canonical hosts.
+    #[test]
+    fn loopback_by_text_is_loopback_by_address() {
+        for host in [
+            "127.0.0.1",
+            "127.1.2.3",
+            "127.255.255.255",
+            "::1",
+            "128.0.0.1",
+            "10.0.0.1",
+            "::2",
+            "fe80::1",
+            "api.applivery.io",
+            "0.0.0.0",
+            "::",
+        ] {
+            let by_address = host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback());
+            assert_eq!(loopback_by_text(host), by_address, "{host}");
+            assert_eq!(is_loopback(host), by_address, "{host}");
+        }
+        assert!(is_loopback("[::1]") && is_loopback("LocalHost"));
+        assert!(loopback_by_text("[::1]") && loopback_by_text("LocalHost"));
+    }
+
     use super::*;
 
     #[test]

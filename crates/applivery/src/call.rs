@@ -193,6 +193,11 @@ impl<O: Operation> Call<O> {
         self.into_future()
     }
 
+    /// Checks the call as sending would, without sending: every rule it breaks.
+    pub(crate) fn check(&self) -> Result<(), Error> {
+        self.request().map(drop)
+    }
+
     /// The request, or every reason it may not be sent (nothing is then).
     fn request(&self) -> Result<Request, Error> {
         let operation = O::OPERATION;

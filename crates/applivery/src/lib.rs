@@ -99,6 +99,7 @@
 
 mod base_url;
 mod body_shape;
+pub mod bulk;
 mod classify;
 mod collaborator;
 mod error;
@@ -118,6 +119,10 @@ mod retry;
 mod secret;
 mod validate;
 
+#[cfg(feature = "client")]
+mod bulk_call;
+#[cfg(feature = "client")]
+mod bulk_stream;
 #[cfg(feature = "client")]
 mod call;
 #[cfg(feature = "client")]
@@ -151,6 +156,7 @@ pub use validate::validate_organization_id;
 #[doc(hidden)]
 pub mod sans_io {
     pub use crate::base_url::{ParsedUrl, check_parsed_base_url};
+    pub use crate::bulk::{Attempt, Next, Scheduler};
     pub use crate::classify::{
         MAX_RESPONSE_BYTES, SerdeJson, WireDecoder, classify, classify_with, kind_for_code,
         parse_http_date, parse_retry_after, retry_after_in_seconds,
@@ -160,6 +166,12 @@ pub mod sans_io {
     pub use applivery_api::request::encode;
 }
 
+#[cfg(feature = "client")]
+pub use bulk_call::{
+    BulkCall, BulkOperation, CreateOemUsers, DEFAULT_CONCURRENCY, RefreshOemUserSecrets,
+};
+#[cfg(feature = "client")]
+pub use bulk_stream::{BulkControl, BulkStream};
 #[cfg(feature = "client")]
 pub use call::{
     Call, CallFuture, DEFAULT_PAGE_SIZE, Operation, PagedOperation, QueryValue, RequestBody,

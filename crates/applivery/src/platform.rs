@@ -1,6 +1,16 @@
 //! What differs between native and wasm32 for the client: sleeping, the clock, randomness.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::time::Duration;
+
+/// A boxed future: `Send` natively, where tasks move between threads; not on wasm32, where
+/// JavaScript's futures are not.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
+/// A boxed future: `Send` natively; not on wasm32, where JavaScript's futures are not.
+#[cfg(target_arch = "wasm32")]
+pub(crate) type BoxFuture<T> = Pin<Box<dyn Future<Output = T>>>;
 
 /// Waits `duration` on the platform's timer.
 #[cfg(not(target_arch = "wasm32"))]

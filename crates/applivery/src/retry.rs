@@ -114,17 +114,30 @@ impl RetryPolicy {
         attempt: u32,
         error: &Error,
         elapsed: Duration,
-        mut rng: impl FnMut() -> f64,
+        rng: impl FnMut() -> f64,
     ) -> Option<Duration> {
         match error.retry_class() {
             RetryClass::Safe => {}
             RetryClass::Ambiguous if self.retry_ambiguous => {}
             _ => return None,
         }
+        self.delay(attempt, error.retry_after(), elapsed, rng)
+    }
+
+    /// The wait before attempt `attempt + 1` of a failure known to be retryable: the server's
+    /// `Retry-After` when it sent one, else full jitter; `None` past the attempts or the time
+    /// budget.
+    pub(crate) fn delay(
+        &self,
+        attempt: u32,
+        retry_after: Option<Duration>,
+        elapsed: Duration,
+        mut rng: impl FnMut() -> f64,
+    ) -> Option<Duration> {
         if attempt >= self.max_attempts {
             return None;
         }
-        let delay = match error.retry_after() {
+        let delay = match retry_after {
             Some(retry_after) => retry_after,
             None => {
                 let exponent = attempt.saturating_sub(1).min(30);

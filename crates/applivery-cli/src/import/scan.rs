@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::row_user::{invalid_reason, to_user};
 use crate::input::{FileError, Format, Record, RowReader};
-use crate::journal::{JournalState, Lookup};
+use crate::journal::{JournalCursor, JournalState, Lookup};
 use crate::outcome::{Outcome, RowOutcome};
 use crate::results::{ResultRow, ResultsWriter};
 
@@ -40,14 +40,9 @@ pub fn scan(
     quiet: bool,
 ) -> Result<Scan, ScanError> {
     let mut reader = RowReader::open(path, format)?;
-    let unknown = reader.unknown_fields();
-    if !unknown.is_empty() && reader.format() == Format::Csv {
-        let line = format!(
-            "applivery: warning: ignoring unknown columns: {} (known: {})",
-            unknown.join(", "),
-            NewOemUser::PROPERTIES.join(", ")
-        );
-        eprintln!("{}", crate::terminal::clean(&line));
+    // A CSV header names its columns up front; JSON Lines' keys are known at the end.
+    if reader.format() == Format::Csv {
+        warn_unknown(&reader, "columns");
     }
     let mut scan = Scan::default();
     let mut cursor = journal
@@ -56,32 +51,8 @@ pub fn scan(
     for record in &mut reader {
         let position = scan.rows;
         scan.rows += 1;
-        let (line, email, reason) = match record? {
-            Record::Invalid {
-                line,
-                email,
-                message,
-            } => (line, email.unwrap_or_default(), message),
-            Record::Row(row) => {
-                let user = to_user(&row);
-                match invalid_reason(&user) {
-                    Some(reason) => (row.line, row.user.email, reason),
-                    None => {
-                        let lookup = cursor
-                            .lookup(position, row.fingerprint())
-                            .map_err(|e| ScanError::Journal(e.to_string()))?;
-                        match lookup {
-                            Lookup::Finished(_) => scan.finished_before += 1,
-                            Lookup::Changed => {
-                                scan.changed += 1;
-                                scan.to_send += 1;
-                            }
-                            Lookup::New | Lookup::Unfinished { .. } => scan.to_send += 1,
-                        }
-                        continue;
-                    }
-                }
-            }
+        let Some((line, email, reason)) = check(record?, position, &mut cursor, &mut scan)? else {
+            continue;
         };
         scan.invalid += 1;
         if !quiet && scan.invalid <= MAX_REPORTED {
@@ -95,15 +66,7 @@ pub fn scan(
         }
     }
     if reader.format() == Format::Jsonl {
-        let unknown = reader.unknown_fields();
-        if !unknown.is_empty() {
-            let line = format!(
-                "applivery: warning: ignoring unknown keys: {} (known: {})",
-                unknown.join(", "),
-                NewOemUser::PROPERTIES.join(", ")
-            );
-            eprintln!("{}", crate::terminal::clean(&line));
-        }
+        warn_unknown(&reader, "keys");
     }
     if scan.invalid > MAX_REPORTED && !quiet {
         eprintln!(
@@ -112,6 +75,61 @@ pub fn scan(
         );
     }
     scan.unreadable = cursor.unreadable;
+    warn_journal(&scan);
+    if scan.rows == 0 {
+        return Err(ScanError::File(FileError::NoRows));
+    }
+    Ok(scan)
+}
+
+/// Counts a valid record (by what the journal says of it); an invalid one is returned as
+/// (line, email, why).
+fn check(
+    record: Record,
+    position: u64,
+    cursor: &mut JournalCursor,
+    scan: &mut Scan,
+) -> Result<Option<(u64, String, String)>, ScanError> {
+    let row = match record {
+        Record::Invalid {
+            line,
+            email,
+            message,
+        } => return Ok(Some((line, email.unwrap_or_default(), message))),
+        Record::Row(row) => row,
+    };
+    if let Some(reason) = invalid_reason(&to_user(&row)) {
+        return Ok(Some((row.line, row.user.email, reason)));
+    }
+    let lookup = cursor
+        .lookup(position, row.fingerprint())
+        .map_err(|e| ScanError::Journal(e.to_string()))?;
+    match lookup {
+        Lookup::Finished(_) => scan.finished_before += 1,
+        Lookup::Changed => {
+            scan.changed += 1;
+            scan.to_send += 1;
+        }
+        Lookup::New | Lookup::Unfinished { .. } => scan.to_send += 1,
+    }
+    Ok(None)
+}
+
+/// Unknown columns or keys are ignored, and said so.
+fn warn_unknown(reader: &RowReader, what: &str) {
+    let unknown = reader.unknown_fields();
+    if !unknown.is_empty() {
+        let line = format!(
+            "applivery: warning: ignoring unknown {what}: {} (known: {})",
+            unknown.join(", "),
+            NewOemUser::PROPERTIES.join(", ")
+        );
+        eprintln!("{}", crate::terminal::clean(&line));
+    }
+}
+
+/// What the journal could not vouch for: those rows are re-sent.
+fn warn_journal(scan: &Scan) {
     if scan.unreadable > 0 {
         eprintln!(
             "applivery: warning: {} unreadable journal slots (a run killed mid-write): their \
@@ -126,10 +144,6 @@ pub fn scan(
             scan.changed
         );
     }
-    if scan.rows == 0 {
-        return Err(ScanError::File(FileError::NoRows));
-    }
-    Ok(scan)
 }
 
 /// Why pass 1 stopped.
