@@ -1,23 +1,25 @@
-// Bulk runs (`createOemUsers`, `refreshOemUserSecrets`): the I/O of a wasm `BulkRun`. The
-// Rust facade's scheduler in it decides everything (pace and push-back, retries, each input's
-// outcome, their order, stopping); this loop reads inputs, sends attempts with `fetch`, waits and
-// hands outcomes on. See crates/applivery-wasm/src/bulk.rs for the protocol.
+// Bulk runs (`createOemUsers`, `refreshOemUserSecrets`): the I/O of a `BulkRun` of the bulk
+// module (crates/applivery-bulk-wasm, the Rust facade's scheduler), which decides everything
+// (pace and push-back, retries, each input's outcome, their order, stopping). This loop reads
+// inputs, sends attempts with `fetch`, waits and hands outcomes on. Each attempt is a call of
+// the client's module that makes one attempt: validated, sent and classified as a single call.
+// See crates/applivery-bulk-wasm/src/run.rs for the protocol.
 
-// `run.next()`'s codes; any other number is milliseconds to wait, a `Call` is an attempt to send.
+// `run.next()`'s codes; any other number is milliseconds to wait, `[index, input]` an attempt.
 const READ = -1;
 const DRAIN = -2;
 const WAIT = -3;
 const DONE = -4;
 
 /**
- * The async iterator of one run's outcomes, in input order, with `stop()`. `makeRun()` resolves
- * to the wasm `BulkRun` (it throws a config error's fields for bad options); `io` is the
- * wrapper's `{ attempt, send, toError }`.
+ * The async iterator of one run's outcomes, in input order, with `stop()`, over the iterator
+ * `source` of its inputs. `open()` resolves to
+ * `{ run, prepare }`: the `BulkRun`, and `prepare(input)`, an attempt's call (it throws the
+ * fields of an `invalid_input` error); it throws an `AppliveryError` for bad options. `io` is the wrapper's `{ attempt, send, toError }`.
  */
-export function bulkOutcomes(makeRun, inputs, signal, io) {
-  const source = inputs?.[Symbol.asyncIterator]?.() ?? inputs?.[Symbol.iterator]?.();
-  if (!source) throw new TypeError('applivery-oem: the inputs must be iterable or async iterable');
+export function bulkOutcomes(open, source, signal, io) {
   let run;
+  let engine;
   let stops = 0;
   let closed = false;
   // Aborts the requests in flight, once the run abandons them (a second stop).
@@ -30,21 +32,45 @@ export function bulkOutcomes(makeRun, inputs, signal, io) {
     poke();
   };
 
+  // The next input: its first attempt, or its outcome `invalid` (nothing is sent).
+  function start(input) {
+    let call;
+    try {
+      call = engine.prepare(input);
+    } catch (fields) {
+      run.invalid(input, fields);
+      return;
+    }
+    send(run.start(input), call);
+  }
+
+  // Another attempt of input `index` (valid when it started: a failure here fails it).
+  function retry(index, input) {
+    let call;
+    try {
+      call = engine.prepare(input);
+    } catch (fields) {
+      run.settle(index, { error: fields });
+      return;
+    }
+    send(index, call);
+  }
+
   // One attempt; its result goes to the run, which decides what comes of it.
-  function send(call) {
+  function send(index, call) {
     const request = {
       call,
       method: call.method,
       url: call.url,
       body: call.body,
-      timeoutMs: run.timeoutMs,
+      timeoutMs: run.timeoutMs ?? call.timeoutMs,
       maxResponseBytes: call.maxResponseBytes,
       signal: abandon.signal,
       send: io.send,
     };
     io.attempt(request)
       // Rejects only when abandoned: the run already counted it `unknown`.
-      .then(() => closed || run.settle(call), () => {})
+      .then((step) => closed || run.settle(index, step), () => {})
       .finally(() => {
         call.free();
         poke();
@@ -53,7 +79,8 @@ export function bulkOutcomes(makeRun, inputs, signal, io) {
 
   async function* outcomes() {
     try {
-      run = await makeRun();
+      engine = await open();
+      run = engine.run;
       // The caller's signal stops the run (nothing new leaves); it aborts no request.
       signal?.addEventListener('abort', stop);
       for (let i = signal?.aborted ? Math.max(stops, 1) : stops; i > 0; i--) {
@@ -62,16 +89,13 @@ export function bulkOutcomes(makeRun, inputs, signal, io) {
       for (;;) {
         for (let done = run.pop(); done !== undefined; done = run.pop()) yield shape(done, io.toError);
         const next = run.next();
-        if (typeof next === 'object') {
-          send(next);
+        if (Array.isArray(next)) {
+          retry(next[0], next[1]);
         } else if (next === READ || next === DRAIN) {
           const item = await source.next();
           if (item.done) run.endOfInput();
           else if (next === DRAIN) run.skip(item.value);
-          else {
-            const call = run.start(item.value);
-            if (call) send(call);
-          }
+          else start(item.value);
         } else if (next === DONE) {
           return;
         } else {

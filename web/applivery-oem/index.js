@@ -18,9 +18,12 @@ import {
   restoreCsvCell as restoreCsvCellInWasm,
   validateOemUser as validateInWasm,
 } from './applivery_oem.js';
-import { bulkOutcomes } from './bulk.js';
 import { OPERATIONS } from './operations.js';
 import { redirect, wasmSource } from './wasm-source.js';
+
+// The operations a bulk run repeats, by their index in the table.
+const CREATE_USER = OPERATIONS.findIndex(([id]) => id === 'createOemUser');
+const REFRESH_SECRET = OPERATIONS.findIndex(([id]) => id === 'refreshOemUserSecret');
 
 // No top-level await: importing costs nothing. The wasm is instantiated by `init()`, which
 // `createOemUser` awaits, so the first call does it unless the caller did earlier.
@@ -159,14 +162,35 @@ export class AppliveryClient {
     return this.#bulk(true, organizationId, ids, options);
   }
 
-  // A bulk run: the wasm's scheduler decides, bulk.js does its I/O with this client's `fetch`.
+  // A bulk run: bulk-engine.js, loaded by the first run, holds its loop (bulk.js) and the bulk
+  // module, whose scheduler decides; each attempt is validated, sent and classified here as a
+  // single call is. The iterator exists at once; the engine is loaded by its first `next()`.
   #bulk(refresh, organizationId, inputs, options) {
-    const makeRun = async () => {
+    const source = inputs?.[Symbol.asyncIterator]?.() ?? inputs?.[Symbol.iterator]?.();
+    if (!source) throw new TypeError('applivery-oem: the inputs must be iterable or async iterable');
+    const open = async (BulkRun) => {
       const inner = await this.#inner;
-      return rethrow(() => inner.bulkRun(refresh, organizationId, options));
+      const operation = refresh ? REFRESH_SECRET : CREATE_USER;
+      return {
+        run: rethrow(() => new BulkRun(refresh, options)),
+        // Throws the fields of an `invalid_input` error for an input that breaks a rule.
+        prepare: (input) =>
+          refresh
+            ? inner.prepareAttempt(operation, [organizationId, input], undefined)
+            : inner.prepareAttempt(operation, [organizationId], input),
+      };
     };
     const io = { attempt, send: this.#fetch, toError: (fields) => new AppliveryError(fields) };
-    return bulkOutcomes(makeRun, inputs, options?.signal, io);
+    let run;
+    let stops = 0;
+    const outcomes = (async function* () {
+      const { bulkOutcomes } = await import('./bulk-engine.js');
+      run = bulkOutcomes(open, source, options?.signal, io);
+      for (; stops > 0; stops--) run.stop();
+      yield* run;
+    })();
+    outcomes.stop = () => (run ? run.stop() : stops++);
+    return outcomes;
   }
 
   // One call of operation `index`: `args` starts with its path arguments and body. With
@@ -215,6 +239,12 @@ export class AppliveryClient {
       call.free();
     }
   }
+}
+
+// The bundle is minified without esbuild's `keepNames` (it costs 0.7 KB gzip): the classes a user
+// meets keep their names here, for `console.log` and stack traces.
+for (const [name, type] of Object.entries({ AppliveryClient, AppliveryError, OemSecret })) {
+  Object.defineProperty(type, 'name', { value: name });
 }
 
 // The wasm side throws an `AppliveryError`'s fields; anything else is a bug and passes through.

@@ -78,11 +78,23 @@ function fromReadme(dir, command) {
   return command.split(' ');
 }
 
-/** Asserts the mock stored exactly one user with this email, with the id the app reported. */
+/**
+ * Asserts the mock stored exactly one user with this email, with the id the app reported, and
+ * that the app's bulk run (the package's bulk engine, loaded on first use) created its two.
+ */
 async function assertCreated(created, email) {
   assert.equal(created.user?.email, email, JSON.stringify(created));
-  const stored = (await mock.users()).filter((u) => u.user.email === email);
+  const users = await mock.users();
+  const stored = users.filter((u) => u.user.email === email);
   assert.deepEqual(stored.map((u) => u.id), [created.id]);
+  const bulkEmails = [`bulk-1-${email}`, `bulk-2-${email}`];
+  assert.deepEqual(
+    created.bulk,
+    bulkEmails.map((bulkEmail) => ({ outcome: 'created', email: bulkEmail })),
+  );
+  for (const bulkEmail of bulkEmails) {
+    assert.equal(users.filter((u) => u.user.email === bulkEmail).length, 1, bulkEmail);
+  }
 }
 
 function run(command, args, cwd, env = {}) {
@@ -111,8 +123,8 @@ async function runCreates(dir, command, email, env) {
     encoding: 'utf8',
     env: { ...process.env, ...env },
   });
-  const { created, redirected } = JSON.parse(stdout);
-  await assertCreated(created, email);
+  const { created, bulk, redirected } = JSON.parse(stdout);
+  await assertCreated({ ...created, bulk }, email);
   assert.deepEqual(redirected, { kind: 'invalid_response', retryable: false, attempts: 1 });
   assert.deepEqual((await mock.users()).filter((u) => u.user.email.startsWith('moved-')), []);
 }
@@ -299,6 +311,7 @@ test('esbuild --bundle with no other flag, in Chromium', async () => {
 test('Rollup with node-resolve, in Chromium', async () => {
   const dir = bundlerProject('app.js', '<script type="module" src="app.js"></script>');
   fromReadme(dir, '@rollup/plugin-node-resolve');
+  fromReadme(dir, 'output.dir');
   const { rollup } = await import('rollup');
   const { nodeResolve } = await import('@rollup/plugin-node-resolve');
   const warnings = [];
@@ -307,7 +320,8 @@ test('Rollup with node-resolve, in Chromium', async () => {
     plugins: [nodeResolve()],
     onwarn: (warning) => warnings.push(`${warning}`),
   });
-  await bundle.write({ file: join(dir, 'dist', 'app.js'), format: 'es' });
+  // `dir`, as the README says: the bulk engine is a chunk of its own.
+  await bundle.write({ dir: join(dir, 'dist'), format: 'es' });
   assert.deepEqual(warnings, []);
   await runInChromium('Rollup 4', join(dir, 'dist'));
 });

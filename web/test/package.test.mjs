@@ -63,10 +63,12 @@ async function failure(promise) {
 }
 
 test('the tarball holds every entry, its types and the README', () => {
-  for (const file of ['package.json', 'index.js', 'index.cjs', 'workerd.js', 'index.d.ts', 'index.d.cts', 'README.md']) {
+  for (const file of ['package.json', 'index.js', 'index.cjs', 'workerd.js', 'bulk-engine.js', 'index.d.ts', 'index.d.cts', 'README.md']) {
     assert.ok(packedFiles.includes(file), `${file} missing from ${packedFiles}`);
   }
-  assert.ok(packedFiles.includes('applivery_oem_bg.wasm'), 'workerd.js imports the .wasm');
+  for (const wasm of ['applivery_oem_bg.wasm', 'applivery_bulk_bg.wasm']) {
+    assert.ok(packedFiles.includes(wasm), `workerd.js imports ${wasm}`);
+  }
   const installed = join(installedDir, 'node_modules', 'applivery-oem');
   const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
   assert.equal(manifest.name, 'applivery-oem');
@@ -78,10 +80,15 @@ test('the tarball holds every entry, its types and the README', () => {
     assert.deepEqual(Object.keys(target), ['types', 'default'], condition);
   }
   // No entry reaches for Node built-ins, a file or a URL: bundlers for browsers need no flag.
-  for (const entry of ['index.js', 'index.cjs', 'workerd.js']) {
+  // The only module loaded later is the package's own bulk engine, and only the default entries
+  // leave it out (workerd.js holds it).
+  for (const entry of ['index.js', 'index.cjs', 'workerd.js', 'bulk-engine.js']) {
     const code = readFileSync(join(installed, entry), 'utf8');
     assert.doesNotMatch(code, /\bnode:|require\("(fs|path|url)"\)|import\.meta/, entry);
-    assert.doesNotMatch(code, /\bawait import\(/, entry);
+    const imported = [...code.matchAll(/\bimport\(([^)]*)\)/g)].map((match) => match[1]);
+    const bulkInside = code.includes('bulkrun_new');
+    assert.deepEqual(imported, entry.startsWith('index.') ? ['"./bulk-engine.js"'] : [], entry);
+    assert.equal(bulkInside, !entry.startsWith('index.'), `${entry}: the bulk engine inside`);
   }
 });
 

@@ -2,8 +2,9 @@
 //!
 //! crates/applivery-wasm (release wasm) -> wasm-bindgen `--target web` glue -> esbuild bundles
 //! the hand-written wrapper of web/applivery-oem/ with the glue into one file per entry (index.js
-//! and index.cjs with the wasm embedded, workerd.js importing the `.wasm`; mock.js, the same
-//! for crates/applivery-mock-wasm: `applivery-oem/mock`) -> `index.d.ts` and
+//! and index.cjs with the wasm embedded, workerd.js importing the `.wasm`; bulk-engine.js, the
+//! same for crates/applivery-bulk-wasm, which index.js loads when a bulk run starts; mock.js,
+//! the same for crates/applivery-mock-wasm: `applivery-oem/mock`) -> `index.d.ts` and
 //! `index.d.cts` generated from the Rust types' JSON Schema -> size report, failing above the
 //! budget.
 
@@ -13,9 +14,9 @@ use std::process::Command;
 
 /// The size budget CI enforces on what a browser downloads: index.js (the wrapper, the glue and
 /// the wasm embedded as base64, in one file), gzip -9. See ARCHITECTURE.md ("The npm package")
-/// for what costs what. Raised from 40,000 when bulk runs (the shared scheduler, ~6 KB) came
-/// into the package; bringing it back under 40 KB is open work (CHANGELOG, Unreleased).
-pub const BUDGET_GZIP_BYTES: u64 = 47_500;
+/// for what costs what. The bulk runs' scheduler is not in it: it is a module of its own
+/// (bulk-engine.js), loaded when a bulk run starts.
+pub const BUDGET_GZIP_BYTES: u64 = 40_000;
 
 /// Where the built package goes (gitignored; `npm pack web/pkg` makes the tarball).
 pub const PKG_DIR: &str = "web/pkg";
@@ -27,6 +28,9 @@ const OUT_NAME: &str = "applivery_oem";
 /// The crate behind `applivery-oem/mock` and `npx applivery-oem mock`, and its glue's base name.
 const MOCK_CRATE: &str = "applivery-mock-wasm";
 const MOCK_OUT_NAME: &str = "applivery_mock";
+/// The crate behind bulk runs (bulk-engine.js), and its glue's base name.
+const BULK_CRATE: &str = "applivery-bulk-wasm";
+const BULK_OUT_NAME: &str = "applivery_bulk";
 const PROFILE: &str = "wasm-release";
 const TARGET: &str = "wasm32-unknown-unknown";
 
@@ -55,13 +59,16 @@ pub fn build() -> Result<u64, String> {
     setup::wasm_target()?;
     setup::wasm_bindgen_cli()?;
     setup::web_node_modules()?;
-    // Both crates in one cargo run: the client (the default entries) and the mock (`./mock`).
+    // The crates in one cargo run: the client (the default entries), the bulk engine (loaded by
+    // them when a bulk run starts) and the mock (`./mock`).
     run_step(
         "cargo",
         &[
             "build",
             "-p",
             "applivery-wasm",
+            "-p",
+            BULK_CRATE,
             "-p",
             MOCK_CRATE,
             "--lib",
@@ -77,6 +84,7 @@ pub fn build() -> Result<u64, String> {
         std::fs::remove_dir_all(&pkg).map_err(|e| format!("cannot clear {PKG_DIR}: {e}"))?;
     }
     bindgen(&root, "applivery_wasm", OUT_NAME)?;
+    bindgen(&root, "applivery_bulk_wasm", BULK_OUT_NAME)?;
     bindgen(&root, "applivery_mock_wasm", MOCK_OUT_NAME)?;
     copy_template(&root, &pkg)?;
     run_step(
@@ -197,6 +205,9 @@ fn report_sizes(root: &Path, pkg: &Path) -> Result<u64, String> {
         "index.cjs".to_string(),
         "workerd.js".to_string(),
         format!("{OUT_NAME}_bg.wasm"),
+        // Loaded by the entries above when a bulk run starts (not in the budget).
+        "bulk-engine.js".to_string(),
+        format!("{BULK_OUT_NAME}_bg.wasm"),
         // `applivery-oem/mock` (tests only; not in the budget).
         "mock.js".to_string(),
     ];

@@ -34,6 +34,8 @@ pub fn run(total_gzip: u64) -> Result<(), String> {
             "clippy",
             "-p",
             "applivery-wasm",
+            "-p",
+            "applivery-bulk-wasm",
             "--all-targets",
             "--target",
             WASM_TARGET,

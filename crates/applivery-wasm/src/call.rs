@@ -65,10 +65,6 @@ pub struct Call {
     state: RetryState,
     /// `Date.now()` at the start, for the policy's time budget.
     started: f64,
-    /// In a bulk run: the input's index. The call then makes one attempt and keeps its result
-    /// for [`crate::bulk::BulkRun::settle`]: the run's scheduler decides the retries.
-    pub(crate) bulk_index: Option<u64>,
-    pub(crate) settled: Option<Result<JsValue, Error>>,
 }
 
 impl Call {
@@ -94,9 +90,13 @@ impl Call {
                 following: Cell::new(None),
             },
             started: js_sys::Date::now(),
-            bulk_index: None,
-            settled: None,
         }
+    }
+
+    /// The call makes one attempt: a bulk run's scheduler decides what follows it.
+    pub(crate) fn single_attempt(mut self) -> Call {
+        self.state = RetryState::new(RetryPolicy::none());
+        self
     }
 
     /// The JSON body every attempt sends, if the call has one.
@@ -106,10 +106,6 @@ impl Call {
 
     /// The facade's decision after an attempt, as `{ ok }`, `{ error }` or `{ retryInMs }`.
     fn step(&mut self, outcome: Result<JsValue, Error>) -> JsValue {
-        if self.bulk_index.is_some() {
-            self.settled = Some(outcome);
-            return JsValue::UNDEFINED;
-        }
         let elapsed = Duration::from_millis((js_sys::Date::now() - self.started).max(0.0) as u64);
         match self
             .state

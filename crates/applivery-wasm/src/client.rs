@@ -7,7 +7,6 @@
 
 use std::rc::Rc;
 
-use applivery::bulk::BulkKind;
 use applivery::{Error, FieldError, NewOemUser, RetryPolicy};
 use applivery_api::operation::{Operation, ParamKind};
 use applivery_api::operations::OPERATIONS;
@@ -19,7 +18,6 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::AbortSignal;
 
-use crate::bulk::BulkRun;
 use crate::call::{Answer, BEARER, Call, Config};
 use crate::js::{error_fields, field_errors, get, is_absent, message_of};
 use crate::shapes::CLIENT_OPTION_NAMES;
@@ -80,25 +78,25 @@ impl Client {
         .map_err(|error| error_fields(&error))
     }
 
-    /// A bulk run of `createOemUser` (`refresh` false) or `refreshOemUserSecret` for
-    /// `organizationId`, with the `concurrency`, `maxAttempts` and `timeoutMs` of `options`
-    /// (absent: the defaults); throws the fields of a `config` error for a bad number.
-    #[wasm_bindgen(js_name = bulkRun)]
-    pub fn bulk_run(
+    /// One attempt of operation `index` for a bulk run (`createOemUser` or
+    /// `refreshOemUserSecret`): validated as [`Client::prepare_operation`] validates, but it
+    /// never retries; the run's scheduler decides what comes after its `{ ok }` or `{ error }`.
+    #[wasm_bindgen(js_name = prepareAttempt)]
+    pub fn prepare_attempt(
         &self,
-        refresh: bool,
-        organization_id: JsValue,
-        options: JsValue,
-    ) -> Result<BulkRun, JsValue> {
-        let kind = if refresh {
-            BulkKind::Refresh
-        } else {
-            BulkKind::Create
-        };
-        check_signal(&get(&options, "signal"))?;
-        let numbers = ["concurrency", "maxAttempts", "timeoutMs"].map(|name| get(&options, name));
-        BulkRun::new(self.config.clone(), kind, organization_id, numbers)
-            .map_err(|error| error_fields(&error))
+        index: u32,
+        path_args: JsValue,
+        body: JsValue,
+    ) -> Result<Call, JsValue> {
+        let call = self.prepare_operation(
+            index,
+            path_args,
+            body,
+            JsValue::UNDEFINED,
+            JsValue::UNDEFINED,
+            JsValue::UNDEFINED,
+        )?;
+        Ok(call.single_attempt())
     }
 }
 

@@ -6,7 +6,7 @@
 
 use std::cell::RefCell;
 
-use applivery::{Error, FieldError};
+use applivery::{Error, FieldError, RetryClass};
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -89,6 +89,14 @@ pub(crate) fn error_fields(error: &Error) -> JsValue {
         or_null(error.code().map(|code| code as f64)),
     );
     set(&object, "retryable", error.is_retryable());
+    // For the bulk module's scheduler (crates/applivery-bulk-wasm), which gets a failed
+    // attempt as these fields; `AppliveryError` does not copy it.
+    let class = match error.retry_class() {
+        RetryClass::Safe => "safe",
+        RetryClass::Ambiguous => "ambiguous",
+        _ => "never",
+    };
+    set(&object, "retryClass", class);
     set(
         &object,
         "retryAfterSeconds",

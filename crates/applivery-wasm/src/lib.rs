@@ -12,8 +12,6 @@
 pub mod shapes;
 
 #[cfg(target_arch = "wasm32")]
-mod bulk;
-#[cfg(target_arch = "wasm32")]
 mod call;
 #[cfg(target_arch = "wasm32")]
 mod client;
@@ -28,8 +26,6 @@ mod js;
 #[cfg(target_arch = "wasm32")]
 mod oem_secret;
 
-#[cfg(target_arch = "wasm32")]
-pub use bulk::BulkRun;
 #[cfg(target_arch = "wasm32")]
 pub use call::Call;
 #[cfg(target_arch = "wasm32")]

@@ -81,6 +81,20 @@ impl ErrorKind {
     }
 }
 
+/// See [`Error::is_ambiguous`]; shared with the bulk scheduler's other failure types.
+pub(crate) fn is_ambiguous(kind: ErrorKind, status: Option<u16>, class: RetryClass) -> bool {
+    class == RetryClass::Ambiguous
+        || kind == ErrorKind::AlreadyRegisteredAfterRetry
+        || (kind == ErrorKind::InvalidResponse && status.is_some_and(|s| (200..300).contains(&s)))
+}
+
+/// The message of [`ErrorKind::AlreadyRegisteredAfterRetry`], around the server's.
+pub fn after_retry_message(server: &str) -> String {
+    format!(
+        "the user exists; an earlier attempt of this call may have created it (server: {server})"
+    )
+}
+
 impl fmt::Display for ErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -309,10 +323,7 @@ impl Error {
     /// server (timeout or broken connection after sending, 500/502/504, an undecodable success
     /// answer), or [`ErrorKind::AlreadyRegisteredAfterRetry`].
     pub fn is_ambiguous(&self) -> bool {
-        self.inner.retry_class == RetryClass::Ambiguous
-            || self.inner.kind == ErrorKind::AlreadyRegisteredAfterRetry
-            || (self.inner.kind == ErrorKind::InvalidResponse
-                && self.inner.status.is_some_and(|s| (200..300).contains(&s)))
+        is_ambiguous(self.inner.kind, self.inner.status, self.inner.retry_class)
     }
 
     /// How many HTTP attempts the call made before failing (0 when nothing was sent).
@@ -333,11 +344,7 @@ impl Error {
     pub(crate) fn into_after_retry(mut self) -> Self {
         if self.inner.kind == ErrorKind::AlreadyRegistered {
             self.inner.kind = ErrorKind::AlreadyRegisteredAfterRetry;
-            self.inner.message = format!(
-                "the user exists; an earlier attempt of this call may have created it \
-                 (server: {})",
-                self.inner.message
-            );
+            self.inner.message = after_retry_message(&self.inner.message);
         }
         self
     }

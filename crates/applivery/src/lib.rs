@@ -161,6 +161,7 @@ pub mod sans_io {
         MAX_RESPONSE_BYTES, SerdeJson, WireDecoder, classify, classify_with, kind_for_code,
         parse_http_date, parse_retry_after, retry_after_in_seconds,
     };
+    pub use crate::error::after_retry_message;
     pub use crate::paging::next_page;
     pub use crate::retry::{RetryState, Step};
     pub use applivery_api::request::encode;

@@ -6,11 +6,13 @@
 //! retried and how often, the outcome of each input, delivery in input order and stopping live
 //! here, once.
 
+mod failure;
 mod limiter;
 mod outcome;
 mod progress;
 mod scheduler;
 
+pub use failure::AttemptFailure;
 pub use outcome::{BulkOutcome, Outcome};
 pub use progress::Progress;
 #[doc(hidden)]

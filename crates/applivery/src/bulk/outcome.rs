@@ -2,18 +2,19 @@
 
 use std::fmt;
 
+use super::failure::AttemptFailure;
 use crate::Collaborator;
 use crate::error::Error;
 
 /// The outcome of one input of a bulk run. Every input gets exactly one.
 ///
 /// `T` is what a success gives: the created or refreshed [`Collaborator`] (with its OEM secret)
-/// in Rust.
+/// in Rust. `E` is a failure: [`Error`] in Rust.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
-pub enum Outcome<T = Collaborator> {
+pub enum Outcome<T = Collaborator, E = Error> {
     /// The input breaks a rule of the spec: nothing was sent.
-    Invalid(Error),
+    Invalid(E),
     /// The user was created; the collaborator carries the new OEM secret.
     Created(T),
     /// The user's OEM secret was refreshed; the collaborator carries the new one.
@@ -24,11 +25,11 @@ pub enum Outcome<T = Collaborator> {
         /// Whether an earlier attempt may have created the user.
         after_retry: bool,
         /// The server's answer.
-        error: Error,
+        error: E,
     },
     /// The server refused it, or it kept failing until its attempts or time ran out.
     /// [`Error::is_ambiguous`] says whether it may have taken effect anyway.
-    Failed(Error),
+    Failed(E),
     /// Sent, and the run was abandoned (a second stop) before its answer came: it may or may
     /// not have taken effect.
     Unknown,
@@ -37,7 +38,7 @@ pub enum Outcome<T = Collaborator> {
     NotSent,
 }
 
-impl<T> Outcome<T> {
+impl<T, E> Outcome<T, E> {
     /// The outcome's name, the same in Rust, the npm package and the CLI's files:
     /// `invalid`, `created`, `refreshed`, `already_registered`,
     /// `already_registered_after_retry`, `failed`, `unknown`, `not_sent`.
@@ -67,7 +68,7 @@ impl<T> Outcome<T> {
     }
 
     /// The error behind the outcome, if any.
-    pub fn error(&self) -> Option<&Error> {
+    pub fn error(&self) -> Option<&E> {
         match self {
             Outcome::Invalid(error)
             | Outcome::Failed(error)
@@ -88,17 +89,17 @@ impl<T> Outcome<T> {
 /// One input of a bulk run and its outcome, delivered in input order.
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct BulkOutcome<I, T = Collaborator> {
+pub struct BulkOutcome<I, T = Collaborator, E = Error> {
     /// The input's position, from 0.
     pub index: u64,
     /// The input, as given.
     pub input: I,
     /// What became of it.
-    pub outcome: Outcome<T>,
+    pub outcome: Outcome<T, E>,
 }
 
-impl<I, T> BulkOutcome<I, T> {
-    pub(crate) fn new(index: u64, input: I, outcome: Outcome<T>) -> Self {
+impl<I, T, E> BulkOutcome<I, T, E> {
+    pub(crate) fn new(index: u64, input: I, outcome: Outcome<T, E>) -> Self {
         BulkOutcome {
             index,
             input,
@@ -109,7 +110,7 @@ impl<I, T> BulkOutcome<I, T> {
 
 /// Shows the index, the input (a [`crate::NewOemUser`] shows its email; secrets are never
 /// shown) and the outcome's name.
-impl<I: fmt::Debug, T> fmt::Debug for BulkOutcome<I, T> {
+impl<I: fmt::Debug, T, E: AttemptFailure> fmt::Debug for BulkOutcome<I, T, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut out = f.debug_struct("BulkOutcome");
         out.field("index", &self.index)

@@ -46,7 +46,7 @@ impl Progress {
             + self.not_sent
     }
 
-    pub(crate) fn count<T>(&mut self, outcome: &super::Outcome<T>) {
+    pub(crate) fn count<T, E>(&mut self, outcome: &super::Outcome<T, E>) {
         use super::Outcome;
         let counter = match outcome {
             Outcome::Invalid(_) => &mut self.invalid,

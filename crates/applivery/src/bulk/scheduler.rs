@@ -20,6 +20,7 @@
 
 use std::time::Duration;
 
+use super::failure::AttemptFailure;
 use super::limiter::{Limiter, Room};
 use super::outcome::{BulkOutcome, Outcome};
 use super::progress::Progress;
@@ -38,19 +39,19 @@ pub enum BulkKind {
 /// Why a run stopped early.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
-pub enum StopReason {
+pub enum StopReason<E = Error> {
     /// The caller asked (`stop`).
     Requested,
     /// An error that concerns every input (a refused key, an unknown organization, the OEM
     /// feature blocked): sending more would only repeat it. The input that got it is failed.
-    Fatal(Error),
+    Fatal(E),
     /// The `before_send` hook failed: nothing is sent without the trace it keeps.
     Hook(String),
 }
 
 /// One attempt of one input, owned by the driver while it is in flight.
 #[derive(Debug)]
-pub struct Attempt<I> {
+pub struct Attempt<I, E = Error> {
     /// The input's position.
     pub index: u64,
     /// The input.
@@ -60,14 +61,14 @@ pub struct Attempt<I> {
     ambiguous: bool,
     epoch: u64,
     first_sent: Duration,
-    last_error: Option<Error>,
+    last_error: Option<E>,
 }
 
 /// What the driver does next.
 #[derive(Debug)]
-pub enum Next<I> {
+pub enum Next<I, E = Error> {
     /// Send this attempt now (a retry whose wait is over).
-    Send(Attempt<I>),
+    Send(Attempt<I, E>),
     /// A slot is free: read the next input and [`Scheduler::start`] it (or
     /// [`Scheduler::skip`] it), or call [`Scheduler::end_of_input`].
     SendNext,
@@ -91,28 +92,28 @@ enum Run {
     Abandoned,
 }
 
-/// The state of one bulk run. `I` is an input, `T` what a success gives.
+/// The state of one bulk run. `I` is an input, `T` what a success gives, `E` a failure.
 #[derive(Debug)]
-pub struct Scheduler<I, T> {
+pub struct Scheduler<I, T, E: AttemptFailure = Error> {
     kind: BulkKind,
     policy: RetryPolicy,
     limiter: Limiter,
     run: Run,
-    stop_reason: Option<StopReason>,
+    stop_reason: Option<StopReason<E>>,
     input_ended: bool,
     /// Failed attempts waiting to be sent again, with the time they may leave.
-    retries: Vec<(Duration, Attempt<I>)>,
+    retries: Vec<(Duration, Attempt<I, E>)>,
     /// Outcomes decided but not yet delivered: they wait for every earlier input's. Slot `k`
     /// is input `next_out + k`. (`Vec`s here, not a `BTreeMap` or `VecDeque`: the keys are
     /// dense and the lists short, and those two were 13 KB of the npm package's wasm.)
-    finished: Vec<Option<BulkOutcome<I, T>>>,
+    finished: Vec<Option<BulkOutcome<I, T, E>>>,
     next_out: u64,
     /// Whether outcomes leave in input order (else as they are decided).
     in_order: bool,
     progress: Progress,
 }
 
-impl<I, T> Scheduler<I, T> {
+impl<I, T, E: AttemptFailure> Scheduler<I, T, E> {
     /// A run of `kind` with at most `concurrency` requests in flight, retrying each input by
     /// `policy` (its attempts, backoff and time budget; for a create, ambiguous failures are
     /// retried only if it says so).
@@ -139,7 +140,7 @@ impl<I, T> Scheduler<I, T> {
     }
 
     /// What to do now.
-    pub fn next(&mut self, now: Duration) -> Next<I> {
+    pub fn next(&mut self, now: Duration) -> Next<I, E> {
         if self.run != Run::Running {
             return if !self.input_ended {
                 Next::Drain
@@ -180,7 +181,7 @@ impl<I, T> Scheduler<I, T> {
 
     /// Starts input `index` (the next one: inputs are numbered from 0 in order) after
     /// [`Next::SendNext`]; send the attempt returned.
-    pub fn start(&mut self, index: u64, input: I, now: Duration) -> Attempt<I> {
+    pub fn start(&mut self, index: u64, input: I, now: Duration) -> Attempt<I, E> {
         self.progress.read += 1;
         self.progress.sent += 1;
         Attempt {
@@ -196,7 +197,7 @@ impl<I, T> Scheduler<I, T> {
 
     /// Ends input `index` without sending it: [`Outcome::Invalid`], or [`Outcome::NotSent`]
     /// after a stop (or when the driver could not prepare it).
-    pub fn skip(&mut self, index: u64, input: I, outcome: Outcome<T>) {
+    pub fn skip(&mut self, index: u64, input: I, outcome: Outcome<T, E>) {
         self.progress.read += 1;
         self.finish(index, input, outcome);
     }
@@ -209,8 +210,8 @@ impl<I, T> Scheduler<I, T> {
     /// Takes the answer of an attempt: the input is finished, or queued to be sent again.
     pub fn settle(
         &mut self,
-        mut attempt: Attempt<I>,
-        result: Result<T, Error>,
+        mut attempt: Attempt<I, E>,
+        result: Result<T, E>,
         now: Duration,
         rng: impl FnMut() -> f64,
     ) {
@@ -277,14 +278,14 @@ impl<I, T> Scheduler<I, T> {
     }
 
     /// The answer of an attempt in flight was abandoned (after a second stop).
-    pub fn abandon(&mut self, attempt: Attempt<I>) {
+    pub fn abandon(&mut self, attempt: Attempt<I, E>) {
         self.limiter.release();
         self.finish(attempt.index, attempt.input, Outcome::Unknown);
     }
 
     /// The `before_send` hook of an input failed: it is not sent, and neither is anything
     /// after it.
-    pub fn hook_failed(&mut self, attempt: Attempt<I>, message: String) {
+    pub fn hook_failed(&mut self, attempt: Attempt<I, E>, message: String) {
         self.limiter.release();
         self.progress.sent -= 1;
         if self.stop_reason.is_none() {
@@ -314,7 +315,7 @@ impl<I, T> Scheduler<I, T> {
     }
 
     /// Why the run stopped early, if it did.
-    pub fn stop_reason(&self) -> Option<&StopReason> {
+    pub fn stop_reason(&self) -> Option<&StopReason<E>> {
         self.stop_reason.as_ref()
     }
 
@@ -327,7 +328,7 @@ impl<I, T> Scheduler<I, T> {
 
     /// The next outcome in input order, once it and every earlier one are decided (or the
     /// next decided, after [`Scheduler::deliver_as_decided`]).
-    pub fn pop(&mut self) -> Option<BulkOutcome<I, T>> {
+    pub fn pop(&mut self) -> Option<BulkOutcome<I, T, E>> {
         // As decided, `finished` is a plain queue (see `finish`).
         self.finished.first()?.as_ref()?;
         self.next_out += 1;
@@ -359,7 +360,7 @@ impl<I, T> Scheduler<I, T> {
         }
     }
 
-    fn finish(&mut self, index: u64, input: I, outcome: Outcome<T>) {
+    fn finish(&mut self, index: u64, input: I, outcome: Outcome<T, E>) {
         self.progress.count(&outcome);
         if !self.in_order {
             self.finished
@@ -383,7 +384,7 @@ impl<I, T> Scheduler<I, T> {
         }
     }
 
-    fn may_retry(&self, error: &Error) -> bool {
+    fn may_retry(&self, error: &E) -> bool {
         match error.retry_class() {
             RetryClass::Safe => true,
             RetryClass::Ambiguous => {
@@ -403,7 +404,7 @@ impl<I, T> Scheduler<I, T> {
 /// The final error of an input, ambiguous if any of its attempts was: a create whose answer was
 /// lost once may exist, whatever its last attempt said (a 429, say), and the next run must read
 /// a 4009 as "created by us".
-fn marked_ambiguous(error: Error, ambiguous: bool) -> Error {
+fn marked_ambiguous<E: AttemptFailure>(error: E, ambiguous: bool) -> E {
     if ambiguous && !error.is_ambiguous() {
         error.with_retry_class(RetryClass::Ambiguous)
     } else {
