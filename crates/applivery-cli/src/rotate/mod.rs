@@ -40,42 +40,10 @@ pub async fn run(global: &GlobalArgs, target: &Target, args: RotateArgs) -> Resu
         RetryPolicy::default(),
         Duration::from_secs(target.timeout),
     )?;
-    let secrets_path = match (&args.secrets, args.dry_run) {
-        (Some(path), _) => Some(path.clone()),
-        (None, true) => None,
-        (None, false) => {
-            return Err(Failure::usage(
-                "a selection needs --secrets FILE: the new secrets go there and nowhere else",
-            ));
-        }
-    };
-    let journal_path = args.journal.clone().or_else(|| {
-        secrets_path.as_ref().map(|secrets| {
-            let mut name = secrets.as_os_str().to_owned();
-            name.push(".journal");
-            PathBuf::from(name)
-        })
-    });
-    let resumed = match &journal_path {
-        Some(path) => {
-            RotationJournal::read(path, &target.org, client.base_url()).map_err(Failure::usage)?
-        }
-        None => None,
-    };
+    let (secrets_path, journal_path) = paths(&args)?;
     let mut report = Report::new(&args, json(global));
-    let (selected, done) = match resumed {
-        Some(resumed) => {
-            report.resumed(resumed.done.len());
-            (resumed.selected, resumed.done)
-        }
-        None => {
-            let resolution = selection::resolve(&client, &target.org, &args.source).await?;
-            for (row, why) in &resolution.unresolved {
-                report.unresolved(row, why);
-            }
-            (resolution.selected, Default::default())
-        }
-    };
+    let (selected, done) =
+        select(&client, target, &args, journal_path.as_deref(), &mut report).await?;
     let pending: Vec<Selected> = selected
         .iter()
         .filter(|s| !done.contains(&s.id))
@@ -97,6 +65,53 @@ pub async fn run(global: &GlobalArgs, target: &Target, args: RotateArgs) -> Resu
     .map_err(Failure::local_io)?;
     let record = Record::new(secrets, journal, &pending);
     rotate(&client, target, &args, pending, record, report).await
+}
+
+/// The secrets file and the journal (beside it unless `--journal`); a dry run may have neither.
+fn paths(args: &RotateArgs) -> Result<(Option<PathBuf>, Option<PathBuf>), Failure> {
+    let secrets_path = match (&args.secrets, args.dry_run) {
+        (Some(path), _) => Some(path.clone()),
+        (None, true) => None,
+        (None, false) => {
+            return Err(Failure::usage(
+                "a selection needs --secrets FILE: the new secrets go there and nowhere else",
+            ));
+        }
+    };
+    let journal_path = args.journal.clone().or_else(|| {
+        secrets_path.as_ref().map(|secrets| {
+            let mut name = secrets.as_os_str().to_owned();
+            name.push(".journal");
+            PathBuf::from(name)
+        })
+    });
+    Ok((secrets_path, journal_path))
+}
+
+/// The users selected and those already rotated: from the journal when the run resumes (the
+/// selection was resolved once), else resolved now.
+async fn select(
+    client: &applivery::Client,
+    target: &Target,
+    args: &RotateArgs,
+    journal_path: Option<&std::path::Path>,
+    report: &mut Report,
+) -> Result<(Vec<Selected>, std::collections::HashSet<String>), Failure> {
+    let resumed = match journal_path {
+        Some(path) => {
+            RotationJournal::read(path, &target.org, client.base_url()).map_err(Failure::usage)?
+        }
+        None => None,
+    };
+    if let Some(resumed) = resumed {
+        report.resumed(resumed.done.len());
+        return Ok((resumed.selected, resumed.done));
+    }
+    let resolution = selection::resolve(client, &target.org, &args.source).await?;
+    for (row, why) in &resolution.unresolved {
+        report.unresolved(row, why);
+    }
+    Ok((resolution.selected, Default::default()))
 }
 
 /// Sends the pending users through the engine and records every answer.

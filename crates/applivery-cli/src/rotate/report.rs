@@ -208,34 +208,35 @@ impl Report {
             let text = serde_json::to_string_pretty(&summary).expect("JSON serializes");
             println!("{}", crate::terminal::json(&text));
         } else {
-            let left = self.failed + self.not_sent + self.unknown;
-            let text = format!(
-                "Rotated {} of {} users ({} by an earlier run); {} left to rotate{}{}.\n\
-                 New secrets: {} ({} written by this run).",
-                self.refreshed,
-                self.selected,
-                self.done_before,
-                left,
-                if self.unresolved > 0 {
-                    "; rows naming nobody: "
-                } else {
-                    ""
-                },
-                if self.unresolved > 0 {
-                    self.unresolved.to_string()
-                } else {
-                    String::new()
-                },
-                self.secrets
-                    .as_ref()
-                    .map_or(String::new(), |p| p.display().to_string()),
-                secrets_written,
-            );
-            println!("{}", crate::terminal::clean(&text));
-            if left > 0 {
-                println!("Run the same command again to rotate the users left.");
-            }
+            self.print_text(secrets_written);
         }
         Ok(code)
+    }
+
+    /// The summary as text, and what to do when users are left.
+    fn print_text(&self, secrets_written: u64) {
+        let left = self.failed + self.not_sent + self.unknown;
+        let unresolved = if self.unresolved > 0 {
+            format!("; rows naming nobody: {}", self.unresolved)
+        } else {
+            String::new()
+        };
+        let text = format!(
+            "Rotated {} of {} users ({} by an earlier run); {} left to rotate{}.\n\
+             New secrets: {} ({} written by this run).",
+            self.refreshed,
+            self.selected,
+            self.done_before,
+            left,
+            unresolved,
+            self.secrets
+                .as_ref()
+                .map_or(String::new(), |p| p.display().to_string()),
+            secrets_written,
+        );
+        println!("{}", crate::terminal::clean(&text));
+        if left > 0 {
+            println!("Run the same command again to rotate the users left.");
+        }
     }
 }
