@@ -189,7 +189,10 @@ export class AppliveryClient {
       for (; stops > 0; stops--) run.stop();
       yield* run;
     })();
-    outcomes.stop = () => (run ? run.stop() : stops++);
+    outcomes.stop = () => {
+      if (run) run.stop();
+      else stops++;
+    };
     return outcomes;
   }
 
