@@ -210,7 +210,7 @@ impl<I, T, E: AttemptFailure> Scheduler<I, T, E> {
     /// Takes the answer of an attempt: the input is finished, or queued to be sent again.
     pub fn settle(
         &mut self,
-        mut attempt: Attempt<I, E>,
+        attempt: Attempt<I, E>,
         result: Result<T, E>,
         now: Duration,
         rng: impl FnMut() -> f64,
@@ -233,18 +233,9 @@ impl<I, T, E: AttemptFailure> Scheduler<I, T, E> {
                 ErrorKind::AlreadyRegistered | ErrorKind::AlreadyRegisteredAfterRetry
             )
         {
-            self.limiter.success();
-            let after_retry = attempt.ambiguous || kind == ErrorKind::AlreadyRegisteredAfterRetry;
-            let error = if after_retry {
-                error.into_after_retry()
-            } else {
-                error
-            };
-            let outcome = Outcome::AlreadyRegistered { after_retry, error };
-            return self.finish(attempt.index, attempt.input, outcome);
+            return self.already_registered(attempt, error);
         }
-        let push_back = kind == ErrorKind::RateLimited || error.status() == Some(503);
-        if push_back {
+        if kind == ErrorKind::RateLimited || error.status() == Some(503) {
             self.limiter
                 .push_back(attempt.epoch, error.retry_after(), now);
         } else {
@@ -257,6 +248,31 @@ impl<I, T, E: AttemptFailure> Scheduler<I, T, E> {
             self.halt();
             return self.finish(attempt.index, attempt.input, Outcome::Failed(error));
         }
+        self.retry_or_fail(attempt, error, now, rng);
+    }
+
+    /// A 4009 for a create: the user exists, created by an earlier attempt if one may have.
+    fn already_registered(&mut self, attempt: Attempt<I, E>, error: E) {
+        self.limiter.success();
+        let after_retry =
+            attempt.ambiguous || error.kind() == ErrorKind::AlreadyRegisteredAfterRetry;
+        let error = if after_retry {
+            error.into_after_retry()
+        } else {
+            error
+        };
+        let outcome = Outcome::AlreadyRegistered { after_retry, error };
+        self.finish(attempt.index, attempt.input, outcome);
+    }
+
+    /// Queues the input to be sent again if the run goes on and the policy allows, else fails it.
+    fn retry_or_fail(
+        &mut self,
+        mut attempt: Attempt<I, E>,
+        error: E,
+        now: Duration,
+        rng: impl FnMut() -> f64,
+    ) {
         let delay = if self.run == Run::Running && self.may_retry(&error) {
             let elapsed = now.saturating_sub(attempt.first_sent);
             self.policy
