@@ -58,16 +58,11 @@ export function bulkOutcomes(open, source, signal, io) {
 
   // One attempt; its result goes to the run, which decides what comes of it.
   function send(index, call) {
-    const request = {
-      call,
-      method: call.method,
-      url: call.url,
-      body: call.body,
-      timeoutMs: run.timeoutMs ?? call.timeoutMs,
-      maxResponseBytes: call.maxResponseBytes,
-      signal: abandon.signal,
-      send: io.send,
-    };
+    const request = call.request();
+    request.call = call;
+    request.timeoutMs = run.timeoutMs ?? request.timeoutMs;
+    request.signal = abandon.signal;
+    request.send = io.send;
     io.attempt(request)
       // Rejects only when abandoned: the run already counted it `unknown`.
       .then((step) => closed || run.settle(index, step), () => {})

@@ -218,16 +218,10 @@ export class AppliveryClient {
   async #run(call, signal, done) {
     try {
       // What every attempt of the call shares, read from wasm once.
-      const request = {
-        call,
-        method: call.method,
-        url: call.url,
-        body: call.body,
-        timeoutMs: call.timeoutMs,
-        maxResponseBytes: call.maxResponseBytes,
-        signal,
-        send: this.#fetch,
-      };
+      const request = call.request();
+      request.call = call;
+      request.signal = signal;
+      request.send = this.#fetch;
       for (;;) {
         signal?.throwIfAborted();
         const step = await attempt(request);

@@ -7,7 +7,7 @@
 //!
 //! ```js
 //! const call = client.prepareOperation(index, pathArgs, body, options, page, signal); // validates, sends nothing
-//! const { url, body } = call;                                 // read once per call
+//! const { method, url, body } = call.request();               // read once per call
 //! for (;;) {
 //!   const authorization = call.attemptAuthorization();        // starts an attempt
 //!   const step = /* fetch(url, init) */ call.answered(status, retryAfter, bytes);
@@ -24,12 +24,13 @@ use std::time::Duration;
 
 use applivery::sans_io::{RetryState, Step};
 use applivery::{Error, RetryPolicy};
+use js_sys::Object;
 use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
 
 pub(crate) use crate::decode::Answer;
 use crate::decode::HostJson;
-use crate::js::{error_fields, get, message_of, single};
+use crate::js::{error_fields, get, message_of, set, single};
 
 /// The scheme of the `Authorization` header.
 pub(crate) const BEARER: &str = "Bearer ";
@@ -127,16 +128,25 @@ impl Call {
 
 #[wasm_bindgen]
 impl Call {
-    /// Where to send.
-    #[wasm_bindgen(getter)]
-    pub fn url(&self) -> String {
-        self.url.clone()
-    }
-
-    /// The HTTP method.
-    #[wasm_bindgen(getter)]
-    pub fn method(&self) -> String {
-        self.method.into()
+    /// What every attempt of the call sends and allows, read once per call:
+    /// `{ method, url, body, timeoutMs, maxResponseBytes }` (`body` undefined when the call has
+    /// none; `timeoutMs` 0 for no limit; `maxResponseBytes` the largest body accepted). One
+    /// object instead of a getter each: one crossing, and less glue in the package.
+    #[wasm_bindgen(js_name = request)]
+    pub fn request_fields(&self) -> Object {
+        let request = Object::new();
+        set(&request, "method", self.method);
+        set(&request, "url", self.url.as_str());
+        if let Some(body) = &self.body {
+            set(&request, "body", body.as_str());
+        }
+        set(&request, "timeoutMs", self.config.timeout_ms);
+        set(
+            &request,
+            "maxResponseBytes",
+            applivery::sans_io::MAX_RESPONSE_BYTES as f64,
+        );
+        request
     }
 
     /// After a page of collaborators: the number of the page that follows, `undefined` at the
@@ -144,24 +154,6 @@ impl Call {
     #[wasm_bindgen(getter)]
     pub fn following(&self) -> Option<f64> {
         self.decoder.following.get().map(|page| page as f64)
-    }
-
-    /// Milliseconds allowed for each attempt; 0 for no limit.
-    #[wasm_bindgen(getter, js_name = timeoutMs)]
-    pub fn timeout_ms(&self) -> f64 {
-        self.config.timeout_ms
-    }
-
-    /// Largest response body accepted, in bytes.
-    #[wasm_bindgen(getter, js_name = maxResponseBytes)]
-    pub fn max_response_bytes(&self) -> f64 {
-        applivery::sans_io::MAX_RESPONSE_BYTES as f64
-    }
-
-    /// The JSON body every attempt sends; `undefined` when the call has none.
-    #[wasm_bindgen(getter)]
-    pub fn body(&self) -> Option<String> {
-        self.body.clone()
     }
 
     /// Starts an attempt and returns the `Authorization` header's value: the wrapper writes the

@@ -110,22 +110,7 @@ pub(crate) fn prepare(
     page: &JsValue,
 ) -> Result<Call, Error> {
     let mut typed = Vec::new();
-    let args: Vec<String> = operation
-        .path_params
-        .iter()
-        .enumerate()
-        .map(|(index, param)| {
-            let value = Reflect::get_u32(path_args, index as u32).unwrap_or(JsValue::UNDEFINED);
-            match value.as_string() {
-                Some(text) => text,
-                None if is_absent(&value) => String::new(),
-                None => {
-                    typed.push(FieldError::new(param.name, "must be a string"));
-                    String::new()
-                }
-            }
-        })
-        .collect();
+    let args = read_path_args(operation, path_args, &mut typed);
     let mut query = read_query(operation, options, &mut typed);
     let requested = if operation.paged {
         match page.as_f64() {
@@ -156,20 +141,7 @@ pub(crate) fn prepare(
             .collect(),
     };
     problems.extend(typed);
-    let body = match operation.body {
-        None => None,
-        Some("NewOemUser") => match read_user(None, body) {
-            Ok(user) => serde_json::to_string(user.as_wire()).ok(),
-            Err(error) => {
-                problems.extend(error.field_errors().iter().cloned());
-                None
-            }
-        },
-        // A body without rules of the package's own: sent as JSON, checked by the server.
-        Some(_) => js_sys::JSON::stringify(body)
-            .ok()
-            .and_then(|text| text.as_string()),
-    };
+    let body = read_body(operation, body, &mut problems);
     let path = match path {
         Ok(path) if problems.is_empty() => path,
         _ => return Err(Error::invalid_input(problems)),
@@ -182,6 +154,52 @@ pub(crate) fn prepare(
     let mut call = Call::request(config, operation.method.as_str(), &path, answer);
     call.set_body(body);
     Ok(call)
+}
+
+/// The path arguments as text (an absent one is empty, and the spec's rules refuse it).
+fn read_path_args(
+    operation: &Operation,
+    path_args: &JsValue,
+    problems: &mut Vec<FieldError>,
+) -> Vec<String> {
+    operation
+        .path_params
+        .iter()
+        .enumerate()
+        .map(|(index, param)| {
+            let value = Reflect::get_u32(path_args, index as u32).unwrap_or(JsValue::UNDEFINED);
+            match value.as_string() {
+                Some(text) => text,
+                None if is_absent(&value) => String::new(),
+                None => {
+                    problems.push(FieldError::new(param.name, "must be a string"));
+                    String::new()
+                }
+            }
+        })
+        .collect()
+}
+
+/// The JSON body the operation sends, if it takes one: a `createOemUser` user through the
+/// facade's rules (their problems added), any other body as it is (the server checks it).
+fn read_body(
+    operation: &Operation,
+    body: &JsValue,
+    problems: &mut Vec<FieldError>,
+) -> Option<String> {
+    match operation.body {
+        None => None,
+        Some("NewOemUser") => match read_user(None, body) {
+            Ok(user) => serde_json::to_string(user.as_wire()).ok(),
+            Err(error) => {
+                problems.extend(error.field_errors().iter().cloned());
+                None
+            }
+        },
+        Some(_) => js_sys::JSON::stringify(body)
+            .ok()
+            .and_then(|text| text.as_string()),
+    }
 }
 
 /// Collaborators (items) per page when a paged call sets none: the facade's.
