@@ -20,6 +20,8 @@ const DONE = -4;
 export function bulkOutcomes(open, source, signal, io) {
   let run;
   let engine;
+  // The counters when the run ended (its wasm state is freed then).
+  let last;
   let stops = 0;
   let closed = false;
   // Aborts the requests in flight, once the run abandons them (a second stop).
@@ -111,6 +113,7 @@ export function bulkOutcomes(open, source, signal, io) {
       // Only added once the run exists (its options, `signal` included, were checked).
       if (run) signal?.removeEventListener('abort', stop);
       abandon.abort();
+      last = run?.progress();
       run?.free();
       try {
         source.return?.();
@@ -126,6 +129,8 @@ export function bulkOutcomes(open, source, signal, io) {
    * flight finish; a second abandons them (`unknown`).
    */
   iterator.stop = stop;
+  /** The run's counters (at its end once it ended); `undefined` before it starts. */
+  iterator.progress = () => last ?? run?.progress();
   return iterator;
 }
 

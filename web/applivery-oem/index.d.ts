@@ -94,6 +94,37 @@ export interface BulkRun<I> extends AsyncGenerator<BulkOutcome<I>, void, undefin
    * abandons them (`unknown`). Leaving the loop early (`break`) abandons them too.
    */
   stop(): void;
+  /**
+   * The run's counters now (once it ended: at its end); `undefined` until the first `next()`
+   * has started it.
+   */
+  progress(): BulkProgress | undefined;
+}
+
+/** A bulk run's counters (the Rust crate's `bulk::Progress`). */
+export interface BulkProgress {
+  /** Inputs taken from the input so far. */
+  read: number;
+  /** Requests sent, retries included. */
+  sent: number;
+  /** Requests in flight now. */
+  inFlight: number;
+  /** Attempts retried. */
+  retries: number;
+  /** Push-backs (429, 503) seen. */
+  pushBacks: number;
+  /** The concurrency limit now, after push-backs. */
+  limit: number;
+  /** The lowest concurrency limit reached. */
+  lowestLimit: number;
+  /** Outcomes decided so far, by kind. */
+  created: number;
+  refreshed: number;
+  alreadyRegistered: number;
+  invalid: number;
+  failed: number;
+  unknown: number;
+  notSent: number;
 }
 
 /**

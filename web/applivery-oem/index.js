@@ -193,6 +193,7 @@ export class AppliveryClient {
       if (run) run.stop();
       else stops++;
     };
+    outcomes.progress = () => run?.progress();
     return outcomes;
   }
 

@@ -50,14 +50,16 @@ async function ordered({ pkgUrl, baseUrl }) {
   return out;
 }
 
-/** 429 push-back queued by the test: the run retries, every user is created. */
+/** 429 push-back queued by the test: the run retries, every user is created; its counters. */
 async function pushBack({ pkgUrl, baseUrl }) {
   const { AppliveryClient } = await import(pkgUrl);
   const client = new AppliveryClient({ apiKey: 'mock-api-key', baseUrl });
   const users = Array.from({ length: 6 }, (_, i) => ({ email: `push.${i}@example.com` }));
-  const out = [];
-  for await (const o of client.createOemUsers('demo-org', users, { concurrency: 4 })) out.push(o.outcome);
-  return out;
+  const run = client.createOemUsers('demo-org', users, { concurrency: 4 });
+  const before = run.progress();
+  const outcomes = [];
+  for await (const o of run) outcomes.push(o.outcome);
+  return { outcomes, before, after: run.progress() };
 }
 
 /** Stops (by its signal) after the third outcome, on a slow server. */
@@ -175,9 +177,18 @@ test('outcomes come in input order; invalid inputs are never sent; secrets are O
   }
 });
 
-test('a 429 push-back is retried by the run, honouring Retry-After', async () => {
+test('a 429 push-back is retried by the run, honouring Retry-After; its counters say so', async () => {
   await both(pushBack, mock, () => mock.faults(['status=429,retry-after=1', 'status=429,retry-after=1']), (out, runtime) => {
-    assert.deepEqual(out, Array(6).fill('created'), runtime);
+    assert.deepEqual(out.outcomes, Array(6).fill('created'), runtime);
+    assert.equal(out.before, undefined, runtime);
+    const { after } = out;
+    assert.equal(after.read, 6, runtime);
+    assert.equal(after.created, 6, runtime);
+    assert.equal(after.inFlight, 0, runtime);
+    assert.equal(after.pushBacks, 2, runtime);
+    assert.equal(after.retries, 2, runtime);
+    assert.equal(after.sent, 8, runtime);
+    assert.ok(after.lowestLimit < 4, `${runtime}: lowest limit ${after.lowestLimit}`);
   });
   assert.equal((await mock.users()).length, 6);
 });

@@ -187,6 +187,33 @@ impl BulkRun {
         object.into()
     }
 
+    /// The run's counters: `{ read, sent, inFlight, retries, pushBacks, limit, lowestLimit,
+    /// created, refreshed, alreadyRegistered, invalid, failed, unknown, notSent }`.
+    pub fn progress(&self) -> Object {
+        let progress = self.scheduler.progress();
+        let object = Object::new();
+        let counts = [
+            ("read", progress.read),
+            ("sent", progress.sent),
+            ("inFlight", progress.in_flight as u64),
+            ("retries", progress.retries),
+            ("pushBacks", progress.push_backs),
+            ("limit", progress.limit as u64),
+            ("lowestLimit", progress.lowest_limit as u64),
+            ("created", progress.created),
+            ("refreshed", progress.refreshed),
+            ("alreadyRegistered", progress.already_registered),
+            ("invalid", progress.invalid),
+            ("failed", progress.failed),
+            ("unknown", progress.unknown),
+            ("notSent", progress.not_sent),
+        ];
+        for (name, count) in counts {
+            set(&object, name, (count as f64).into());
+        }
+        object
+    }
+
     fn take_index(&mut self) -> u64 {
         self.next_index += 1;
         self.next_index - 1
