@@ -1,8 +1,8 @@
 // Bulk runs of the package (createOemUsers, refreshOemUserSecrets) against the real
 // applivery-mock: outcomes in input order, invalid inputs never sent, a stop midway (every input
-// accounted for), a second stop abandoning what is in flight, 429 push-back retried by the run,
-// secrets hidden. The same scenarios run in Node (the packed tarball) and in real Chromium
-// (web/pkg served to a page on another port).
+// accounted for), a second stop abandoning what is in flight, 429 push-back retried by the run
+// (and counted by progress()), secrets hidden. The scenarios run in Node (the packed tarball)
+// and in real Chromium (web/pkg served to a page on another port).
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -74,6 +74,21 @@ async function abortMidway({ pkgUrl, baseUrl }) {
     if (out.length === 3) controller.abort();
   }
   return out;
+}
+
+/** Two requests hang; stop() twice: they are abandoned (`unknown`), the rest never sent. */
+async function secondStop({ pkgUrl, baseUrl }) {
+  const { AppliveryClient } = await import(pkgUrl);
+  const client = new AppliveryClient({ apiKey: 'mock-api-key', baseUrl });
+  const users = Array.from({ length: 5 }, (_, i) => ({ email: `hang.${i}@example.com` }));
+  const run = client.createOemUsers('demo-org', users, { concurrency: 2 });
+  setTimeout(() => {
+    run.stop();
+    run.stop();
+  }, 300);
+  const outcomes = [];
+  for await (const o of run) outcomes.push(o.outcome);
+  return { outcomes, progress: run.progress() };
 }
 
 let mock;
@@ -214,18 +229,12 @@ test('aborting the signal midway: the rest is not_sent, in flight finishes, ever
 });
 
 test('a second stop() abandons the requests in flight as unknown', async () => {
-  const { AppliveryClient } = await import(nodePkg());
-  const client = new AppliveryClient({ apiKey: 'mock-api-key', baseUrl: mock.baseUrl });
-  await mock.faults(['hang', 'hang']);
-  const users = Array.from({ length: 5 }, (_, i) => ({ email: `hang.${i}@example.com` }));
-  const run = client.createOemUsers('demo-org', users, { concurrency: 2 });
-  setTimeout(() => {
-    run.stop();
-    run.stop();
-  }, 300);
-  const out = [];
-  for await (const o of run) out.push(o.outcome);
-  assert.deepEqual(out, ['unknown', 'unknown', 'not_sent', 'not_sent', 'not_sent']);
+  await both(secondStop, mock, () => mock.faults(['hang', 'hang']), (out, runtime) => {
+    assert.deepEqual(out.outcomes, ['unknown', 'unknown', 'not_sent', 'not_sent', 'not_sent'], runtime);
+    assert.equal(out.progress.inFlight, 0, runtime);
+    assert.equal(out.progress.unknown, 2, runtime);
+    assert.equal(out.progress.notSent, 3, runtime);
+  });
 });
 
 test('refreshOemUserSecrets: new secrets in order, unknown and invalid ids reported', async () => {
