@@ -125,6 +125,12 @@ export interface BulkProgress {
   failed: number;
   unknown: number;
   notSent: number;
+  /**
+   * Why the run stopped early: `"requested"` (`stop()` or the signal), `"fatal"` (an error that
+   * concerns every input, such as a refused key: the input that got it carries it, the rest are
+   * `not_sent`), or `null`.
+   */
+  stopped: 'requested' | 'fatal' | null;
 }
 
 /**

@@ -91,6 +91,17 @@ async function secondStop({ pkgUrl, baseUrl }) {
   return { outcomes, progress: run.progress() };
 }
 
+/** A refused key concerns every input: the first fails, nothing more is sent. */
+async function refusedKey({ pkgUrl, baseUrl }) {
+  const { AppliveryClient } = await import(pkgUrl);
+  const client = new AppliveryClient({ apiKey: 'not-the-key', baseUrl });
+  const users = Array.from({ length: 4 }, (_, i) => ({ email: `refused.${i}@example.com` }));
+  const run = client.createOemUsers('demo-org', users, { concurrency: 1 });
+  const outcomes = [];
+  for await (const o of run) outcomes.push([o.outcome, o.error?.kind ?? null]);
+  return { outcomes, progress: run.progress() };
+}
+
 let mock;
 let slowMock;
 let installed;
@@ -204,6 +215,7 @@ test('a 429 push-back is retried by the run, honouring Retry-After; its counters
     assert.equal(after.retries, 2, runtime);
     assert.equal(after.sent, 8, runtime);
     assert.ok(after.lowestLimit < 4, `${runtime}: lowest limit ${after.lowestLimit}`);
+    assert.equal(after.stopped, null, runtime);
   });
   assert.equal((await mock.users()).length, 6);
 });
@@ -234,7 +246,21 @@ test('a second stop() abandons the requests in flight as unknown', async () => {
     assert.equal(out.progress.inFlight, 0, runtime);
     assert.equal(out.progress.unknown, 2, runtime);
     assert.equal(out.progress.notSent, 3, runtime);
+    assert.equal(out.progress.stopped, 'requested', runtime);
   });
+});
+
+test('a refused key stops the run: the input that got it fails, the rest are not sent', async () => {
+  await both(refusedKey, mock, undefined, (out, runtime) => {
+    assert.deepEqual(
+      out.outcomes,
+      [['failed', 'unauthorized'], ['not_sent', null], ['not_sent', null], ['not_sent', null]],
+      runtime,
+    );
+    assert.equal(out.progress.stopped, 'fatal', runtime);
+    assert.equal(out.progress.sent, 1, runtime);
+  });
+  assert.deepEqual(await mock.users(), []);
 });
 
 test('refreshOemUserSecrets: new secrets in order, unknown and invalid ids reported', async () => {

@@ -17,7 +17,7 @@
 
 use std::time::Duration;
 
-use applivery::bulk::{BulkKind, Outcome};
+use applivery::bulk::{BulkKind, Outcome, StopReason};
 use applivery::sans_io::{Attempt, Next, Scheduler};
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::JsValue;
@@ -188,7 +188,9 @@ impl BulkRun {
     }
 
     /// The run's counters: `{ read, sent, inFlight, retries, pushBacks, limit, lowestLimit,
-    /// created, refreshed, alreadyRegistered, invalid, failed, unknown, notSent }`.
+    /// created, refreshed, alreadyRegistered, invalid, failed, unknown, notSent }`, and
+    /// `stopped`: why the run stopped early (`"requested"`, or `"fatal"`: an error that
+    /// concerns every input, which the input that got it carries), or `null`.
     pub fn progress(&self) -> Object {
         let progress = self.scheduler.progress();
         let object = Object::new();
@@ -211,6 +213,12 @@ impl BulkRun {
         for (name, count) in counts {
             set(&object, name, (count as f64).into());
         }
+        let stopped = match self.scheduler.stop_reason() {
+            None => JsValue::NULL,
+            Some(StopReason::Fatal(_)) => "fatal".into(),
+            Some(_) => "requested".into(),
+        };
+        set(&object, "stopped", stopped);
         object
     }
 
