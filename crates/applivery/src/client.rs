@@ -160,44 +160,9 @@ impl Client {
         loop {
             let attempt = state.begin_attempt();
             record.attempts = attempt;
-            // The deadline cuts the attempt short when less time is left than its timeout.
-            let left = options
-                .deadline
-                .map(|deadline| deadline.saturating_sub(record.call.elapsed()));
-            let timeout = left.map_or(per_attempt, |left| left.min(per_attempt));
-            let cut_by_deadline = left.is_some_and(|left| left < per_attempt);
-            let attempt_span = tracing::debug_span!(
-                "applivery.attempt",
-                attempt,
-                status = Empty,
-                duration_ms = Empty,
-            );
-            let started = Stopwatch::start();
-            let outcome = self
-                .inner
-                .transport
-                .send(&request, timeout, decoder)
-                .instrument(attempt_span.clone())
+            let result = self
+                .attempt(&request, decoder, &options, per_attempt, attempt, record)
                 .await;
-            if let Some(status) = outcome.status {
-                attempt_span.record("status", status);
-            }
-            attempt_span.record("duration_ms", millis(started.elapsed()));
-            record.last_status = outcome.status.or(record.last_status);
-            let result = outcome.result.map_err(|e| {
-                let e = e.scrub(self.inner.api_key.expose());
-                match options.deadline {
-                    Some(deadline) if cut_by_deadline && e.kind() == ErrorKind::Timeout => {
-                        let message = format!(
-                            "the call's deadline of {} ms passed during attempt {attempt}: {}",
-                            millis(deadline),
-                            e.message()
-                        );
-                        e.replace_message(message)
-                    }
-                    _ => e,
-                }
-            });
             match state.after_attempt(result, record.call.elapsed(), random_unit) {
                 Step::Done(result) => return result,
                 Step::Retry { delay, error } => {
@@ -222,6 +187,56 @@ impl Client {
                 }
             }
         }
+    }
+
+    /// One attempt, cut short by the call's deadline when less time is left than its timeout;
+    /// its error scrubbed of the key.
+    async fn attempt<D: WireDecoder>(
+        &self,
+        request: &Request,
+        decoder: &D,
+        options: &CallOptions,
+        per_attempt: Duration,
+        attempt: u32,
+        record: &mut CallRecord,
+    ) -> Result<D::Output, Error> {
+        let left = options
+            .deadline
+            .map(|deadline| deadline.saturating_sub(record.call.elapsed()));
+        let timeout = left.map_or(per_attempt, |left| left.min(per_attempt));
+        let cut_by_deadline = left.is_some_and(|left| left < per_attempt);
+        let attempt_span = tracing::debug_span!(
+            "applivery.attempt",
+            attempt,
+            status = Empty,
+            duration_ms = Empty,
+        );
+        let started = Stopwatch::start();
+        let outcome = self
+            .inner
+            .transport
+            .send(request, timeout, decoder)
+            .instrument(attempt_span.clone())
+            .await;
+        if let Some(status) = outcome.status {
+            attempt_span.record("status", status);
+        }
+        attempt_span.record("duration_ms", millis(started.elapsed()));
+        record.last_status = outcome.status.or(record.last_status);
+        outcome.result.map_err(|e| {
+            let e = e.scrub(self.inner.api_key.expose());
+            match options.deadline {
+                Some(deadline) if cut_by_deadline && e.kind() == ErrorKind::Timeout => {
+                    let message = format!(
+                        "the call's deadline of {} ms passed during attempt {attempt}: {}",
+                        millis(deadline),
+                        e.message()
+                    );
+                    e.replace_message(message)
+                }
+                _ => e,
+            }
+        })
     }
 }
 
