@@ -406,6 +406,14 @@ fn assert_same_decoding(status: u16, body: &str) {
             let mut facade = serde_json::to_value(&error).unwrap();
             facade["attempts"] = 1.into();
             let mut package = package("error");
+            // For the bulk module's scheduler only (AppliveryError does not copy it).
+            let class = match error.retry_class() {
+                applivery::RetryClass::Safe => "safe",
+                applivery::RetryClass::Ambiguous => "ambiguous",
+                _ => "never",
+            };
+            let sent = package.as_object_mut().unwrap().remove("retryClass");
+            assert_eq!(sent, Some(class.into()), "{status} {body}");
             // The reason a success body is refused is worded by each decoder.
             if (200..300).contains(&status) {
                 facade["message"] = serde_json::Value::Null;
