@@ -7,8 +7,8 @@ import { bulkOutcomes as loop } from './bulk.js';
 import { bulkWasmSource } from './bulk-wasm-source.js';
 
 /**
- * A run's async iterator of outcomes (bulk.js); `open(BulkRun)` makes its `{ run, timeoutMs,
- * prepare }` once the module is instantiated.
+ * A run's async iterator of outcomes (bulk.js); `open(BulkRun)` makes its `{ run, prepare }`
+ * once the module is instantiated.
  */
 export function bulkOutcomes(open, source, signal, io) {
   return loop(async () => open(await loadBulkRun()), source, signal, io);

@@ -12,14 +12,14 @@ const WAIT = -3;
 const DONE = -4;
 
 /**
- * The async iterator of one run's outcomes, in input order, with `stop()`, over the iterator
- * `source` of its inputs. `open()` resolves to
- * `{ run, prepare }`: the `BulkRun`, and `prepare(input)`, an attempt's call (it throws the
- * fields of an `invalid_input` error); it throws an `AppliveryError` for bad options. `io` is the wrapper's `{ attempt, send, toError }`.
+ * The async iterator of one run's outcomes, in input order, with `stop()` and `progress()`, over
+ * the iterator `source` of its inputs. `open()` resolves to `{ run, prepare }`: the `BulkRun`,
+ * and `prepare(input)`, an attempt's call (it throws the fields of an `invalid_input` error); it
+ * throws an `AppliveryError` for bad options. `io` is the wrapper's `{ attempt, send, toError }`.
  */
 export function bulkOutcomes(open, source, signal, io) {
   let run;
-  let engine;
+  let prepare;
   // The counters when the run ended (its wasm state is freed then).
   let last;
   let stops = 0;
@@ -38,7 +38,7 @@ export function bulkOutcomes(open, source, signal, io) {
   function start(input) {
     let call;
     try {
-      call = engine.prepare(input);
+      call = prepare(input);
     } catch (fields) {
       run.invalid(input, fields);
       return;
@@ -50,7 +50,7 @@ export function bulkOutcomes(open, source, signal, io) {
   function retry(index, input) {
     let call;
     try {
-      call = engine.prepare(input);
+      call = prepare(input);
     } catch (fields) {
       run.settle(index, { error: fields });
       return;
@@ -76,8 +76,7 @@ export function bulkOutcomes(open, source, signal, io) {
 
   async function* outcomes() {
     try {
-      engine = await open();
-      run = engine.run;
+      ({ run, prepare } = await open());
       // The caller's signal stops the run (nothing new leaves); it aborts no request.
       signal?.addEventListener('abort', stop);
       for (let i = signal?.aborted ? Math.max(stops, 1) : stops; i > 0; i--) {
