@@ -4,21 +4,10 @@
 //
 // A separate entry: the default bundle never carries it. `cargo xtask wasm` bundles this file
 // with wasm-bindgen's glue of crates/applivery-mock-wasm and the wasm (gzip, base64) into
-// web/pkg/mock.js. The wasm is instantiated at import (top-level await), so every test control
-// is synchronous; the entry is therefore ESM only.
-import { MockCore, initSync } from './applivery_mock.js';
-import gzipBase64 from './applivery_mock_bg.wasm';
-
-initSync({ module: await WebAssembly.compile(await inflate(gzipBase64)) });
-
-/** base64 -> gzip bytes -> `DecompressionStream` (every runtime has it). */
-async function inflate(base64) {
-  const text = atob(base64);
-  const gzip = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) gzip[i] = text.charCodeAt(i);
-  const stream = new Blob([gzip]).stream().pipeThrough(new DecompressionStream('gzip'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}
+// web/pkg/mock.js (ES modules: the wasm instantiated at import, by mock-wasm.js) and
+// web/pkg/mock.cjs (CommonJS, for `require` in Node: mock-wasm-node.js). Every test control is
+// synchronous.
+import { MockCore } from './mock-wasm.js';
 
 /**
  * A new mock with its own state. Options and defaults are the `applivery-mock` binary's:

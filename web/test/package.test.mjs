@@ -4,6 +4,7 @@
 //
 // Run by `cargo xtask test` (after `cargo xtask wasm`); by hand: `node --test web/test/`.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
@@ -63,7 +64,7 @@ async function failure(promise) {
 }
 
 test('the tarball holds every entry, its types and the README', () => {
-  for (const file of ['package.json', 'index.js', 'index.cjs', 'workerd.js', 'bulk-engine.js', 'index.d.ts', 'index.d.cts', 'README.md']) {
+  for (const file of ['package.json', 'index.js', 'index.cjs', 'workerd.js', 'bulk-engine.js', 'index.d.ts', 'index.d.cts', 'mock.js', 'mock.cjs', 'mock.d.ts', 'mock.d.cts', 'README.md']) {
     assert.ok(packedFiles.includes(file), `${file} missing from ${packedFiles}`);
   }
   for (const wasm of ['applivery_oem_bg.wasm', 'applivery_bulk_bg.wasm']) {
@@ -92,6 +93,29 @@ test('the tarball holds every entry, its types and the README', () => {
   }
 });
 
+test('applivery-oem/mock by require (Jest, Mocha): the same mock, answering the CommonJS client', () => {
+  // `node -e` runs CommonJS: both entries are `require`d.
+  const script = `
+    const { createMockFetch } = require('applivery-oem/mock');
+    const { AppliveryClient } = require('applivery-oem');
+    const mock = createMockFetch();
+    const client = new AppliveryClient({ apiKey: 'mock-api-key', fetch: mock.fetch });
+    client.createOemUser('demo-org', { email: 'cjs@example.com' }).then(async (created) => {
+      const again = await client.createOemUser('demo-org', { email: 'cjs@example.com' }).catch((e) => e.kind);
+      console.log(JSON.stringify({
+        ids: mock.users().map((u) => u.id).concat(created.id),
+        sameSecret: created.oemSecret.expose() === mock.oemSecret('cjs@example.com'),
+        again,
+      }));
+    });
+  `;
+  const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: installedDir, encoding: 'utf8' }));
+  assert.equal(out.ids.length, 2);
+  assert.equal(out.ids[0], out.ids[1]);
+  assert.equal(out.sameSecret, true);
+  assert.equal(out.again, 'already_registered');
+});
+
 test('before init(): no wasm; the first createOemUser instantiates it; config errors then', async () => {
   // A fresh process: this file's own import of the package is initialised in before().
   const script = `
@@ -108,7 +132,6 @@ test('before init(): no wasm; the first createOemUser instantiates it; config er
     try { new AppliveryClient({ apiKey: '' }); } catch (e) { out.ctorAfter = e.kind; }
     console.log(JSON.stringify(out));
   `;
-  const { execFileSync } = await import('node:child_process');
   const output = execFileSync(
     process.execPath,
     ['--input-type=module', '--eval', script, mock.baseUrl],

@@ -9,6 +9,7 @@
 //                   modules, the bulk engine inside: Cloudflare Workers (workerd)
 //   mock.js         ESM, `applivery-oem/mock`: web/applivery-oem/mock.js + the glue of
 //                   crates/applivery-mock-wasm, its wasm embedded (never in the entries above)
+//   mock.cjs        the same as CommonJS, for `require` in Node (Jest, Mocha)
 // Then removes the glue, its snippets and the embedded wasm from PKG_DIR: they are inside the
 // entries (the workerd entry's two .wasm files stay).
 //
@@ -91,41 +92,52 @@ for (const { entry, outfile, format, workerd = false } of entries) {
     logLevel: 'warning',
   });
 }
-// The mock entry: its wasm is 15 times the client's, so zlib rather than zopfli (seconds saved on
-// every build; it is a test tool, not downloaded by an app's users).
+// The mock entries, ES modules and CommonJS (their wasm instantiated by mock-wasm.js and
+// mock-wasm-node.js): its wasm is 15 times the client's, so zlib rather than zopfli (seconds
+// saved on every build; it is a test tool, not downloaded by an app's users).
 const mockGlue = join(pkgDir, 'applivery_mock.js');
 const mockWasm = join(pkgDir, 'applivery_mock_bg.wasm');
 const mockEmbedded = gzipSync(readFileSync(mockWasm), { level: 9 }).toString('base64');
-await build({
-  entryPoints: [join(templateDir, 'mock.js')],
-  outfile: join(pkgDir, 'mock.js'),
-  bundle: true,
-  format: 'esm',
-  minify: true,
-  keepNames: true,
-  target: 'es2022',
-  define: { 'import.meta.url': 'undefined' },
-  plugins: [
-    {
-      name: 'applivery-mock-files',
-      setup(build) {
-        build.onResolve({ filter: /^\.\/applivery_mock\.js$/ }, () => ({ path: mockGlue }));
-        build.onResolve({ filter: /^\.\/applivery_mock_bg\.wasm$/ }, () => ({
-          path: mockWasm,
-          namespace: 'mock-base64',
-        }));
-        build.onLoad({ filter: /.*/, namespace: 'mock-base64' }, () => ({
-          contents: mockEmbedded,
-          loader: 'text',
-        }));
+const mockEntries = [
+  { outfile: 'mock.js', format: 'esm', platform: 'neutral', instantiate: 'mock-wasm.js' },
+  { outfile: 'mock.cjs', format: 'cjs', platform: 'node', instantiate: 'mock-wasm-node.js' },
+];
+for (const { outfile, format, platform, instantiate } of mockEntries) {
+  await build({
+    entryPoints: [join(templateDir, 'mock.js')],
+    outfile: join(pkgDir, outfile),
+    bundle: true,
+    format,
+    platform,
+    minify: true,
+    keepNames: true,
+    target: 'es2022',
+    define: { 'import.meta.url': 'undefined' },
+    plugins: [
+      {
+        name: 'applivery-mock-files',
+        setup(build) {
+          build.onResolve({ filter: /^\.\/applivery_mock\.js$/ }, () => ({ path: mockGlue }));
+          build.onResolve({ filter: /^\.\/mock-wasm\.js$/ }, () => ({
+            path: join(templateDir, instantiate),
+          }));
+          build.onResolve({ filter: /^\.\/applivery_mock_bg\.wasm$/ }, () => ({
+            path: mockWasm,
+            namespace: 'mock-base64',
+          }));
+          build.onLoad({ filter: /.*/, namespace: 'mock-base64' }, () => ({
+            contents: mockEmbedded,
+            loader: 'text',
+          }));
+        },
       },
-    },
-  ],
-  logLevel: 'warning',
-});
+    ],
+    logLevel: 'warning',
+  });
+  entries.push({ outfile });
+}
 rmSync(mockGlue);
 rmSync(mockWasm);
-entries.push({ outfile: 'mock.js' });
 rmSync(glue);
 rmSync(bulkGlue);
 // The Rust crate's JS snippets (`#[wasm_bindgen(module = ...)]`), bundled like the glue.

@@ -95,8 +95,10 @@ pub fn build() -> Result<u64, String> {
     generate_dts(&root, &pkg)?;
     // The same declarations describe the CommonJS entry: TypeScript reads `.d.cts` as CommonJS,
     // so `require` and `import` each get types of the module format they load.
-    std::fs::copy(pkg.join("index.d.ts"), pkg.join("index.d.cts"))
-        .map_err(|e| format!("cannot write {PKG_DIR}/index.d.cts: {e}"))?;
+    for (esm, cjs) in [("index.d.ts", "index.d.cts"), ("mock.d.ts", "mock.d.cts")] {
+        std::fs::copy(pkg.join(esm), pkg.join(cjs))
+            .map_err(|e| format!("cannot write {PKG_DIR}/{cjs}: {e}"))?;
+    }
     report_sizes(&root, &pkg)
 }
 
