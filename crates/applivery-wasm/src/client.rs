@@ -313,19 +313,28 @@ fn read_config(options: &JsValue) -> Result<Config, Error> {
 /// [`applivery::sans_io::check_parsed_base_url`] over the host's WHATWG `URL` parser: the same rule as
 /// the crate's `validate_base_url`, without compiling the `url` crate into the package.
 fn parse_base_url(text: &str) -> Result<String, Error> {
-    let url = web_sys::Url::new(text.trim()).map_err(|e| {
+    let parts = url_parts(text.trim()).map_err(|e| {
         let mut message = String::from("base URL is not a valid URL: ");
         message.push_str(&message_of(&e).unwrap_or_default());
         Error::config(message)
     })?;
-    let (href, protocol, host) = (url.href(), url.protocol(), url.hostname());
+    let [href, protocol, host, credentials, query_or_fragment] =
+        [0, 1, 2, 3, 4].map(|index| parts.get(index).as_string().unwrap_or_default());
     applivery::sans_io::check_parsed_base_url(&applivery::sans_io::ParsedUrl {
         href: &href,
         scheme: protocol.strip_suffix(':').unwrap_or(&protocol),
         host: Some(&host),
-        has_credentials: !url.username().is_empty() || !url.password().is_empty(),
-        has_query_or_fragment: !url.search().is_empty() || !url.hash().is_empty(),
+        has_credentials: !credentials.is_empty(),
+        has_query_or_fragment: !query_or_fragment.is_empty(),
     })
+}
+
+#[wasm_bindgen(module = "/src/url.js")]
+extern "C" {
+    /// `[href, protocol, hostname, username + password, search + hash]` of `new URL(text)`;
+    /// throws what `URL` throws.
+    #[wasm_bindgen(catch, js_name = urlParts)]
+    fn url_parts(text: &str) -> Result<Array, JsValue>;
 }
 
 /// `undefined`/`null` give `None`; anything not a number gives `Some(NaN)` (refused).
