@@ -198,11 +198,7 @@ async fn generic(
 ) -> Result<(), Failure> {
     let client = crate::client::for_command(global, target)?;
     default_page_size(operation, &mut query);
-    let body = matches
-        .try_get_one::<String>("body")
-        .ok()
-        .flatten()
-        .map(|b| b.clone().into_bytes());
+    let body = raw_body(matches);
     let one_page = applivery_api::request::get(&query, "page").is_some();
     let mut out = std::io::stdout().lock();
     let mut table = Table::new(global.output);
@@ -249,6 +245,15 @@ async fn generic(
         }
     }
     table.finish(&mut out).map_err(write_error)
+}
+
+/// The `--body` of an operation the CLI has no typed arguments for, sent as it is.
+fn raw_body(matches: &ArgMatches) -> Option<Vec<u8>> {
+    matches
+        .try_get_one::<String>("body")
+        .ok()
+        .flatten()
+        .map(|b| b.clone().into_bytes())
 }
 
 /// The server's default page size is small: a paged call asks for the SDK's unless given one.

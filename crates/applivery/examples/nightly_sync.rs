@@ -25,25 +25,31 @@ fn directory() -> impl Iterator<Item = NewOemUser> + Send + 'static {
     })
 }
 
+/// The organization of `APPLIVERY_API_KEY` and friends, or the local mock's when it is not set
+/// (kept running while the returned server lives).
+async fn organization()
+-> Result<(Organization, Option<applivery_mock::MockServer>), Box<dyn std::error::Error>> {
+    if std::env::var_os("APPLIVERY_API_KEY").is_some() {
+        return Ok((Organization::from_env()?, None));
+    }
+    let mock = applivery_mock::MockServer::start(Default::default()).await?;
+    eprintln!(
+        "APPLIVERY_API_KEY is not set: using the local mock at {}",
+        mock.base_url()
+    );
+    let client = Client::builder()
+        .api_key(applivery_mock::DEFAULT_API_KEY)
+        .base_url(mock.base_url())
+        .build()?;
+    Ok((
+        client.organization(applivery_mock::DEFAULT_ORG)?,
+        Some(mock),
+    ))
+}
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let (organization, _mock) = if std::env::var_os("APPLIVERY_API_KEY").is_some() {
-        (Organization::from_env()?, None)
-    } else {
-        let mock = applivery_mock::MockServer::start(Default::default()).await?;
-        eprintln!(
-            "APPLIVERY_API_KEY is not set: using the local mock at {}",
-            mock.base_url()
-        );
-        let client = Client::builder()
-            .api_key(applivery_mock::DEFAULT_API_KEY)
-            .base_url(mock.base_url())
-            .build()?;
-        (
-            client.organization(applivery_mock::DEFAULT_ORG)?,
-            Some(mock),
-        )
-    };
+    let (organization, _mock) = organization().await?;
 
     let mut outcomes = organization
         .create_oem_users(directory())

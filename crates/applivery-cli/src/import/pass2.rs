@@ -48,10 +48,7 @@ pub(super) async fn send(
     results: Option<ResultsWriter>,
 ) -> Result<Sent, Failure> {
     let secrets = open_secrets(args)?;
-    let journal = journal_path.map(|path| Journal::open(path, run_info));
-    let journal = journal
-        .transpose()
-        .map_err(|e| Failure::local_io(e.to_string()))?;
+    let journal = open_journal(journal_path, run_info)?;
     let existing = skip_existing::existing_emails(global, args).await?;
     let cursor = index
         .cursor()
@@ -100,6 +97,13 @@ pub(super) async fn send(
         progress: engine.control.progress(),
         elapsed: started.elapsed(),
     })
+}
+
+/// The journal, opened for appending, when the import keeps one.
+fn open_journal(path: Option<&Path>, run_info: &RunInfo) -> Result<Option<Journal>, Failure> {
+    path.map(|path| Journal::open(path, run_info))
+        .transpose()
+        .map_err(|e| Failure::local_io(e.to_string()))
 }
 
 /// `--secrets`: opened (0600) before anything is sent.
